@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cadastro.models import (
+    Cliente,
+    ClienteImovel,
+    Feriado,
+    Imovel,
+    Sequencia,
+    Telefone,
+    UnidadeOrganizacional,
+    Usuario,
+)
+
+
+@admin.register(UnidadeOrganizacional)
+class UnidadeOrganizacionalAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "sigla",
+        "nome",
+        "tipo",
+        "superior",
+        "abre_ra",
+        "recebe_tramite",
+        "central_atendimento",
+        "ativa",
+    )
+    list_filter = ("tipo", "ativa", "abre_ra", "recebe_tramite", "central_atendimento")
+    search_fields = ("sigla", "nome")
+    autocomplete_fields = ("superior", "centralizadora")
+
+
+@admin.register(Usuario)
+class UsuarioAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Lotação", {"fields": ("unidade",)}))
+    add_fieldsets = (*UserAdmin.add_fieldsets, ("Lotação", {"fields": ("unidade",)}))
+    list_display = ("username", "first_name", "last_name", "unidade", "is_active")
+    list_filter = ("unidade", "groups", "is_active")
+    autocomplete_fields = ("unidade",)
+
+
+class TelefoneInline(admin.TabularInline):
+    model = Telefone
+    extra = 0
+
+
+class ClienteImovelInline(admin.TabularInline):
+    model = ClienteImovel
+    extra = 0
+    autocomplete_fields = ("cliente", "imovel")
+
+
+@admin.register(Cliente)
+class ClienteAdmin(SimpleHistoryAdmin):
+    list_display = ("nome", "cpf_cnpj", "email", "recebe_sms", "recebe_email")
+    search_fields = ("busca", "cpf_cnpj")
+    inlines = [TelefoneInline, ClienteImovelInline]
+
+
+@admin.register(Imovel)
+class ImovelAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "matricula_formatada",
+        "inscricao",
+        "endereco",
+        "situacao_agua",
+        "situacao_esgoto",
+    )
+    list_filter = ("situacao_agua", "situacao_esgoto", "municipio")
+    search_fields = ("=matricula", "busca")
+    inlines = [ClienteImovelInline]
+
+    @admin.display(description="matrícula", ordering="matricula")
+    def matricula_formatada(self, obj):
+        return obj.matricula_formatada
+
+
+@admin.register(Feriado)
+class FeriadoAdmin(admin.ModelAdmin):
+    list_display = ("data", "descricao", "abrangencia", "municipio")
+    list_filter = ("abrangencia", "municipio")
+    date_hierarchy = "data"
+
+
+@admin.register(Sequencia)
+class SequenciaAdmin(admin.ModelAdmin):
+    list_display = ("nome", "valor")
+    readonly_fields = ("nome", "valor")
+
+    def has_add_permission(self, request):
+        return False

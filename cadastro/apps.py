@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CadastroConfig(AppConfig):
+    name = "cadastro"
+    verbose_name = "Cadastro"

@@ -1,0 +1,95 @@
+"""Roles (Django groups) and the permissions each one holds, in one place.
+
+A data migration creates the roles; the same function runs after every
+``migrate`` and ``flush`` (post_migrate), so permissions that later apps add
+to :data:`PERMISSOES` reach the roles without another hand-written step.
+"""
+
+ATENDENTE = "Atendente"
+SUPERVISOR = "Supervisor"
+ADMINISTRADOR = "Administrador"
+PAPEIS = (ATENDENTE, SUPERVISOR, ADMINISTRADOR)
+
+_CRUD = ("view", "add", "change", "delete")
+
+
+def crud(app_label, *modelos):
+    return [f"{app_label}.{acao}_{modelo}" for modelo in modelos for acao in _CRUD]
+
+
+_ATENDENTE_CADASTRO = [
+    "cadastro.view_unidadeorganizacional",
+    "cadastro.view_cliente",
+    "cadastro.add_cliente",
+    "cadastro.change_cliente",
+    "cadastro.view_telefone",
+    "cadastro.add_telefone",
+    "cadastro.change_telefone",
+    "cadastro.delete_telefone",
+    "cadastro.view_imovel",
+    "cadastro.view_clienteimovel",
+    "cadastro.view_feriado",
+    "cadastro.ver_dados_pessoais",
+]
+
+# Each app appends its own permissions here.
+PERMISSOES: dict[str, list[str]] = {
+    ATENDENTE: [*_ATENDENTE_CADASTRO],
+    SUPERVISOR: [*_ATENDENTE_CADASTRO],
+    ADMINISTRADOR: [
+        *crud(
+            "cadastro",
+            "unidadeorganizacional",
+            "usuario",
+            "cliente",
+            "telefone",
+            "imovel",
+            "clienteimovel",
+            "feriado",
+        ),
+        "cadastro.view_sequencia",
+        "cadastro.ver_dados_pessoais",
+        "cadastro.atuar_qualquer_unidade",
+        "auth.view_group",
+        "auth.change_group",
+    ],
+}
+
+
+def sincronizar_papeis(apps):
+    """Create the groups and grant them :data:`PERMISSOES` (idempotent).
+
+    ``apps`` is the historical registry inside a migration, the live one
+    otherwise. Permissions not (yet) known to the database are skipped.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    existentes = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for papel in PAPEIS:
+        grupo, _ = Group.objects.get_or_create(name=papel)
+        ids = [existentes[nome] for nome in PERMISSOES.get(papel, []) if nome in existentes]
+        grupo.permissions.add(*ids)
+
+
+def criar_permissoes(apps):
+    """Inside a migration: create the permissions now (Django does it only at the end)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+
+def papeis_do_usuario(user):
+    if not user.is_authenticated:
+        return set()
+    nomes = {g.name for g in user.groups.all()}
+    if user.is_superuser:
+        nomes.add(ADMINISTRADOR)
+    return nomes

@@ -1,0 +1,3 @@
+"""Every periodic job of the product, declared in one place."""
+
+CELERY_BEAT_SCHEDULE: dict = {}

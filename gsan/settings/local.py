@@ -1,0 +1,6 @@
+"""Development: embedded defaults, debug on."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)

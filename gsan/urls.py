@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from core.forms import LoginForm
+
+urlpatterns = [
+    path("entrar/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("sair/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("cadastro/", include("cadastro.urls")),
+    path("atendimento/", include("atendimento.urls")),
+    path("ordens-servico/", include("ordens_servico.urls")),
+    path("mensageria/", include("mensageria.urls")),
+    path("", include("core.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,3 @@
+app_name = "ordens_servico"
+
+urlpatterns: list = []
