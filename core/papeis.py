@@ -56,6 +56,51 @@ PERMISSOES: dict[str, list[str]] = {
 }
 
 
+# --- atendimento -------------------------------------------------------------
+_ATENDIMENTO_CATALOGO = [
+    "atendimento.view_gruposolicitacao",
+    "atendimento.view_tiposolicitacao",
+    "atendimento.view_especificacao",
+    "atendimento.view_meiosolicitacao",
+    "atendimento.view_motivoencerramento",
+    "atendimento.view_statuscomplementar",
+]
+_ATENDENTE_ATENDIMENTO = [
+    "atendimento.view_registroatendimento",
+    "atendimento.add_registroatendimento",
+    "atendimento.change_registroatendimento",
+    "atendimento.view_tramite",
+    "atendimento.add_tramite",
+    "atendimento.view_eventora",
+    "atendimento.view_reiteracao",
+    "atendimento.add_reiteracao",
+    "atendimento.view_mensagematendimento",
+    "atendimento.add_mensagematendimento",
+    "atendimento.view_anexo",
+    "atendimento.add_anexo",
+    "atendimento.view_devolucaovalor",
+    "atendimento.add_devolucaovalor",
+    "atendimento.view_numeromanual",
+    "atendimento.add_numeromanual",
+]
+PERMISSOES[ATENDENTE] += _ATENDENTE_ATENDIMENTO
+PERMISSOES[SUPERVISOR] += [*_ATENDENTE_ATENDIMENTO, *_ATENDIMENTO_CATALOGO]
+PERMISSOES[ADMINISTRADOR] += [
+    *_ATENDENTE_ATENDIMENTO,
+    *crud(
+        "atendimento",
+        "gruposolicitacao",
+        "tiposolicitacao",
+        "especificacao",
+        "meiosolicitacao",
+        "motivoencerramento",
+        "statuscomplementar",
+    ),
+    "atendimento.view_parametrosatendimento",
+    "atendimento.change_parametrosatendimento",
+]
+
+
 def sincronizar_papeis(apps):
     """Create the groups and grant them :data:`PERMISSOES` (idempotent).
 

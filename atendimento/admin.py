@@ -1,0 +1,130 @@
+"""Catalogue and parameters, configured by the Administrador role. RAs are read-only
+here: every change to an RA goes through the services (and leaves history)."""
+
+from django.contrib import admin
+
+from atendimento.models import (
+    Especificacao,
+    GrupoSolicitacao,
+    MeioSolicitacao,
+    MotivoEncerramento,
+    ParametrosAtendimento,
+    StatusComplementar,
+    TipoSolicitacao,
+)
+
+
+class TipoSolicitacaoInline(admin.TabularInline):
+    model = TipoSolicitacao
+    extra = 0
+
+
+@admin.register(GrupoSolicitacao)
+class GrupoSolicitacaoAdmin(admin.ModelAdmin):
+    search_fields = ("nome",)
+    inlines = [TipoSolicitacaoInline]
+
+
+class EspecificacaoInline(admin.TabularInline):
+    model = Especificacao
+    extra = 0
+    fields = ("nome", "prazo_dias", "prazo_horas", "unidade_destino", "tipo_servico", "ativa")
+    show_change_link = True
+
+
+@admin.register(TipoSolicitacao)
+class TipoSolicitacaoAdmin(admin.ModelAdmin):
+    list_display = ("nome", "grupo", "ativo")
+    list_filter = ("grupo", "ativo")
+    search_fields = ("nome",)
+    inlines = [EspecificacaoInline]
+
+
+@admin.register(Especificacao)
+class EspecificacaoAdmin(admin.ModelAdmin):
+    list_display = (
+        "nome",
+        "tipo",
+        "natureza",
+        "prazo_descricao",
+        "unidade_destino",
+        "tipo_servico",
+        "ativa",
+    )
+    list_filter = ("tipo__grupo", "natureza", "ativa")
+    search_fields = ("nome", "tipo__nome")
+    autocomplete_fields = ("tipo",)
+    list_select_related = ("tipo", "unidade_destino", "tipo_servico")
+    fieldsets = (
+        (None, {"fields": ("tipo", "nome", "natureza", "ativa")}),
+        ("Prazo", {"fields": ("prazo_dias", "prazo_horas")}),
+        (
+            "Encaminhamento e OS",
+            {"fields": ("unidade_destino", "tipo_servico", "permite_os_opcional")},
+        ),
+        (
+            "O que o formulário exige",
+            {
+                "fields": (
+                    "exige_imovel",
+                    "exige_cliente",
+                    "exige_cpf_cnpj",
+                    "exige_parecer_encerramento",
+                    "bloqueia_com_debito",
+                )
+            },
+        ),
+        (
+            "Mensagens automáticas",
+            {
+                "fields": (
+                    "envia_sms_abertura",
+                    "envia_email_abertura",
+                    "texto_abertura",
+                    "envia_sms_encerramento",
+                    "envia_email_encerramento",
+                    "texto_encerramento",
+                )
+            },
+        ),
+        ("Relatos de cidadãos", {"fields": ("raio_duplicidade_m",)}),
+    )
+
+    @admin.display(description="prazo")
+    def prazo_descricao(self, obj):
+        return obj.prazo_descricao
+
+
+@admin.register(MeioSolicitacao)
+class MeioSolicitacaoAdmin(admin.ModelAdmin):
+    list_display = ("nome", "ativo")
+    list_filter = ("ativo",)
+
+
+@admin.register(MotivoEncerramento)
+class MotivoEncerramentoAdmin(admin.ModelAdmin):
+    list_display = ("nome", "tipo", "ativo")
+    list_filter = ("tipo", "ativo")
+
+
+@admin.register(StatusComplementar)
+class StatusComplementarAdmin(admin.ModelAdmin):
+    list_display = ("nome", "ativo")
+
+
+@admin.register(ParametrosAtendimento)
+class ParametrosAtendimentoAdmin(admin.ModelAdmin):
+    fieldsets = (
+        ("Prazos", {"fields": ("prazo_em_dias_uteis", "atencao_percentual", "atencao_horas")}),
+        (
+            "Anexos",
+            {"fields": ("anexo_tamanho_max_kb", "anexo_tipos_permitidos", "anexo_imagem_max_px")},
+        ),
+        ("Protocolo", {"fields": ("formato_protocolo", "protocolo_digito_origem", "registro_ans")}),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ParametrosAtendimento.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,349 @@
+"""Opening an RA (Inserir RA, DOMAIN.md §4.2) and reopening a closed one."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from atendimento import prazos
+from atendimento.models import DevolucaoValor, Especificacao, RegistroAtendimento, Tramite
+from atendimento.protocolo import protocolo_gerar
+from atendimento.selectors import registro_atendimento_duplicado
+from atendimento.services._comum import Situacao, evento_registrar, parametros
+from atendimento.services.anexos import anexo_gravar, anexo_validar
+from atendimento.services.numeracao import numero_manual_reservar
+from cadastro.models import Imovel
+from cadastro.validators import somente_digitos, validar_cpf_cnpj
+from core.exceptions import RegraViolada
+from mensageria.services import registro_atendimento_notificar
+from ordens_servico.services import ordem_servico_gerar
+
+TipoSolicitante = RegistroAtendimento.TipoSolicitante
+# Clocks of different machines drift; a form submitted right after a clock tick is fine.
+TOLERANCIA_RELOGIO = datetime.timedelta(minutes=2)
+
+
+def unidade_destino_sugerir(*, especificacao, usuario, unidade_destino=None):
+    """Destination of trâmite #1: the chosen unit, else the especificação's, else the
+    attendant's own; a unit with a centralizadora hands its RAs to it."""
+    destino = unidade_destino or especificacao.unidade_destino or usuario.unidade
+    if destino is not None and destino.centralizadora_id:
+        destino = destino.centralizadora
+    return destino
+
+
+def unidade_destino_validar(destino) -> None:
+    if destino is None:
+        raise RegraViolada("Informe a unidade de destino do RA.", campo="unidade_destino")
+    if not destino.ativa:
+        raise RegraViolada(
+            f"A unidade {destino.sigla} está inativa e não pode receber RAs.",
+            campo="unidade_destino",
+        )
+    if not destino.recebe_tramite:
+        raise RegraViolada(
+            f"A unidade {destino.sigla} não recebe trâmite de RAs.", campo="unidade_destino"
+        )
+
+
+def _solicitante_validar(
+    *,
+    tipo_solicitante,
+    cliente,
+    solicitante_unidade,
+    solicitante_funcionario,
+    solicitante_nome,
+    solicitante_telefone,
+):
+    """Exactly one kind of requester, complete."""
+    if tipo_solicitante not in TipoSolicitante.values:
+        raise RegraViolada("Escolha quem está solicitando.", campo="tipo_solicitante")
+    unidade_ou_func = solicitante_unidade is not None or solicitante_funcionario is not None
+    if tipo_solicitante == TipoSolicitante.CLIENTE:
+        if cliente is None:
+            raise RegraViolada("Escolha o cliente solicitante.", campo="cliente")
+        if unidade_ou_func or solicitante_nome:
+            raise RegraViolada(
+                "Informe só o cliente como solicitante (não preencha unidade nem nome livre).",
+                campo="tipo_solicitante",
+            )
+    elif tipo_solicitante == TipoSolicitante.UNIDADE:
+        if solicitante_unidade is None or solicitante_funcionario is None:
+            raise RegraViolada(
+                "Informe a unidade e o funcionário solicitantes.", campo="solicitante_unidade"
+            )
+        if cliente is not None or solicitante_nome:
+            raise RegraViolada(
+                "Informe só a unidade e o funcionário (não preencha cliente nem nome livre).",
+                campo="tipo_solicitante",
+            )
+        if solicitante_funcionario.unidade_id != solicitante_unidade.pk:
+            raise RegraViolada(
+                f"{solicitante_funcionario} não pertence à unidade {solicitante_unidade.sigla}.",
+                campo="solicitante_funcionario",
+            )
+    else:
+        if not solicitante_nome.strip() or not solicitante_telefone.strip():
+            raise RegraViolada(
+                "Informe o nome e o telefone de quem está solicitando.", campo="solicitante_nome"
+            )
+        if cliente is not None or unidade_ou_func:
+            raise RegraViolada(
+                "Informe só o nome e o telefone (não preencha cliente nem unidade).",
+                campo="tipo_solicitante",
+            )
+
+
+def _telefone_normalizar(telefone: str) -> str:
+    """Store phones in E.164 (+55DDDNUMBER) so they can be dialled and texted."""
+    digitos = somente_digitos(telefone)
+    if not digitos:
+        return ""
+    if digitos.startswith("55") and len(digitos) in (12, 13):
+        digitos = digitos[2:]
+    if len(digitos) not in (10, 11):
+        raise RegraViolada(
+            "Telefone do solicitante inválido: informe DDD + número (10 ou 11 dígitos).",
+            campo="solicitante_telefone",
+        )
+    return f"+55{digitos}"
+
+
+def _devolucoes_validar(especificacao, devolucoes) -> list[DevolucaoValor]:
+    devolucoes = list(devolucoes or ())
+    if especificacao.natureza != Especificacao.Natureza.DEVOLUCAO:
+        if devolucoes:
+            raise RegraViolada(
+                "Esta especificação não é de devolução de valores.", campo="devolucoes"
+            )
+        return []
+    if not devolucoes:
+        raise RegraViolada(
+            "Informe o documento e o valor a devolver (especificação de devolução).",
+            campo="devolucoes",
+        )
+    objetos = []
+    for item in devolucoes:
+        dev = item if isinstance(item, DevolucaoValor) else DevolucaoValor(**item)
+        if dev.motivo not in DevolucaoValor.Motivo.values:
+            raise RegraViolada("Escolha o motivo da devolução.", campo="devolucoes")
+        if not (dev.documento or "").strip():
+            raise RegraViolada(
+                "Informe o documento (conta ou guia) a devolver.", campo="devolucoes"
+            )
+        if dev.valor is None or dev.valor <= 0:
+            raise RegraViolada("O valor a devolver deve ser maior que zero.", campo="devolucoes")
+        if dev.referencia and not (len(dev.referencia) == 6 and dev.referencia.isdigit()):
+            raise RegraViolada("A referência deve estar no formato AAAAMM.", campo="devolucoes")
+        objetos.append(dev)
+    return objetos
+
+
+def registro_atendimento_abrir(
+    *,
+    usuario,
+    especificacao,
+    meio,
+    descricao,
+    tipo_solicitante,
+    cliente=None,
+    solicitante_unidade=None,
+    solicitante_funcionario=None,
+    solicitante_nome="",
+    solicitante_telefone="",
+    solicitante_email="",
+    solicitante_cpf_cnpj="",
+    imovel=None,
+    local_ocorrencia="",
+    latitude=None,
+    longitude=None,
+    data_abertura=None,
+    numero_manual="",
+    origem="interna",
+    prioridade=2,
+    data_reservada=None,
+    melhor_horario="",
+    unidade_destino=None,
+    devolucoes=(),
+    anexos=(),
+) -> RegistroAtendimento:
+    """Open an RA: validate, route it (trâmite #1), generate its OS, notify the requester.
+
+    The protocol is taken last, inside the transaction, so a refused opening
+    never consumes a number.
+    """
+    agora = timezone.now()
+    unidade_usuario = usuario.unidade
+    if unidade_usuario is None or not unidade_usuario.ativa or not unidade_usuario.abre_ra:
+        sigla = unidade_usuario.sigla if unidade_usuario else "(nenhuma)"
+        raise RegraViolada(f"Sua unidade ({sigla}) não tem permissão para abrir RAs.")
+    if not especificacao.ativa or not especificacao.tipo.ativo:
+        raise RegraViolada("Esta especificação está desativada.", campo="especificacao")
+    if not meio.ativo:
+        raise RegraViolada("Este meio de solicitação está desativado.", campo="meio")
+    descricao = (descricao or "").strip()
+    if not descricao:
+        raise RegraViolada("Descreva a solicitação.", campo="descricao")
+    if len(descricao) > 4000:
+        raise RegraViolada("A descrição passa de 4000 caracteres.", campo="descricao")
+
+    data_abertura = data_abertura or agora
+    if data_abertura > agora + TOLERANCIA_RELOGIO:
+        raise RegraViolada("A data de abertura não pode estar no futuro.", campo="data_abertura")
+
+    solicitante_nome = (solicitante_nome or "").strip()
+    _solicitante_validar(
+        tipo_solicitante=tipo_solicitante,
+        cliente=cliente,
+        solicitante_unidade=solicitante_unidade,
+        solicitante_funcionario=solicitante_funcionario,
+        solicitante_nome=solicitante_nome,
+        solicitante_telefone=solicitante_telefone or "",
+    )
+    solicitante_telefone = _telefone_normalizar(solicitante_telefone)
+    solicitante_cpf_cnpj = somente_digitos(solicitante_cpf_cnpj)
+    if especificacao.exige_imovel and imovel is None:
+        raise RegraViolada("Esta especificação exige o imóvel.", campo="imovel")
+    if especificacao.exige_cliente and tipo_solicitante != TipoSolicitante.CLIENTE:
+        raise RegraViolada(
+            "Esta especificação exige um cliente do cadastro como solicitante.", campo="cliente"
+        )
+    cpf = cliente.cpf_cnpj if cliente is not None else solicitante_cpf_cnpj
+    if especificacao.exige_cpf_cnpj and not cpf:
+        raise RegraViolada("Esta especificação exige o CPF/CNPJ do solicitante.", campo="cpf")
+    if solicitante_cpf_cnpj:
+        try:
+            validar_cpf_cnpj(solicitante_cpf_cnpj)
+        except ValidationError as exc:
+            raise RegraViolada(exc.messages[0], campo="solicitante_cpf_cnpj") from exc
+    local_ocorrencia = (local_ocorrencia or "").strip()
+    tem_coordenadas = latitude is not None and longitude is not None
+    if imovel is None and not local_ocorrencia and not tem_coordenadas:
+        raise RegraViolada("Informe o imóvel ou o local da ocorrência.", campo="local_ocorrencia")
+    if prioridade not in RegistroAtendimento.Prioridade.values:
+        raise RegraViolada("Prioridade inválida.", campo="prioridade")
+    if melhor_horario and melhor_horario not in RegistroAtendimento.MelhorHorario.values:
+        raise RegraViolada("Melhor horário inválido.", campo="melhor_horario")
+    if data_reservada is not None and data_reservada < timezone.localdate():
+        raise RegraViolada("A data reservada não pode estar no passado.", campo="data_reservada")
+    if origem not in RegistroAtendimento.Origem.values:
+        raise RegraViolada("Origem inválida.", campo="origem")
+    destino = unidade_destino_sugerir(
+        especificacao=especificacao, usuario=usuario, unidade_destino=unidade_destino
+    )
+    unidade_destino_validar(destino)
+    devolucoes = _devolucoes_validar(especificacao, devolucoes)
+    params = parametros()
+    arquivos = [anexo_validar(a, params=params) for a in anexos or ()]
+
+    with transaction.atomic():
+        if imovel is not None:
+            # Serialises openings for one imóvel, so two attendants cannot both
+            # pass the duplicate check for the same request.
+            imovel = Imovel.objects.select_for_update().get(pk=imovel.pk)
+            existente = registro_atendimento_duplicado(imovel=imovel, especificacao=especificacao)
+            if existente is not None:
+                raise RegraViolada(
+                    f"Já existe o RA {existente.protocolo} em aberto para este imóvel com a "
+                    f"mesma especificação. Reitere esse RA em vez de abrir outro.",
+                    campo="especificacao",
+                )
+        manual = numero_manual_reservar(numero_manual) if numero_manual else None
+        municipio = imovel.municipio if imovel is not None else ""
+        prevista = prazos.data_prevista(
+            inicio=data_abertura,
+            especificacao=especificacao,
+            parametros=params,
+            municipio=municipio,
+        )
+        bloqueado = imovel is None and not tem_coordenadas
+        (protocolo,) = protocolo_gerar(parametros=params)
+        ra = RegistroAtendimento(
+            protocolo=protocolo,
+            numero_manual=str(manual) if manual else "",
+            especificacao=especificacao,
+            meio=meio,
+            situacao=Situacao.BLOQUEADO if bloqueado else Situacao.PENDENTE,
+            descricao=descricao,
+            imovel=imovel,
+            local_ocorrencia=local_ocorrencia,
+            latitude=latitude,
+            longitude=longitude,
+            tipo_solicitante=tipo_solicitante,
+            cliente=cliente,
+            solicitante_unidade=solicitante_unidade,
+            solicitante_funcionario=solicitante_funcionario,
+            solicitante_nome=solicitante_nome,
+            solicitante_telefone=solicitante_telefone,
+            solicitante_email=(solicitante_email or "").strip(),
+            solicitante_cpf_cnpj=solicitante_cpf_cnpj,
+            unidade_abertura=unidade_usuario,
+            usuario_abertura=usuario,
+            unidade_atual=destino,
+            data_abertura=data_abertura,
+            data_prevista_original=prevista,
+            data_prevista_atual=prevista,
+            data_atencao=prazos.data_atencao(
+                inicio=data_abertura, prevista=prevista, parametros=params
+            ),
+            prioridade=prioridade,
+            data_reservada=data_reservada,
+            melhor_horario=melhor_horario or "",
+            origem=origem,
+        )
+        _ra_inserir(
+            ra,
+            usuario=usuario,
+            devolucoes=devolucoes,
+            arquivos=arquivos,
+            manual=manual,
+            descricao_evento=(
+                f"RA aberto por {meio.nome} e encaminhado a {destino.sigla}."
+                + (" Bloqueado até informar o endereço ou o imóvel." if bloqueado else "")
+            ),
+        )
+    return ra
+
+
+def _ra_inserir(ra, *, usuario, descricao_evento, devolucoes=(), arquivos=(), manual=None):
+    """Save a new RA with its trâmite #1, opening event, OS and notice (inside a transaction)."""
+    ra._history_user = usuario
+    ra.save()
+    if manual is not None:
+        manual.ra = ra
+        manual.save(update_fields=["ra"])
+    Tramite.objects.create(
+        ra=ra,
+        unidade_origem=ra.unidade_abertura,
+        unidade_destino=ra.unidade_atual,
+        usuario=usuario,
+        data=ra.data_abertura,
+        parecer="Trâmite inicial na abertura do RA.",
+    )
+    evento_registrar(
+        ra,
+        tipo="abertura",
+        usuario=usuario,
+        nova=ra.situacao,
+        data=ra.data_abertura,
+        descricao=descricao_evento,
+        dados={"protocolo": ra.protocolo, "unidade_destino": ra.unidade_atual_id},
+    )
+    for dev in devolucoes:
+        dev.ra = ra
+    DevolucaoValor.objects.bulk_create(devolucoes)
+    for conteudo, nome, mime in arquivos:
+        anexo_gravar(ra=ra, usuario=usuario, conteudo=conteudo, nome=nome, mime=mime)
+    especificacao = ra.especificacao
+    if especificacao.tipo_servico_id and especificacao.tipo_servico.ativo:
+        os_ = ordem_servico_gerar(ra=ra, tipo_servico=especificacao.tipo_servico, usuario=usuario)
+        evento_registrar(
+            ra,
+            tipo="os",
+            usuario=usuario,
+            descricao=f"OS {os_.pk} gerada: {especificacao.tipo_servico}.",
+            dados={"os": os_.pk},
+        )
+    if especificacao.envia_sms_abertura or especificacao.envia_email_abertura:
+        registro_atendimento_notificar(ra=ra, evento="ra_aberto")

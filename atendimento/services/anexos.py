@@ -1,0 +1,121 @@
+"""Attachments of an RA: type checked by content (magic bytes), size limit, images resized."""
+
+import io
+import os
+
+import filetype
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image, UnidentifiedImageError
+
+from atendimento.models import Anexo
+from atendimento.services._comum import (
+    Situacao,
+    evento_registrar,
+    exigir_permissao,
+    exigir_situacao,
+    parametros,
+    ra_salvar,
+    ra_travar,
+)
+from core.exceptions import RegraViolada
+
+# Extensions that name the same content type.
+_SINONIMOS = {"jpeg": "jpg", "tif": "tiff"}
+_IMAGENS = {"jpg", "png", "gif", "webp", "bmp", "tiff"}
+_FORMATO_PIL = {"jpg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP", "bmp": "BMP"}
+
+
+def _ext(nome: str) -> str:
+    ext = os.path.splitext(nome or "")[1].lower().lstrip(".")
+    return _SINONIMOS.get(ext, ext)
+
+
+def anexo_validar(arquivo, *, params=None) -> tuple[bytes, str, str]:
+    """Check an uploaded file; return (content, safe name, MIME type) or raise RegraViolada."""
+    params = params or parametros()
+    nome = os.path.basename(getattr(arquivo, "name", "") or "arquivo")
+    permitidos = {_SINONIMOS.get(e, e) for e in _lista(params.anexo_tipos_permitidos)}
+    limite = params.anexo_tamanho_max_kb * 1024
+    tamanho = getattr(arquivo, "size", None)
+    if tamanho is not None and tamanho > limite:
+        raise RegraViolada(
+            f"O arquivo {nome} tem {tamanho // 1024} KB; o limite é "
+            f"{params.anexo_tamanho_max_kb} KB.",
+            campo="anexos",
+        )
+    arquivo.seek(0)
+    conteudo = arquivo.read()
+    if len(conteudo) > limite:
+        raise RegraViolada(
+            f"O arquivo {nome} tem {len(conteudo) // 1024} KB; o limite é "
+            f"{params.anexo_tamanho_max_kb} KB.",
+            campo="anexos",
+        )
+    if not conteudo:
+        raise RegraViolada(f"O arquivo {nome} está vazio.", campo="anexos")
+    ext = _ext(nome)
+    tipos = ", ".join(sorted(permitidos))
+    if ext not in permitidos:
+        raise RegraViolada(
+            f"O tipo do arquivo {nome} não é aceito. Tipos aceitos: {tipos}.", campo="anexos"
+        )
+    real = filetype.guess(conteudo)
+    if real is None or _SINONIMOS.get(real.extension, real.extension) != ext:
+        raise RegraViolada(
+            f"O conteúdo do arquivo {nome} não corresponde à extensão .{ext} "
+            "(o arquivo pode ter sido renomeado). Envie o documento original.",
+            campo="anexos",
+        )
+    if ext in _IMAGENS:
+        conteudo = _redimensionar(conteudo, ext, params.anexo_imagem_max_px, nome)
+    return conteudo, nome, real.mime
+
+
+def _lista(texto: str) -> list[str]:
+    return [p.strip().lower().lstrip(".") for p in (texto or "").split(",") if p.strip()]
+
+
+def _redimensionar(conteudo: bytes, ext: str, maximo: int, nome: str) -> bytes:
+    try:
+        imagem = Image.open(io.BytesIO(conteudo))
+        imagem.load()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise RegraViolada(f"A imagem {nome} está corrompida.", campo="anexos") from exc
+    if not maximo or max(imagem.size) <= maximo or ext not in _FORMATO_PIL:
+        return conteudo
+    imagem.thumbnail((maximo, maximo))
+    saida = io.BytesIO()
+    formato = _FORMATO_PIL[ext]
+    if formato == "JPEG" and imagem.mode not in ("RGB", "L"):
+        imagem = imagem.convert("RGB")
+    imagem.save(saida, format=formato, **({"quality": 85} if formato == "JPEG" else {}))
+    return saida.getvalue()
+
+
+def anexo_gravar(*, ra, usuario, conteudo: bytes, nome: str, mime: str) -> Anexo:
+    """Store an already validated file (also used by the opening service)."""
+    anexo = Anexo(ra=ra, nome_original=nome[:200], tipo_mime=mime, tamanho=len(conteudo))
+    anexo.usuario = usuario
+    anexo.arquivo.save(nome, ContentFile(conteudo), save=False)
+    anexo.save()
+    return anexo
+
+
+def registro_atendimento_anexar(*, ra, usuario, arquivo, versao=None) -> Anexo:
+    # Validate (and resize) before the lock: it may take a while for big images.
+    conteudo, nome, mime = anexo_validar(arquivo)
+    with transaction.atomic():
+        ra = ra_travar(ra, versao=versao)
+        exigir_permissao(usuario, ra)
+        exigir_situacao(ra, Situacao.PENDENTE, Situacao.BLOQUEADO, acao="anexar arquivos")
+        anexo = anexo_gravar(ra=ra, usuario=usuario, conteudo=conteudo, nome=nome, mime=mime)
+        ra_salvar(ra, usuario=usuario, campos=[])
+        evento_registrar(
+            ra,
+            tipo="anexo",
+            usuario=usuario,
+            descricao=f"Arquivo anexado: {nome}",
+            dados={"anexo": anexo.pk, "tamanho": anexo.tamanho},
+        )
+    return anexo

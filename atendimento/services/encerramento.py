@@ -1,0 +1,293 @@
+"""Closing an RA, asking again about it (reiterar) and reopening it (reativar)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from atendimento import prazos
+from atendimento.models import MotivoEncerramento, RegistroAtendimento, Reiteracao
+from atendimento.models.registro import PARECER_MAX
+from atendimento.protocolo import protocolo_gerar
+from atendimento.services._comum import (
+    Situacao,
+    evento_registrar,
+    exigir_permissao,
+    exigir_situacao,
+    exigir_transicao,
+    parametros,
+    ra_salvar,
+    ra_travar,
+    texto_obrigatorio,
+)
+from atendimento.services.abertura import (
+    _ra_inserir,
+    unidade_destino_sugerir,
+    unidade_destino_validar,
+)
+from core.exceptions import RegraViolada, TransicaoInvalida
+from mensageria.services import registro_atendimento_notificar
+from ordens_servico.models import OrdemServico
+from ordens_servico.services import ordens_servico_do_ra_cancelar
+
+TipoMotivo = MotivoEncerramento.Tipo
+OS = OrdemServico.Situacao
+
+
+def registro_atendimento_encerrar(
+    *, ra, motivo, parecer, usuario, data=None, ra_referencia=None, versao=None
+):
+    agora = timezone.now()
+    data = data or agora
+    parecer = (parecer or "").strip()
+    if len(parecer) > PARECER_MAX:
+        raise RegraViolada(
+            f"O parecer tem {len(parecer)} caracteres; o máximo é {PARECER_MAX}.", campo="parecer"
+        )
+    if motivo is None:
+        raise RegraViolada("Escolha o motivo do encerramento.", campo="motivo")
+    if not motivo.ativo:
+        raise RegraViolada("Este motivo de encerramento está desativado.", campo="motivo")
+    if data > agora:
+        raise RegraViolada("A data de encerramento não pode estar no futuro.", campo="data")
+    with transaction.atomic():
+        ra = ra_travar(ra, versao=versao)
+        exigir_permissao(usuario, ra)
+        exigir_transicao(ra, Situacao.ENCERRADO, acao="encerrar")
+        if ra.especificacao.exige_parecer_encerramento and not parecer:
+            raise RegraViolada(
+                "Esta especificação exige o parecer de encerramento.", campo="parecer"
+            )
+        if data < ra.data_abertura:
+            raise RegraViolada(
+                "A data de encerramento não pode ser anterior à abertura do RA "
+                f"({timezone.localtime(ra.data_abertura):%d/%m/%Y %H:%M}).",
+                campo="data",
+            )
+        referencia = _referencia_validar(ra, motivo, ra_referencia)
+        ordens = list(ra.ordens_servico.select_for_update().all())
+        _ordens_validar(ordens, motivo, data)
+        anterior = ra.situacao
+        ra.situacao = Situacao.ENCERRADO
+        ra.data_encerramento = data
+        ra.motivo_encerramento = motivo
+        ra.parecer_encerramento = parecer
+        ra.ra_referencia = referencia
+        ra.urgente = False
+        campos = [
+            "situacao",
+            "data_encerramento",
+            "motivo_encerramento",
+            "parecer_encerramento",
+            "ra_referencia",
+            "urgente",
+        ]
+        if ra.pausado_desde is not None:
+            ra.tempo_pausado += max(data - ra.pausado_desde, datetime.timedelta(0))
+            ra.pausado_desde = None
+            campos += ["tempo_pausado", "pausado_desde"]
+        ra_salvar(ra, usuario=usuario, campos=campos)
+        canceladas = 0
+        if motivo.tipo != TipoMotivo.EXECUTADO:
+            canceladas = ordens_servico_do_ra_cancelar(
+                ra=ra, usuario=usuario, motivo=f"RA encerrado: {motivo.nome}", data=data
+            )
+        evento_registrar(
+            ra,
+            tipo="encerramento",
+            usuario=usuario,
+            anterior=anterior,
+            nova=ra.situacao,
+            data=data,
+            descricao=f"Encerrado ({motivo.nome})" + (f": {parecer}" if parecer else "."),
+            dados={
+                "motivo": motivo.pk,
+                "ra_referencia": referencia.pk if referencia else None,
+                "os_canceladas": canceladas,
+            },
+        )
+        especificacao = ra.especificacao
+        if especificacao.envia_sms_encerramento or especificacao.envia_email_encerramento:
+            registro_atendimento_notificar(ra=ra, evento="ra_atendido")
+    return ra
+
+
+def _referencia_validar(ra, motivo, ra_referencia):
+    if motivo.tipo != TipoMotivo.DUPLICIDADE:
+        if ra_referencia is not None:
+            raise RegraViolada(
+                "O RA de referência só é informado no encerramento por duplicidade.",
+                campo="ra_referencia",
+            )
+        return None
+    if ra_referencia is None:
+        raise RegraViolada(
+            "Informe o RA de referência (o RA do qual este é duplicado).", campo="ra_referencia"
+        )
+    if ra_referencia.pk == ra.pk:
+        raise RegraViolada(
+            "O RA de referência deve ser outro RA, não este mesmo.", campo="ra_referencia"
+        )
+    referencia = RegistroAtendimento.objects.get(pk=ra_referencia.pk)
+    if referencia.situacao == Situacao.ENCERRADO:
+        raise RegraViolada(
+            f"O RA de referência {referencia.protocolo} já está encerrado: escolha um RA em "
+            "aberto.",
+            campo="ra_referencia",
+        )
+    return referencia
+
+
+def _ordens_validar(ordens, motivo, data):
+    for ordem in ordens:
+        if ordem.situacao == OS.PROGRAMADA:
+            raise RegraViolada(
+                f"A OS {ordem.pk} está programada para uma equipe; cancele a programação ou "
+                "encerre a OS antes de encerrar o RA."
+            )
+        if ordem.situacao == OS.EM_EXECUCAO:
+            raise RegraViolada(
+                f"A OS {ordem.pk} está em execução; encerre-a antes de encerrar o RA."
+            )
+        if ordem.situacao == OS.PENDENTE and motivo.tipo == TipoMotivo.EXECUTADO:
+            raise RegraViolada(
+                f"A OS {ordem.pk} ainda está pendente: o RA não pode ser encerrado como "
+                "executado. Encerre a OS ou use um motivo de não execução.",
+                campo="motivo",
+            )
+    ultima = max((o.data_encerramento for o in ordens if o.data_encerramento), default=None)
+    if ultima is not None and data < ultima:
+        raise RegraViolada(
+            "A data de encerramento não pode ser anterior ao encerramento da última OS "
+            f"({timezone.localtime(ultima):%d/%m/%Y %H:%M}).",
+            campo="data",
+        )
+
+
+def registro_atendimento_reiterar(
+    *, ra, usuario, solicitante_nome, solicitante_telefone="", observacao="", versao=None
+) -> Reiteracao:
+    """The requester asks again after the deadline: own protocol, counter, urgent flag."""
+    solicitante_nome = texto_obrigatorio(
+        solicitante_nome, campo="solicitante_nome", rotulo="quem está reiterando", maximo=150
+    )
+    observacao = (observacao or "").strip()[:PARECER_MAX]
+    with transaction.atomic():
+        ra = ra_travar(ra, versao=versao)
+        exigir_permissao(usuario, ra)
+        exigir_situacao(ra, Situacao.PENDENTE, acao="reiterar")
+        agora = timezone.now()
+        if agora <= ra.data_prevista_atual:
+            raise RegraViolada(
+                "Este RA ainda está no prazo (até "
+                f"{timezone.localtime(ra.data_prevista_atual):%d/%m/%Y %H:%M}): só é possível "
+                "reiterar depois que o prazo vencer."
+            )
+        (protocolo,) = protocolo_gerar(parametros=parametros())
+        reiteracao = Reiteracao.objects.create(
+            ra=ra,
+            protocolo=protocolo,
+            solicitante_nome=solicitante_nome,
+            solicitante_telefone=(solicitante_telefone or "").strip()[:16],
+            observacao=observacao,
+            usuario=usuario,
+            data=agora,
+        )
+        ra.quantidade_reiteracoes += 1
+        ra.urgente = True
+        ra_salvar(ra, usuario=usuario, campos=["quantidade_reiteracoes", "urgente"])
+        evento_registrar(
+            ra,
+            tipo="reiteracao",
+            usuario=usuario,
+            anterior=ra.situacao,
+            nova=ra.situacao,
+            data=agora,
+            descricao=f"Reiterado por {solicitante_nome} (protocolo {protocolo})"
+            + (f": {observacao}" if observacao else "."),
+            dados={"protocolo": protocolo, "reiteracao": reiteracao.pk},
+        )
+    return reiteracao
+
+
+def registro_atendimento_reativar(*, ra, usuario, descricao="", versao=None):
+    """Reopen a closed RA as a new one pointing to it (the old one stays closed)."""
+    with transaction.atomic():
+        antigo = ra_travar(ra, versao=versao)
+        exigir_permissao(usuario, antigo)
+        if antigo.situacao != Situacao.ENCERRADO:
+            raise TransicaoInvalida("Só um RA encerrado pode ser reativado.")
+        if antigo.motivo_encerramento and antigo.motivo_encerramento.tipo == TipoMotivo.DUPLICIDADE:
+            raise RegraViolada(
+                "Um RA encerrado por duplicidade não pode ser reativado: reative ou reitere o RA "
+                "de referência."
+            )
+        if RegistroAtendimento.objects.filter(ra_origem=antigo).exists():
+            novo = RegistroAtendimento.objects.get(ra_origem=antigo)
+            raise RegraViolada(
+                f"Este RA já foi reativado (novo RA {novo.protocolo}); não pode ser reativado "
+                "de novo."
+            )
+        if usuario.unidade is None or not usuario.unidade.ativa:
+            raise RegraViolada("Você precisa pertencer a uma unidade ativa para reativar RAs.")
+        destino = antigo.unidade_atual
+        if not destino.ativa or not destino.recebe_tramite:
+            destino = unidade_destino_sugerir(especificacao=antigo.especificacao, usuario=usuario)
+        unidade_destino_validar(destino)
+        params = parametros()
+        agora = timezone.now()
+        municipio = antigo.imovel.municipio if antigo.imovel_id else ""
+        prevista = prazos.data_prevista(
+            inicio=agora,
+            especificacao=antigo.especificacao,
+            parametros=params,
+            municipio=municipio,
+        )
+        (protocolo,) = protocolo_gerar(parametros=params)
+        texto = (descricao or "").strip() or antigo.descricao
+        novo = RegistroAtendimento(
+            protocolo=protocolo,
+            ra_origem=antigo,
+            especificacao=antigo.especificacao,
+            meio=antigo.meio,
+            situacao=Situacao.PENDENTE,
+            descricao=texto[:4000],
+            imovel=antigo.imovel,
+            local_ocorrencia=antigo.local_ocorrencia,
+            latitude=antigo.latitude,
+            longitude=antigo.longitude,
+            tipo_solicitante=antigo.tipo_solicitante,
+            cliente=antigo.cliente,
+            solicitante_unidade=antigo.solicitante_unidade,
+            solicitante_funcionario=antigo.solicitante_funcionario,
+            solicitante_nome=antigo.solicitante_nome,
+            solicitante_telefone=antigo.solicitante_telefone,
+            solicitante_email=antigo.solicitante_email,
+            solicitante_cpf_cnpj=antigo.solicitante_cpf_cnpj,
+            unidade_abertura=usuario.unidade,
+            usuario_abertura=usuario,
+            unidade_atual=destino,
+            data_abertura=agora,
+            data_prevista_original=prevista,
+            data_prevista_atual=prevista,
+            data_atencao=prazos.data_atencao(inicio=agora, prevista=prevista, parametros=params),
+            prioridade=antigo.prioridade,
+            origem=antigo.origem,
+        )
+        _ra_inserir(
+            novo,
+            usuario=usuario,
+            descricao_evento=f"Reativação do RA {antigo.protocolo}.",
+        )
+        ra_salvar(antigo, usuario=usuario, campos=[])
+        evento_registrar(
+            antigo,
+            tipo="reativacao",
+            usuario=usuario,
+            anterior=antigo.situacao,
+            nova=antigo.situacao,
+            data=agora,
+            descricao=f"Reativado como o RA {protocolo}.",
+            dados={"novo_ra": novo.pk, "protocolo": protocolo},
+        )
+    return novo
