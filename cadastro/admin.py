@@ -1,7 +1,10 @@
+import re
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cadastro import services
 from cadastro.models import (
     Cliente,
     ClienteImovel,
@@ -12,6 +15,7 @@ from cadastro.models import (
     UnidadeOrganizacional,
     Usuario,
 )
+from core.texto import normalizar
 
 
 @admin.register(UnidadeOrganizacional)
@@ -54,7 +58,16 @@ class ClienteImovelInline(admin.TabularInline):
 @admin.register(Cliente)
 class ClienteAdmin(SimpleHistoryAdmin):
     list_display = ("nome", "cpf_cnpj", "email", "recebe_sms", "recebe_email")
+    list_filter = ("recebe_sms", "recebe_email")
     search_fields = ("busca", "cpf_cnpj")
+
+    def get_search_results(self, request, queryset, search_term):
+        # ``busca`` holds accent-free lower-case text; CPF/CNPJ is stored as digits.
+        termo = normalizar(search_term)
+        if re.fullmatch(r"[\d.\-/ ]+", termo):
+            termo = re.sub(r"\D", "", termo)
+        return super().get_search_results(request, queryset, termo)
+
     inlines = [TelefoneInline, ClienteImovelInline]
 
 
@@ -69,7 +82,21 @@ class ImovelAdmin(SimpleHistoryAdmin):
     )
     list_filter = ("situacao_agua", "situacao_esgoto", "municipio")
     search_fields = ("=matricula", "busca")
+    readonly_fields = ("matricula",)
+
+    def get_search_results(self, request, queryset, search_term):
+        termo = normalizar(search_term)
+        if re.fullmatch(r"\d{1,9}-\d", termo):
+            termo = termo.split("-")[0]
+        return super().get_search_results(request, queryset, termo)
+
     inlines = [ClienteImovelInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # Same counter as cadastro.services.imovel_criar: gap-free, never typed by hand.
+            obj.matricula = services.matriculas_reservar(1)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="matrícula", ordering="matricula")
     def matricula_formatada(self, obj):

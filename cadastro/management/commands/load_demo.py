@@ -1,0 +1,19 @@
+import importlib
+import importlib.util
+
+from django.core.management.base import BaseCommand
+
+# Order matters: later apps build on the rows of earlier ones.
+APPS_COM_DEMO = ("cadastro", "atendimento", "ordens_servico", "mensageria")
+
+
+class Command(BaseCommand):
+    help = "Carrega dados de demonstração (idempotente: rodar de novo não duplica nada)."
+
+    def handle(self, *args, **options):
+        for app in APPS_COM_DEMO:
+            if importlib.util.find_spec(f"{app}.demo") is None:
+                continue
+            modulo = importlib.import_module(f"{app}.demo")
+            modulo.carregar(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Dados de demonstração prontos."))

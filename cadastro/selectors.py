@@ -1,0 +1,198 @@
+"""Reads of the registry (cadastro), including the attendant search."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from cadastro import validators
+from cadastro.models import Cliente, ClienteImovel, Imovel, Telefone
+from core.texto import normalizar
+
+BUSCA_MAX_CARACTERES = 120
+BUSCA_POR_PAGINA = 20
+# pg_trgm cannot use its index for fragments shorter than a trigram.
+PALAVRA_MIN = 3
+_SO_NUMERO = re.compile(r"[\d.\-/\s]+")
+_MATRICULA_COM_DV = re.compile(r"(\d{1,9})-(\d)")
+
+
+def pode_ver_dados_pessoais(usuario) -> bool:
+    return usuario.has_perm("cadastro.ver_dados_pessoais")
+
+
+def _vinculos_ativos():
+    return Prefetch(
+        "vinculos",
+        queryset=ClienteImovel.objects.filter(data_fim__isnull=True).select_related("cliente"),
+        to_attr="vinculos_ativos",
+    )
+
+
+def _imoveis_ativos():
+    return Prefetch(
+        "vinculos",
+        queryset=ClienteImovel.objects.filter(data_fim__isnull=True).select_related("imovel"),
+        to_attr="vinculos_ativos",
+    )
+
+
+def imovel_get(*, pk: int, usuario) -> Imovel:
+    """The imóvel with every link (active first) and the linked clients' phones."""
+    vinculos = ClienteImovel.objects.select_related("cliente").prefetch_related(
+        Prefetch("cliente__telefones", queryset=Telefone.objects.all())
+    )
+    return Imovel.objects.prefetch_related(
+        Prefetch("vinculos", queryset=vinculos.order_by("data_fim", "relacao"))
+    ).get(pk=pk)
+
+
+def cliente_get(*, pk: int, usuario) -> Cliente:
+    vinculos = ClienteImovel.objects.select_related("imovel").order_by("data_fim", "relacao")
+    return Cliente.objects.prefetch_related("telefones", Prefetch("vinculos", vinculos)).get(pk=pk)
+
+
+@dataclass
+class ResultadoBusca:
+    """What the attendant search found; ``mensagem`` explains an empty or refused search."""
+
+    termo: str
+    criterio: str = ""
+    imoveis: list = field(default_factory=list)
+    clientes: list = field(default_factory=list)
+    mensagem: str = ""
+    pagina: int = 1
+    tem_mais: bool = False
+
+    @property
+    def vazio(self):
+        return not self.imoveis and not self.clientes
+
+
+def _matriculas_candidatas(texto: str) -> list[int]:
+    """Matrícula numbers the attendant may have typed: with or without the check digit."""
+    m = _MATRICULA_COM_DV.fullmatch(texto.replace(" ", ""))
+    if m:
+        numero, digito = int(m.group(1)), int(m.group(2))
+        return [numero] if validators.digito_modulo11(numero) == digito else []
+    digitos = validators.somente_digitos(texto)
+    if not digitos or len(digitos) > 10:
+        return []
+    candidatas = []
+    if len(digitos) <= 9:
+        candidatas.append(int(digitos))
+    if len(digitos) >= 2:
+        numero, digito = int(digitos[:-1]), int(digitos[-1])
+        if validators.digito_modulo11(numero) == digito:
+            candidatas.append(numero)
+    return candidatas
+
+
+def _pagina(qs: QuerySet, pagina: int) -> tuple[list, bool]:
+    inicio = (pagina - 1) * BUSCA_POR_PAGINA
+    linhas = list(qs[inicio : inicio + BUSCA_POR_PAGINA + 1])
+    return linhas[:BUSCA_POR_PAGINA], len(linhas) > BUSCA_POR_PAGINA
+
+
+def _imoveis_qs() -> QuerySet:
+    return Imovel.objects.prefetch_related(_vinculos_ativos())
+
+
+def _clientes_qs() -> QuerySet:
+    return Cliente.objects.prefetch_related(_imoveis_ativos())
+
+
+def busca_atendimento(termo: str, usuario, *, pagina: int = 1) -> ResultadoBusca:
+    """The attendant's single search box.
+
+    Digits (with ``.-/``) are a matrícula (with or without check digit) or a
+    CPF/CNPJ: exact, indexed lookups. Anything else is a name or an address:
+    every word of 3+ letters must occur, accent- and case-insensitive, in the
+    normalised ``busca`` column (trigram GIN index on PostgreSQL). Results are
+    limited to one page; ``tem_mais`` says whether another page exists.
+    """
+    termo = (termo or "").strip()
+    resultado = ResultadoBusca(termo=termo[:BUSCA_MAX_CARACTERES], pagina=max(1, pagina))
+    if not termo:
+        resultado.mensagem = (
+            "Digite uma matrícula, um CPF/CNPJ, o nome do cliente ou parte do endereço."
+        )
+        return resultado
+    if len(termo) > BUSCA_MAX_CARACTERES:
+        resultado.mensagem = (
+            f"A busca aceita até {BUSCA_MAX_CARACTERES} caracteres. "
+            "Digite só a matrícula, o CPF/CNPJ, o nome ou parte do endereço."
+        )
+        return resultado
+
+    if _SO_NUMERO.fullmatch(termo):
+        return _busca_numerica(termo, resultado)
+
+    palavras = [p for p in normalizar(termo).split() if len(p) >= PALAVRA_MIN]
+    # Drop anything that is not a letter or digit (quotes, SQL or HTML syntax).
+    palavras = [re.sub(r"[\W_]", "", p) for p in palavras]
+    palavras = [p for p in palavras if len(p) >= PALAVRA_MIN][:6]
+    if not palavras:
+        resultado.mensagem = (
+            "Digite pelo menos uma palavra com 3 letras ou mais (nome, rua ou bairro)."
+        )
+        return resultado
+    resultado.criterio = "nome ou endereço"
+    filtro = Q()
+    for palavra in palavras:
+        filtro &= Q(busca__contains=palavra)
+    resultado.imoveis, mais_imoveis = _pagina(
+        _imoveis_qs().filter(filtro).order_by("matricula"), resultado.pagina
+    )
+    resultado.clientes, mais_clientes = _pagina(
+        _clientes_qs().filter(filtro).order_by("busca", "pk"), resultado.pagina
+    )
+    resultado.tem_mais = mais_imoveis or mais_clientes
+    if resultado.vazio:
+        resultado.mensagem = (
+            "Nenhum imóvel ou cliente encontrado. Confira a grafia ou use menos palavras."
+        )
+    return resultado
+
+
+def _busca_numerica(termo: str, resultado: ResultadoBusca) -> ResultadoBusca:
+    digitos = validators.somente_digitos(termo)
+    if len(digitos) in (11, 14):
+        resultado.criterio = "CPF" if len(digitos) == 11 else "CNPJ"
+        resultado.clientes = list(_clientes_qs().filter(cpf_cnpj=digitos))
+        resultado.imoveis = list(
+            _imoveis_qs()
+            .filter(
+                vinculos__cliente__cpf_cnpj=digitos,
+                vinculos__data_fim__isnull=True,
+            )
+            .distinct()
+            .order_by("matricula")[:BUSCA_POR_PAGINA]
+        )
+        if resultado.vazio:
+            valido = (
+                validators.cpf_valido(digitos)
+                if len(digitos) == 11
+                else validators.cnpj_valido(digitos)
+            )
+            resultado.mensagem = (
+                f"Nenhum cliente com este {resultado.criterio}."
+                if valido
+                else f"{resultado.criterio} inválido: confira os dígitos."
+            )
+        return resultado
+
+    resultado.criterio = "matrícula"
+    candidatas = _matriculas_candidatas(termo)
+    if _MATRICULA_COM_DV.fullmatch(termo.replace(" ", "")) and not candidatas:
+        resultado.mensagem = "Dígito verificador da matrícula não confere. Confira o número."
+        return resultado
+    if candidatas:
+        resultado.imoveis = list(
+            _imoveis_qs().filter(matricula__in=candidatas).order_by("matricula")
+        )
+    if resultado.vazio:
+        resultado.mensagem = (
+            "Nenhum imóvel com esta matrícula. Para CPF digite 11 dígitos; para CNPJ, 14."
+        )
+    return resultado

@@ -1,0 +1,25 @@
+from django import template
+from django.template.loader import get_template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def incluir_opcional(context, nome_template):
+    """Render a template when it exists: a slot other apps fill without editing ours."""
+    try:
+        parcial = get_template(nome_template)
+    except template.TemplateDoesNotExist:
+        return ""
+    return parcial.render(context.flatten(), context.get("request"))
+
+
+@register.filter
+def telefone(fone, ver_dados):
+    """A phone in full for who may see personal data, masked for everyone else."""
+    return fone.formatado if ver_dados else fone.mascarado
+
+
+@register.filter
+def documento(cliente, ver_dados):
+    return cliente.cpf_cnpj_formatado if ver_dados else cliente.cpf_cnpj_mascarado

@@ -1,0 +1,113 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import ClienteFactory, ClienteImovelFactory, ImovelFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("cadastro:busca")
+
+
+def test_anonimo_vai_para_o_login(client):
+    resposta = client.get(URL, {"q": "rua"})
+    assert resposta.status_code == 302
+    assert resposta.url.startswith("/entrar/")
+
+
+def test_inicio_tem_caixa_de_busca_com_foco_e_atalho(client_atendente):
+    html = client_atendente.get("/").content.decode()
+    assert 'id="busca-q"' in html
+    assert "autofocus" in html
+    assert 'data-atalho="b"' in html
+
+
+def test_busca_por_endereco_lista_imovel(client_atendente):
+    imovel = ImovelFactory(logradouro="Rua Amélia", numero="120", bairro="Graças")
+    resposta = client_atendente.get(URL, {"q": "rua amelia"})
+    assert resposta.status_code == 200
+    html = resposta.content.decode()
+    assert imovel.matricula_formatada in html
+    assert reverse("cadastro:imovel_detalhe", args=[imovel.pk]) in html
+
+
+def test_busca_htmx_devolve_so_os_resultados(client_atendente):
+    ImovelFactory(logradouro="Rua Amélia")
+    resposta = client_atendente.get(URL, {"q": "amelia"}, HTTP_HX_REQUEST="true")
+    html = resposta.content.decode()
+    assert "resultados-conteudo" in html
+    assert "<html" not in html
+
+
+def test_busca_mascara_cpf_sem_permissao(client, unidade):
+    from tests.factories import UsuarioFactory
+
+    cliente = ClienteFactory(nome="Beatriz Quintas", cpf_cnpj="52998224725")
+    sem_permissao = UsuarioFactory(unidade=unidade)  # no role: may search, not see data
+    client.force_login(sem_permissao)
+    html = client.get(URL, {"q": "beatriz"}).content.decode()
+    assert cliente.nome in html
+    assert "529.982.247-25" not in html
+    assert "***.982.247-**" in html
+
+
+def test_busca_mostra_cpf_completo_a_quem_pode(client_atendente):
+    ClienteFactory(nome="Beatriz Quintas", cpf_cnpj="52998224725")
+    html = client_atendente.get(URL, {"q": "beatriz"}).content.decode()
+    assert "529.982.247-25" in html
+
+
+@pytest.mark.parametrize(
+    ("termo", "mensagem"),
+    [
+        ("x" * 10_000, "A busca aceita até 120 caracteres"),
+        ("1234567-8", "Dígito verificador da matrícula não confere"),
+        ("' OR '1'='1", "pelo menos uma palavra com 3 letras"),
+        ("'; DROP TABLE cadastro_cliente; --", "Nenhum imóvel ou cliente encontrado"),
+        ('"><script>alert(1)</script>', "Nenhum imóvel ou cliente encontrado"),
+        ("529.982.247-24", "CPF inválido"),
+    ],
+)
+def test_busca_entrada_ruim(client_atendente, contagem, termo, mensagem):
+    ImovelFactory(matricula=1234567)
+    antes = contagem()
+    resposta = client_atendente.get(URL, {"q": termo})
+    assert resposta.status_code == 200
+    html = resposta.content.decode()
+    assert mensagem in html
+    assert "<script>alert(1)</script>" not in html  # echoed escaped, never as markup
+    assert contagem() == antes
+
+
+def test_busca_html_volta_escapado(client_atendente):
+    html = client_atendente.get(URL, {"q": "<b>negrito</b>"}).content.decode()
+    assert "&lt;b&gt;negrito&lt;/b&gt;" in html
+    assert "<b>negrito</b>" not in html
+
+
+def test_pagina_invalida_nao_quebra(client_atendente):
+    ImovelFactory(logradouro="Rua do Sol")
+    resposta = client_atendente.get(URL, {"q": "rua do sol", "pagina": "abc"})
+    assert resposta.status_code == 200
+    assert "Rua do Sol" in resposta.content.decode()
+
+
+def test_busca_numero_de_consultas_nao_cresce_com_resultados(
+    client_atendente, django_assert_num_queries
+):
+    def popular(n):
+        for _ in range(n):
+            vinculo = ClienteImovelFactory(
+                imovel=ImovelFactory(logradouro="Rua do Sol"),
+                cliente=ClienteFactory(nome="Sol Nascente"),
+            )
+            assert vinculo.pk
+
+    popular(2)
+    # session, user, 2 perms, groups, unit (navbar); imóveis, clientes + their links
+    with django_assert_num_queries(10):
+        resposta = client_atendente.get(URL, {"q": "sol"})
+    assert resposta.content.decode().count("resultado-link") >= 4
+    popular(10)
+    with django_assert_num_queries(10):
+        resposta = client_atendente.get(URL, {"q": "sol"})
+    assert resposta.content.decode().count("resultado-link") >= 24
