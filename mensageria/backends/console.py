@@ -1,0 +1,25 @@
+"""Console backend: prints each SMS instead of sending it (development without a modem)."""
+
+import itertools
+import sys
+
+from . import BaseBackend, Envio
+
+_referencias = itertools.count(1)
+
+
+class ConsoleBackend(BaseBackend):
+    stream = sys.stdout
+
+    def enviar(self, envio: Envio) -> int | None:
+        referencia = next(_referencias) % 256
+        self.stream.write(
+            f"--- SMS via {self.modem.nome} para {envio.destino} "
+            f"({envio.codificacao}, {envio.partes} parte(s), ref {referencia}) ---\n"
+            f"{envio.texto}\n"
+        )
+        self.stream.flush()
+        return referencia
+
+    def ler_saude(self) -> dict:
+        return {"sim": "READY", "registro": "registrado", "sinal": 31, "operadora": "CONSOLE"}

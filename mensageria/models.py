@@ -1,0 +1,273 @@
+import string
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.text import slugify
+
+TAGS_MODELO = {
+    "protocolo": "Número do protocolo do RA",
+    "especificacao": "Especificação (o que foi pedido)",
+    "data_prevista": "Data prevista de atendimento (dd/mm/aaaa)",
+    "empresa": "Nome da empresa (parâmetro da mensageria)",
+}
+
+
+def validar_tags(texto: str) -> None:
+    """Reject unknown tags and unbalanced braces (seed 003, item 4)."""
+    try:
+        campos = [campo for _, campo, _, _ in string.Formatter().parse(texto) if campo is not None]
+    except ValueError as exc:
+        raise ValidationError(
+            "Chaves desbalanceadas no texto: cada { precisa de um } (para um { literal, use {{)."
+        ) from exc
+    desconhecidas = sorted({c for c in campos if c not in TAGS_MODELO})
+    if "" in desconhecidas:
+        raise ValidationError("Há um par de chaves vazio {} no texto.")
+    if desconhecidas:
+        raise ValidationError(
+            "Tags desconhecidas: %(tags)s. Use: %(validas)s.",
+            params={
+                "tags": ", ".join("{%s}" % t for t in desconhecidas),
+                "validas": ", ".join("{%s}" % t for t in TAGS_MODELO),
+            },
+        )
+
+
+class Parametros(models.Model):
+    """Singleton (pk=1) with the messaging parameters an administrator tunes."""
+
+    tamanho_maximo = models.PositiveSmallIntegerField(
+        "tamanho máximo do SMS",
+        default=164,
+        validators=[MinValueValidator(10), MaxValueValidator(300)],
+        help_text="Contado na codificação real (septetos GSM-7 ou caracteres UCS-2). Até 300.",
+    )
+    transliterar = models.BooleanField(
+        "transliterar acentos",
+        default=False,
+        help_text="Troca ã, é, ç… por a, e, c… para caber em GSM-7 (160 caracteres por SMS) "
+        "em vez de usar UCS-2 (70 por SMS).",
+    )
+    permitir_multiparte = models.BooleanField(
+        "permitir SMS em várias partes",
+        default=True,
+        help_text="Sem isso, um texto que não cabe num SMS é recusado.",
+    )
+    silencio_inicio = models.TimeField("início do horário de silêncio", null=True, blank=True)
+    silencio_fim = models.TimeField("fim do horário de silêncio", null=True, blank=True)
+    nome_empresa = models.CharField("nome da empresa", max_length=60, default="Compesa")
+
+    class Meta:
+        verbose_name = "parâmetros da mensageria"
+        verbose_name_plural = "parâmetros da mensageria"
+
+    def __str__(self):
+        return "Parâmetros da mensageria"
+
+    @classmethod
+    def atuais(cls) -> "Parametros":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Modem(models.Model):
+    class Modo(models.TextChoices):
+        PDU = "pdu", "PDU"
+        TEXTO = "texto", "Texto"
+
+    nome = models.CharField(max_length=60, unique=True)
+    fila = models.CharField(
+        max_length=80, unique=True, editable=False, help_text="Fila Celery do modem."
+    )
+    dispositivo = models.CharField(
+        max_length=200, help_text="Porta serial: /dev/ttyUSB0, /dev/rfcomm0, /dev/modem-sms…"
+    )
+    baud = models.PositiveIntegerField(default=115200)
+    pin = models.CharField("PIN do SIM", max_length=8, blank=True)
+    modo = models.CharField(max_length=5, choices=Modo.choices, default=Modo.PDU)
+    intervalo_segundos = models.FloatField(
+        "intervalo entre envios (s)",
+        default=7.0,
+        validators=[MinValueValidator(0)],
+        help_text="Um envio começa no mínimo este tempo depois do início do anterior.",
+    )
+    timeout_segundos = models.FloatField(
+        "espera pela confirmação (s)",
+        default=60.0,
+        validators=[MinValueValidator(1)],
+        help_text="Sem +CMGS depois disso, a mensagem fica incerta (não é reenviada às cegas).",
+    )
+    max_tentativas = models.PositiveSmallIntegerField(
+        "máximo de tentativas", default=3, validators=[MinValueValidator(1)]
+    )
+    ativo = models.BooleanField(default=True)
+    pausado_em = models.DateTimeField(null=True, blank=True)
+    motivo_pausa = models.CharField(max_length=300, blank=True)
+    pausa_automatica = models.BooleanField(
+        default=False, help_text="Pausa por dispositivo ausente: retoma sozinha quando ele volta."
+    )
+    ultimo_inicio_envio = models.DateTimeField(null=True, blank=True)
+    ultimo_envio_em = models.DateTimeField("último envio com sucesso", null=True, blank=True)
+    saude = models.JSONField(default=dict, blank=True)
+    saude_lida_em = models.DateTimeField(null=True, blank=True)
+    criado_em = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["nome"]
+
+    def __str__(self):
+        return self.nome
+
+    def save(self, *args, **kwargs):
+        if not self.fila:
+            self.fila = "modem." + (slugify(self.nome) or "sem-nome")
+        super().save(*args, **kwargs)
+
+    @property
+    def pausado(self) -> bool:
+        return self.pausado_em is not None
+
+    @property
+    def disponivel(self) -> bool:
+        return self.ativo and not self.pausado
+
+
+class Mensagem(models.Model):
+    class Canal(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", "E-mail"
+
+    class Status(models.TextChoices):
+        PENDENTE = "pendente", "Pendente"
+        ENVIANDO = "enviando", "Enviando"
+        ENVIADA = "enviada", "Enviada"
+        FALHOU = "falhou", "Falhou"
+        INCERTA = "incerta", "Incerta"
+        DESCARTADA = "descartada", "Descartada"
+
+    class Evento(models.TextChoices):
+        RA_ABERTO = "ra_aberto", "RA aberto"
+        RA_EXISTENTE = "ra_existente", "RA existente"
+        RA_ATENDIDO = "ra_atendido", "RA atendido"
+        FATURAMENTO = "faturamento", "Faturamento"
+        COBRANCA = "cobranca", "Cobrança"
+        AVULSA = "avulsa", "Avulsa (teste)"
+
+    class ClasseErro(models.TextChoices):
+        TEMPORARIO = "temporario", "Temporário (nova tentativa)"
+        NUMERO = "numero", "Número inválido"
+        MODEM = "modem", "Modem ou SIM"
+        DISPOSITIVO = "dispositivo", "Dispositivo ausente"
+        INCERTO = "incerto", "Sem confirmação do modem"
+        TEXTO = "texto", "Texto inválido"
+
+    TRANSICOES = {
+        Status.PENDENTE: {Status.ENVIANDO, Status.FALHOU, Status.DESCARTADA},
+        Status.ENVIANDO: {Status.ENVIADA, Status.FALHOU, Status.INCERTA, Status.PENDENTE},
+        Status.FALHOU: {Status.PENDENTE, Status.DESCARTADA},
+        Status.INCERTA: {Status.PENDENTE, Status.DESCARTADA, Status.ENVIADA},
+        Status.ENVIADA: set(),
+        Status.DESCARTADA: set(),
+    }
+
+    canal = models.CharField(max_length=5, choices=Canal.choices, default=Canal.SMS)
+    evento = models.CharField(max_length=20, choices=Evento.choices, default=Evento.AVULSA)
+    destino = models.CharField(max_length=120)
+    texto = models.TextField()
+    codificacao = models.CharField(max_length=5, blank=True)
+    partes = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDENTE, db_index=True
+    )
+    tentativas = models.PositiveSmallIntegerField(default=0)
+    erro_codigo = models.IntegerField(null=True, blank=True)
+    erro_texto = models.CharField(max_length=300, blank=True)
+    erro_classe = models.CharField(max_length=12, choices=ClasseErro.choices, blank=True)
+    modem = models.ForeignKey(
+        Modem, on_delete=models.PROTECT, null=True, blank=True, related_name="mensagens"
+    )
+    referencia = models.PositiveIntegerField("referência no modem (+CMGS)", null=True, blank=True)
+    # Origins: an RA, or (later) a bill / collection document of the billing batch.
+    origem_tipo = models.CharField(max_length=20, blank=True)
+    origem_id = models.BigIntegerField(null=True, blank=True)
+    criada_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    criada_em = models.DateTimeField(auto_now_add=True, db_index=True)
+    enfileirada_em = models.DateTimeField(null=True, blank=True)
+    proxima_tentativa_em = models.DateTimeField(null=True, blank=True)
+    enviando_desde = models.DateTimeField(null=True, blank=True)
+    enviada_em = models.DateTimeField(null=True, blank=True)
+    atualizada_em = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-criada_em", "-id"]
+        verbose_name = "mensagem"
+        verbose_name_plural = "mensagens"
+        indexes = [
+            models.Index(fields=["status", "modem"], name="msg_status_modem_idx"),
+            models.Index(fields=["destino"], name="msg_destino_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_canal_display()} #{self.pk} para {self.destino}"
+
+
+class MensagemHistorico(models.Model):
+    """Immutable audit of every status change: who, when, from, to, why."""
+
+    mensagem = models.ForeignKey(Mensagem, on_delete=models.CASCADE, related_name="historico")
+    de = models.CharField(max_length=12, blank=True)
+    para = models.CharField(max_length=12)
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    quando = models.DateTimeField(auto_now_add=True)
+    observacao = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["quando", "id"]
+
+
+class ModeloMensagem(models.Model):
+    evento = models.CharField(
+        max_length=20,
+        unique=True,
+        choices=[
+            (e.value, e.label)
+            for e in (
+                Mensagem.Evento.RA_ABERTO,
+                Mensagem.Evento.RA_EXISTENTE,
+                Mensagem.Evento.RA_ATENDIDO,
+            )
+        ],
+    )
+    texto = models.TextField(
+        validators=[validar_tags],
+        help_text="Tags: " + ", ".join("{%s} (%s)" % item for item in TAGS_MODELO.items()),
+    )
+    ativo = models.BooleanField(default=True)
+    atualizado_em = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "modelo de mensagem"
+        verbose_name_plural = "modelos de mensagem"
+
+    def __str__(self):
+        return self.get_evento_display()
+
+    def renderizar(self, **valores) -> str:
+        return self.texto.format(**{tag: valores.get(tag, "") for tag in TAGS_MODELO})
+
+
+MODELOS_PADRAO = {
+    "ra_aberto": "{empresa}: sua solicitacao ({especificacao}) foi registrada. "
+    "Protocolo {protocolo}. Previsao: {data_prevista}.",
+    "ra_existente": "{empresa}: ja existe um atendimento para o problema informado. "
+    "Acompanhe pelo protocolo {protocolo}. Previsao: {data_prevista}.",
+    "ra_atendido": "{empresa}: o atendimento do protocolo {protocolo} ({especificacao}) "
+    "foi concluido. Obrigado!",
+}
+
