@@ -29,8 +29,8 @@ def validar_tags(texto: str) -> None:
         raise ValidationError(
             "Tags desconhecidas: %(tags)s. Use: %(validas)s.",
             params={
-                "tags": ", ".join("{%s}" % t for t in desconhecidas),
-                "validas": ", ".join("{%s}" % t for t in TAGS_MODELO),
+                "tags": ", ".join(f"{{{t}}}" for t in desconhecidas),
+                "validas": ", ".join(f"{{{t}}}" for t in TAGS_MODELO),
             },
         )
 
@@ -189,7 +189,15 @@ class Mensagem(models.Model):
         Modem, on_delete=models.PROTECT, null=True, blank=True, related_name="mensagens"
     )
     referencia = models.PositiveIntegerField("referência no modem (+CMGS)", null=True, blank=True)
-    # Origins: an RA, or (later) a bill / collection document of the billing batch.
+    registro_atendimento = models.ForeignKey(
+        "atendimento.RegistroAtendimento",
+        verbose_name="RA",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mensagens_sms",
+    )
+    # Other origins (billing batch: a bill; collection: a document), by type and id.
     origem_tipo = models.CharField(max_length=20, blank=True)
     origem_id = models.BigIntegerField(null=True, blank=True)
     criada_por = models.ForeignKey(
@@ -230,6 +238,9 @@ class MensagemHistorico(models.Model):
     class Meta:
         ordering = ["quando", "id"]
 
+    def __str__(self):
+        return f"{self.de or '—'} → {self.para}"
+
 
 class ModeloMensagem(models.Model):
     evento = models.CharField(
@@ -246,7 +257,7 @@ class ModeloMensagem(models.Model):
     )
     texto = models.TextField(
         validators=[validar_tags],
-        help_text="Tags: " + ", ".join("{%s} (%s)" % item for item in TAGS_MODELO.items()),
+        help_text="Tags: " + ", ".join(f"{{{t}}} ({d})" for t, d in TAGS_MODELO.items()),
     )
     ativo = models.BooleanField(default=True)
     atualizado_em = models.DateTimeField(auto_now=True)
@@ -270,4 +281,3 @@ MODELOS_PADRAO = {
     "ra_atendido": "{empresa}: o atendimento do protocolo {protocolo} ({especificacao}) "
     "foi concluido. Obrigado!",
 }
-

@@ -3,11 +3,12 @@
 import re
 
 DDDS = frozenset(
-    [11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38]
-    + [41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69]
-    + [71, 73, 74, 75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88, 89]
-    + [91, 92, 93, 94, 95, 96, 97, 98, 99]
+    {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38}
+    | {41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69}
+    | {71, 73, 74, 75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88, 89}
+    | {91, 92, 93, 94, 95, 96, 97, 98, 99}
 )
+EXEMPLO = "ex.: +55 81 99999-0000"
 
 
 class NumeroInvalido(ValueError):
@@ -20,25 +21,27 @@ def celular_normalizar(numero: str) -> str:
     if not bruto:
         raise NumeroInvalido("Informe o número do celular.")
     if re.search(r"[^\d\s()+.\-]", bruto):
-        raise NumeroInvalido(f"“{bruto}” não é um número de telefone: use só dígitos, como +55 81 99999-0000.")
+        raise NumeroInvalido(f"“{bruto}” não é um número de telefone: use só dígitos ({EXEMPLO}).")
     digitos = re.sub(r"\D", "", bruto)
     if bruto.startswith("+") and not digitos.startswith("55"):
-        raise NumeroInvalido(f"{bruto} não é um número brasileiro: o SMS só vai para celulares do Brasil (+55).")
+        raise NumeroInvalido(
+            f"{bruto} não é um número brasileiro: o SMS só vai para celulares do Brasil."
+        )
     if bruto.startswith("+") or (len(digitos) == 13 and digitos.startswith("55")):
         digitos = digitos[2:]
     elif len(digitos) == 12 and digitos.startswith("0"):
         digitos = digitos[1:]  # 0 + DDD + number, as dialled from a landline
     if len(digitos) == 10 and digitos[2] in "2345":
-        raise NumeroInvalido(f"{bruto} é um telefone fixo: o SMS precisa de um celular (DDD + 9 + oito dígitos).")
+        raise NumeroInvalido(f"{bruto} é um telefone fixo: o SMS precisa de celular ({EXEMPLO}).")
     if len(digitos) != 11:
         raise NumeroInvalido(
-            f"{bruto} não é um celular brasileiro: são 11 dígitos, DDD + 9 + oito dígitos (ex.: 81 99999-0000)."
+            f"{bruto} não é um celular brasileiro: DDD + 9 + oito dígitos ({EXEMPLO})."
         )
     ddd, assinante = int(digitos[:2]), digitos[2:]
     if ddd not in DDDS:
         raise NumeroInvalido(f"O DDD {ddd:02d} não existe no Brasil.")
     if not assinante.startswith("9"):
-        raise NumeroInvalido(f"{bruto} parece um telefone fixo: celulares começam com 9 depois do DDD.")
+        raise NumeroInvalido(f"{bruto} é um fixo: celulares começam com 9 depois do DDD.")
     return f"+55{digitos}"
 
 

@@ -149,3 +149,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# SMS (mensageria): the modem sits behind a backend, as e-mail does behind EMAIL_BACKEND.
+SMS_BACKEND = env("SMS_BACKEND", default="mensageria.backends.gsm.GsmBackend")
+SMS_BACKOFF_SEGUNDOS = env.float("SMS_BACKOFF_SEGUNDOS", default=30.0)
+SMS_BACKOFF_MAXIMO_SEGUNDOS = env.float("SMS_BACKOFF_MAXIMO_SEGUNDOS", default=900.0)
+SMS_REENFILEIRAR_APOS_SEGUNDOS = env.float("SMS_REENFILEIRAR_APOS_SEGUNDOS", default=900.0)
+SMS_ENVIANDO_LIMITE_SEGUNDOS = env.float("SMS_ENVIANDO_LIMITE_SEGUNDOS", default=300.0)

@@ -15,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+SMS_BACKEND = env("SMS_BACKEND", default="mensageria.backends.memoria.MemoriaBackend")
+SMS_BACKOFF_SEGUNDOS = env.float("SMS_BACKOFF_SEGUNDOS", default=0.0)

@@ -63,7 +63,8 @@ class ErroEnvio(Exception):
 
 def erro_cms(codigo: int) -> ErroEnvio:
     descricao = DESCRICAO_CMS.get(codigo, "erro do modem")
-    return ErroEnvio(f"+CMS ERROR: {codigo} ({descricao})", classe=classificar_cms(codigo), codigo=codigo)
+    texto = f"+CMS ERROR: {codigo} ({descricao})"
+    return ErroEnvio(texto, classe=classificar_cms(codigo), codigo=codigo)
 
 
 @dataclass(frozen=True)

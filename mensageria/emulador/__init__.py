@@ -189,7 +189,7 @@ class EmuladorModem:
         return None
 
     # --- commands ----------------------------------------------------------
-    def _comando(self, linha: str) -> None:  # noqa: C901 - one branch per AT command
+    def _comando(self, linha: str) -> None:
         self.recebidos.append(linha)
         cmd = linha.upper()
         if cmd in ("AT", "ATZ", "AT&F"):

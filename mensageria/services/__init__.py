@@ -1,0 +1,26 @@
+"""Writes of the messaging pipeline (SMS and e-mail), split by subject."""
+
+from .mensagens import (
+    mensagem_enfileirar,
+    mensagem_enviar,
+    mensagem_sms_criar,
+    registro_atendimento_notificar,
+)
+from .modems import modem_cadastrar, modem_pausar, modem_retomar, modem_saude_registrar
+from .supervisao import mensagem_confirmar_envio, mensagem_descartar, mensagem_reenviar
+from .varredura import mensagens_varrer
+
+__all__ = [
+    "mensagem_confirmar_envio",
+    "mensagem_descartar",
+    "mensagem_enfileirar",
+    "mensagem_enviar",
+    "mensagem_reenviar",
+    "mensagem_sms_criar",
+    "mensagens_varrer",
+    "modem_cadastrar",
+    "modem_pausar",
+    "modem_retomar",
+    "modem_saude_registrar",
+    "registro_atendimento_notificar",
+]

@@ -1,0 +1,366 @@
+"""Writes of the messaging pipeline (SMS and e-mail).
+
+The ``Mensagem`` row is the truth; Celery only carries "look at message N".
+Every status change goes through :func:`_transitar` (allowed map + history row).
+"""
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from core.exceptions import RegraViolada, TransicaoInvalida
+
+from .. import texto as texto_sms
+from ..backends import Envio, ErroEnvio, obter_backend
+from ..models import MODELOS_PADRAO, Mensagem, MensagemHistorico, ModeloMensagem, Modem, Parametros
+from ..telefones import NumeroInvalido, celular_normalizar
+from .modems import modem_pausar
+
+log = logging.getLogger(__name__)
+Status = Mensagem.Status
+EVENTOS_RA = {"ra_aberto", "ra_existente", "ra_atendido"}
+
+
+# --- status changes ----------------------------------------------------------
+
+
+def _transitar(mensagem, para, *, usuario=None, observacao="", **campos) -> None:
+    """The one place a message's status changes (row already locked or claimed)."""
+    de = mensagem.status
+    if para not in Mensagem.TRANSICOES[de]:
+        raise TransicaoInvalida(
+            f"A mensagem está “{Status(de).label}” e não pode passar para “{Status(para).label}”."
+        )
+    mensagem.status = para
+    for nome, valor in campos.items():
+        setattr(mensagem, nome, valor)
+    mensagem.save(update_fields=["status", "atualizada_em", *campos])
+    MensagemHistorico.objects.create(
+        mensagem=mensagem, de=de, para=para, usuario=usuario, observacao=observacao[:300]
+    )
+
+
+# --- creation and enqueueing -------------------------------------------------
+
+
+def _modem_escolher() -> Modem | None:
+    """The available modem with the shortest queue (a pool shares the load)."""
+    return (
+        Modem.objects.filter(ativo=True, pausado_em__isnull=True)
+        .annotate(
+            fila_atual=models.Count(
+                "mensagens",
+                filter=models.Q(mensagens__status__in=[Status.PENDENTE, Status.ENVIANDO]),
+            )
+        )
+        .order_by("fila_atual", "id")
+        .first()
+    )
+
+
+def _publicar(mensagem_id: int, fila: str, countdown: float = 0) -> bool:
+    """Hand the message id to the modem's queue; a broker failure is left to the sweep."""
+    from ..tasks import mensagem_enviar_task
+
+    try:
+        mensagem_enviar_task.apply_async(
+            args=[mensagem_id],
+            queue=fila,
+            countdown=countdown or None,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+        )
+    except Exception:  # broker down: the row is safe, the sweep re-enqueues it
+        log.warning("Fila indisponível; a mensagem %s será enfileirada pela varredura", mensagem_id)
+        return False
+    Mensagem.objects.filter(pk=mensagem_id).update(enfileirada_em=timezone.now())
+    return True
+
+
+def mensagem_enfileirar(mensagem: Mensagem, *, countdown: float = 0) -> None:
+    """Enqueue after the surrounding transaction commits (never a task for an uncommitted row)."""
+    if mensagem.modem_id is None:
+        return  # no modem yet: the sweep assigns one when a modem is available
+    fila = mensagem.modem.fila
+    transaction.on_commit(lambda: _publicar(mensagem.pk, fila, countdown))
+
+
+def mensagem_sms_criar(
+    *,
+    destino: str,
+    texto: str,
+    evento: str = Mensagem.Evento.AVULSA,
+    usuario=None,
+    registro_atendimento=None,
+    origem_tipo: str = "",
+    origem_id: int | None = None,
+    modem: Modem | None = None,
+    recusar_invalida: bool = True,
+) -> Mensagem:
+    """Create an SMS and enqueue it on commit.
+
+    With ``recusar_invalida`` (screens, CLI) a bad number or text raises
+    :class:`RegraViolada`; otherwise (automatic notifications) the message is
+    stored as ``falhou`` with the reason, so it shows on the error screen.
+    """
+    parametros = Parametros.atuais()
+    problema, classe = "", ""
+    try:
+        destino = celular_normalizar(destino)
+    except NumeroInvalido as exc:
+        problema, classe = str(exc), Mensagem.ClasseErro.NUMERO
+    preparado = texto_sms.preparar(texto, transliterar_acentos=parametros.transliterar)
+    if not problema:
+        problema = _problema_texto(preparado, parametros)
+        classe = Mensagem.ClasseErro.TEXTO if problema else ""
+    if problema and recusar_invalida:
+        raise RegraViolada(problema, campo="destino" if classe == "numero" else "texto")
+    with transaction.atomic():
+        mensagem = Mensagem.objects.create(
+            canal=Mensagem.Canal.SMS,
+            evento=evento,
+            destino=destino,
+            texto=preparado.texto,
+            codificacao=preparado.codificacao,
+            partes=preparado.partes,
+            registro_atendimento=registro_atendimento,
+            origem_tipo=origem_tipo or ("ra" if registro_atendimento else ""),
+            origem_id=origem_id or getattr(registro_atendimento, "pk", None),
+            criada_por=usuario,
+            modem=modem or _modem_escolher(),
+        )
+        MensagemHistorico.objects.create(mensagem=mensagem, para=Status.PENDENTE, usuario=usuario)
+        if problema:
+            _transitar(mensagem, Status.FALHOU, erro_classe=classe, erro_texto=problema[:300])
+        else:
+            mensagem_enfileirar(mensagem)
+    return mensagem
+
+
+def _problema_texto(preparado: texto_sms.TextoPreparado, parametros: Parametros) -> str:
+    if not preparado.texto:
+        return "O texto do SMS está vazio."
+    unidade = "caracteres" if preparado.codificacao == texto_sms.UCS2 else "caracteres GSM"
+    if preparado.unidades > parametros.tamanho_maximo:
+        return (
+            f"O texto tem {preparado.unidades} {unidade}; o máximo permitido é "
+            f"{parametros.tamanho_maximo}. Encurte o texto."
+        )
+    if preparado.partes > 1 and not parametros.permitir_multiparte:
+        capacidade = texto_sms.CAPACIDADE[preparado.codificacao][0]
+        motivo = ""
+        if preparado.codificacao == texto_sms.UCS2:
+            motivo = " (acentos como ã, é, ç usam UCS-2)"
+        return (
+            f"O texto não cabe num SMS: {preparado.unidades} {unidade}, máximo {capacidade}"
+            f"{motivo}. SMS em várias partes está desligado nos parâmetros."
+        )
+    return ""
+
+
+def _texto_evento(ra, evento: str, parametros: Parametros) -> str:
+    especificacao = ra.especificacao
+    proprio = {
+        "ra_aberto": especificacao.texto_abertura,
+        "ra_atendido": especificacao.texto_encerramento,
+    }.get(evento, "")
+    modelo = ModeloMensagem.objects.filter(evento=evento, ativo=True).first()
+    molde = proprio or (modelo.texto if modelo else MODELOS_PADRAO[evento])
+    data_prevista = timezone.localtime(ra.data_prevista_atual).strftime("%d/%m/%Y")
+    valores = {
+        "protocolo": ra.protocolo,
+        "especificacao": especificacao.nome,
+        "data_prevista": data_prevista,
+        "empresa": parametros.nome_empresa,
+    }
+    try:
+        return molde.format(**valores)
+    except (KeyError, IndexError, ValueError):
+        # A bad override in the catalogue must not block the RA: fall back to the default.
+        return MODELOS_PADRAO[evento].format(**valores)
+
+
+def registro_atendimento_notificar(*, ra, evento: str) -> Mensagem | None:
+    """Create the SMS an RA event sends (``ra_aberto``, ``ra_existente``, ``ra_atendido``).
+
+    Contract: called by the RA services inside their transaction, so the
+    message row commits with the RA; the send is enqueued on commit. Returns
+    None when nothing is to be sent (especificação says no, or no mobile).
+    """
+    if evento not in EVENTOS_RA:
+        raise ValueError(f"evento desconhecido: {evento}")
+    especificacao = ra.especificacao
+    if evento in ("ra_aberto", "ra_existente") and not especificacao.envia_sms_abertura:
+        return None
+    if evento == "ra_atendido" and not especificacao.envia_sms_encerramento:
+        return None
+    destino = ra.celular_sms()
+    if not destino:
+        return None
+    parametros = Parametros.atuais()
+    return mensagem_sms_criar(
+        destino=destino,
+        texto=_texto_evento(ra, evento, parametros),
+        evento=evento,
+        registro_atendimento=ra,
+        recusar_invalida=False,
+    )
+
+
+# --- sending -------------------------------------------------------------------
+
+
+def _em_silencio(parametros: Parametros, agora) -> timedelta | None:
+    """Time left until quiet hours end, or None outside them."""
+    inicio, fim = parametros.silencio_inicio, parametros.silencio_fim
+    if not inicio or not fim:
+        return None
+    local = timezone.localtime(agora)
+    hora = local.time()
+    dentro = (inicio <= hora < fim) if inicio < fim else (hora >= inicio or hora < fim)
+    if not dentro:
+        return None
+    alvo = local.replace(hour=fim.hour, minute=fim.minute, second=0, microsecond=0)
+    if alvo <= local:
+        alvo += timedelta(days=1)
+    return alvo - local
+
+
+def _reservar_vez(modem_id: int) -> Modem | None:
+    """Wait for the modem's turn: a send starts no sooner than its interval after the last start.
+
+    The last start lives in the database (locked row), so the pace holds across
+    worker restarts and even if two workers were misconfigured on one queue.
+    """
+    while True:
+        with transaction.atomic():
+            modem = Modem.objects.select_for_update().get(pk=modem_id)
+            if not modem.disponivel:
+                return None
+            agora = timezone.now()
+            espera = 0.0
+            if modem.ultimo_inicio_envio:
+                proximo = modem.ultimo_inicio_envio + timedelta(seconds=modem.intervalo_segundos)
+                espera = (proximo - agora).total_seconds()
+            if espera <= 0:
+                modem.ultimo_inicio_envio = agora
+                modem.save(update_fields=["ultimo_inicio_envio"])
+                return modem
+        time.sleep(espera)
+
+
+def mensagem_enviar(*, mensagem_id: int) -> str | None:
+    """Send one pending SMS through its modem. Safe to run twice: the claim is atomic.
+
+    Returns the final status, or None when there was nothing to do.
+    """
+    mensagem = Mensagem.objects.select_related("modem").filter(pk=mensagem_id).first()
+    agora = timezone.now()
+    if (
+        mensagem is None
+        or mensagem.status != Status.PENDENTE
+        or mensagem.modem is None
+        or (mensagem.proxima_tentativa_em and mensagem.proxima_tentativa_em > agora)
+    ):
+        return None
+    parametros = Parametros.atuais()
+    silencio = _em_silencio(parametros, agora)
+    if silencio is not None:
+        Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
+            proxima_tentativa_em=agora + silencio
+        )
+        return None
+    modem = _reservar_vez(mensagem.modem_id)
+    if modem is None:
+        return None  # paused or inactive: the message waits for it
+    reclamada = Mensagem.objects.filter(
+        pk=mensagem.pk, status=Status.PENDENTE, modem_id=modem.pk
+    ).update(
+        status=Status.ENVIANDO,
+        enviando_desde=timezone.now(),
+        tentativas=models.F("tentativas") + 1,
+        atualizada_em=timezone.now(),
+    )
+    if not reclamada:
+        return None  # another run got it first
+    MensagemHistorico.objects.create(mensagem=mensagem, de=Status.PENDENTE, para=Status.ENVIANDO)
+    envio = Envio(mensagem.destino, mensagem.texto, mensagem.codificacao, mensagem.partes)
+    try:
+        referencia = obter_backend(modem).enviar(envio)
+    except ErroEnvio as erro:
+        return _registrar_falha(mensagem.pk, modem, erro)
+    with transaction.atomic():
+        mensagem = Mensagem.objects.select_for_update().get(pk=mensagem.pk)
+        if mensagem.status != Status.ENVIANDO:
+            return mensagem.status  # the sweep declared it incerta meanwhile
+        instante = timezone.now()
+        _transitar(
+            mensagem,
+            Status.ENVIADA,
+            enviada_em=instante,
+            referencia=referencia,
+            erro_codigo=None,
+            erro_texto="",
+            erro_classe="",
+        )
+        Modem.objects.filter(pk=modem.pk).update(ultimo_envio_em=instante)
+    return Status.ENVIADA
+
+
+def _backoff(tentativa: int) -> float:
+    base = settings.SMS_BACKOFF_SEGUNDOS
+    return min(base * (2 ** max(tentativa - 1, 0)), settings.SMS_BACKOFF_MAXIMO_SEGUNDOS)
+
+
+def _registrar_falha(mensagem_id: int, modem: Modem, erro: ErroEnvio) -> str:
+    Classe = Mensagem.ClasseErro
+    with transaction.atomic():
+        mensagem = Mensagem.objects.select_for_update().get(pk=mensagem_id)
+        if mensagem.status != Status.ENVIANDO:
+            return mensagem.status
+        erro_campos = {
+            "erro_codigo": erro.codigo,
+            "erro_texto": erro.texto[:300],
+            "erro_classe": erro.classe,
+        }
+        if erro.classe == Classe.INCERTO:
+            _transitar(mensagem, Status.INCERTA, observacao=erro.texto, **erro_campos)
+        elif erro.classe in (Classe.NUMERO, Classe.TEXTO):
+            _transitar(mensagem, Status.FALHOU, observacao=erro.texto, **erro_campos)
+        elif erro.classe in (Classe.MODEM, Classe.DISPOSITIVO):
+            # Not the message's fault: give the attempt back and let it wait for the modem.
+            _transitar(
+                mensagem,
+                Status.PENDENTE,
+                observacao=erro.texto,
+                tentativas=max(mensagem.tentativas - 1, 0),
+                enviando_desde=None,
+                **erro_campos,
+            )
+            modem_pausar(
+                modem=modem,
+                motivo=erro.texto,
+                automatica=erro.classe == Classe.DISPOSITIVO,
+            )
+        elif mensagem.tentativas >= modem.max_tentativas:
+            _transitar(
+                mensagem,
+                Status.FALHOU,
+                observacao=f"{erro.texto} — {mensagem.tentativas} tentativa(s), desisti.",
+                **erro_campos,
+            )
+        else:
+            espera = _backoff(mensagem.tentativas)
+            _transitar(
+                mensagem,
+                Status.PENDENTE,
+                observacao=f"{erro.texto} — nova tentativa em {espera:g} s.",
+                proxima_tentativa_em=timezone.now() + timedelta(seconds=espera),
+                enviando_desde=None,
+                **erro_campos,
+            )
+            mensagem_enfileirar(mensagem, countdown=espera)
+        return mensagem.status

@@ -1,0 +1,43 @@
+"""Celery triggers of the messaging pipeline: they take ids and call services.
+
+Each modem has its own queue (``Modem.fila``) consumed by one worker with
+concurrency 1, so one process owns the serial port: it opens it on the first
+send and closes it when the worker process shuts down.
+"""
+
+from celery import shared_task
+from celery.signals import worker_process_shutdown, worker_shutdown
+
+from . import services
+from .backends import gsm, obter_backend
+from .models import Modem
+
+
+@shared_task(name="mensageria.mensagem_enviar_task", acks_late=True)
+def mensagem_enviar_task(mensagem_id: int) -> str | None:
+    return services.mensagem_enviar(mensagem_id=mensagem_id)
+
+
+@shared_task(name="mensageria.mensagens_varrer_task")
+def mensagens_varrer_task() -> dict:
+    resumo = services.mensagens_varrer()
+    for modem in Modem.objects.filter(ativo=True):
+        modem_ler_saude_task.apply_async(args=[modem.pk], queue=modem.fila, expires=120)
+    return resumo
+
+
+@shared_task(name="mensageria.modem_ler_saude_task")
+def modem_ler_saude_task(modem_id: int) -> dict | None:
+    """Runs on the modem's own queue: only that worker may talk to the port."""
+    modem = Modem.objects.filter(pk=modem_id).first()
+    if modem is None:
+        return None
+    saude = obter_backend(modem).ler_saude()
+    services.modem_saude_registrar(modem=modem, saude=saude)
+    return saude
+
+
+@worker_process_shutdown.connect
+@worker_shutdown.connect
+def _fechar_portas(**kwargs) -> None:
+    gsm.fechar_todas()

@@ -1,0 +1,70 @@
+import pytest
+
+from mensageria.models import Mensagem, ModeloMensagem
+from mensageria.services import registro_atendimento_notificar
+
+from .factories import especificacao_criar, modem_criar, ra_criar
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ra(unidade, atendente):
+    modem_criar(nome="principal")
+    return ra_criar(unidade=unidade, usuario=atendente, telefone="+5581999990001")
+
+
+def test_ra_aberto_envia_protocolo(ra, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        m = registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    assert m.status == Mensagem.Status.PENDENTE
+    assert m.registro_atendimento == ra and m.evento == "ra_aberto"
+    assert m.origem_tipo == "ra" and m.origem_id == ra.pk
+    assert ra.protocolo in m.texto
+    assert "Vazamento no cavalete" in m.texto and "03/12/2026" in m.texto
+    assert m.destino == "+5581999990001"
+    assert len(callbacks) == 1
+
+
+def test_ra_existente_e_ra_atendido_usam_seus_modelos(ra):
+    ModeloMensagem.objects.filter(evento="ra_atendido").update(
+        texto="Protocolo {protocolo} atendido."
+    )
+    existente = registro_atendimento_notificar(ra=ra, evento="ra_existente")
+    atendido = registro_atendimento_notificar(ra=ra, evento="ra_atendido")
+    assert "ja existe" in existente.texto and ra.protocolo in existente.texto
+    assert atendido.texto == f"Protocolo {ra.protocolo} atendido."
+
+
+def test_texto_proprio_da_especificacao_tem_precedencia(unidade, atendente):
+    modem_criar()
+    especificacao = especificacao_criar(
+        texto_abertura="RA {protocolo} aberto, prazo {data_prevista}"
+    )
+    ra = ra_criar(unidade=unidade, usuario=atendente, especificacao=especificacao)
+    m = registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    assert m.texto == f"RA {ra.protocolo} aberto, prazo 03/12/2026"
+
+
+def test_especificacao_sem_sms_nao_cria_mensagem(unidade, atendente):
+    especificacao = especificacao_criar(envia_sms_abertura=False, envia_sms_encerramento=False)
+    ra = ra_criar(unidade=unidade, usuario=atendente, especificacao=especificacao)
+    assert registro_atendimento_notificar(ra=ra, evento="ra_aberto") is None
+    assert registro_atendimento_notificar(ra=ra, evento="ra_atendido") is None
+    assert not Mensagem.objects.exists()
+
+
+def test_sem_celular_nao_cria_mensagem(unidade, atendente):
+    ra = ra_criar(unidade=unidade, usuario=atendente, telefone="")
+    assert registro_atendimento_notificar(ra=ra, evento="ra_aberto") is None
+
+
+def test_telefone_fixo_fica_registrado_com_erro(unidade, atendente):
+    ra = ra_criar(unidade=unidade, usuario=atendente, telefone="+558133334444")
+    m = registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    assert m.status == Mensagem.Status.FALHOU and "fixo" in m.erro_texto
+
+
+def test_evento_desconhecido(ra):
+    with pytest.raises(ValueError, match="evento desconhecido"):
+        registro_atendimento_notificar(ra=ra, evento="ra_reiterado")
