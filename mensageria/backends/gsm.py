@@ -13,6 +13,7 @@ retry); after the text and Ctrl-Z were written the SMS may have left (incerta).
 import logging
 import os
 import threading
+import time
 
 import serial
 from gsmmodem.exceptions import (
@@ -73,30 +74,48 @@ class GsmBackend(BaseBackend):
         if conexao is not None and conexao.alive:
             return conexao
         _descartar(dispositivo)
-        conexao = GsmModem(dispositivo, self.modem.baud, requestDelivery=False)
         try:
-            conexao.connect(pin=self.modem.pin or None)
+            conexao = self._iniciar(dispositivo)
         except PinRequiredError as exc:
-            self._fechar_silencioso(conexao)
             raise ErroEnvio("O SIM pede PIN e nenhum foi configurado.", classe="modem") from exc
         except (CmeError, CmsError) as exc:
-            self._fechar_silencioso(conexao)
             raise _erro_comando(exc, etapa="inicialização") from exc
         except TimeoutException as exc:
-            self._fechar_silencioso(conexao)
             raise ErroEnvio(
                 f"O modem em {dispositivo} não responde aos comandos AT.", classe="dispositivo"
             ) from exc
         except _FALHAS_DISPOSITIVO as exc:
-            self._fechar_silencioso(conexao)
             raise ErroEnvio(
                 f"Dispositivo {dispositivo} indisponível: {exc}", classe="dispositivo"
             ) from exc
         except GsmModemException as exc:
-            self._fechar_silencioso(conexao)
             raise ErroEnvio(f"Falha ao iniciar o modem: {exc}", classe="modem") from exc
         _conexoes[dispositivo] = conexao
         return conexao
+
+    def _iniciar(self, dispositivo: str) -> GsmModem:
+        """Open and initialise; a second try absorbs stale lines from an interrupted session
+        (e.g. a late ``+CMGS`` answered to a worker that was killed)."""
+        for tentativa in (1, 2):
+            conexao = GsmModem(dispositivo, self.modem.baud, requestDelivery=False)
+            try:
+                conexao.connect(pin=self.modem.pin or None)
+                return conexao
+            except (PinRequiredError, *_FALHAS_DISPOSITIVO):
+                self._fechar_silencioso(conexao)
+                raise
+            except (GsmModemException, TypeError, ValueError, IndexError) as exc:
+                # Out-of-step answers make gsmmodem's parsing fail in odd ways.
+                self._fechar_silencioso(conexao)
+                if tentativa == 2:
+                    if isinstance(exc, GsmModemException):
+                        raise
+                    raise ErroEnvio(
+                        f"O modem respondeu fora de ordem na inicialização ({exc!r}).",
+                        classe="temporario",
+                    ) from exc
+                time.sleep(1)
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _fechar_silencioso(conexao: GsmModem) -> None:

@@ -292,6 +292,11 @@ def mensagem_enviar(*, mensagem_id: int) -> str | None:
         referencia = obter_backend(modem).enviar(envio)
     except ErroEnvio as erro:
         return _registrar_falha(mensagem.pk, modem, erro)
+    except Exception as exc:
+        # An unforeseen failure: we cannot know whether the text left, so never resend blindly.
+        log.exception("Falha inesperada ao enviar a mensagem %s", mensagem.pk)
+        erro = ErroEnvio(f"Falha inesperada no envio: {exc!r}"[:300], classe="incerto")
+        return _registrar_falha(mensagem.pk, modem, erro)
     with transaction.atomic():
         mensagem = Mensagem.objects.select_for_update().get(pk=mensagem.pk)
         if mensagem.status != Status.ENVIANDO:

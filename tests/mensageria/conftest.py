@@ -8,3 +8,46 @@ def _memoria_limpa():
     memoria.limpar()
     yield
     memoria.limpar()
+
+
+# --- integration: emulator + real worker (session-wide, started on first use) ---
+
+
+@pytest.fixture(scope="session")
+def emulador(tmp_path_factory):
+    from mensageria.emulador import EmuladorModem
+
+    pasta = tmp_path_factory.mktemp("modem")
+    emu = EmuladorModem(pasta / "ttyEMU0", log_enviados=pasta / "enviados.log", latencia=0)
+    emu.iniciar()
+    yield emu
+    emu.parar()
+
+
+@pytest.fixture(scope="session")
+def worker_sms(django_db_setup, django_db_blocker, tmp_path_factory, emulador):
+    from django.conf import settings
+
+    from . import integracao
+
+    integracao.purgar()
+    processo = integracao.iniciar_worker(
+        tmp_path_factory.mktemp("worker"), settings.DATABASES["default"]["NAME"]
+    )
+    yield processo
+    integracao.parar_worker(processo)
+
+
+@pytest.fixture
+def emu(emulador, worker_sms):
+    """A clean emulator state and log for each test."""
+    emulador.falhas.clear()
+    emulador.regras.clear()
+    emulador.latencia = 0
+    emulador.sim = "READY"
+    if emulador._mestre is None:
+        emulador.conectar()
+    emulador.log_enviados.write_text("")
+    yield emulador
+    emulador.falhas.clear()
+    emulador.regras.clear()

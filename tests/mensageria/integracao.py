@@ -1,0 +1,123 @@
+"""Shared machinery of the integration tests: emulator on a pty + a real Celery worker.
+
+The worker is a subprocess (so SIGKILL can be tested) consuming the queue of the
+modem named ``emu-teste`` on the test Redis DB and the test PostgreSQL database,
+with the real GSM backend talking to the emulator through the pty.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from gsan.celery import app
+from mensageria.models import Mensagem
+
+NOME_MODEM = "emu-teste"
+FILA = "modem.emu-teste"
+RAIZ = Path(__file__).resolve().parents[2]
+FINAIS = {"enviada", "falhou", "incerta", "descartada"}
+
+
+def iniciar_worker(pasta: Path, banco: str) -> subprocess.Popen:
+    env = dict(os.environ)
+    db = settings.DATABASES["default"]
+    env.update(
+        DJANGO_SETTINGS_MODULE="gsan.settings.test",
+        TEST_DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{banco}",
+        TEST_REDIS_URL=settings.CELERY_BROKER_URL,
+        SMS_BACKEND="mensageria.backends.gsm.GsmBackend",
+        SMS_BACKOFF_SEGUNDOS="0",
+        PYTHONUNBUFFERED="1",
+    )
+    log = open(pasta / "worker.log", "w")  # noqa: SIM115 - closed with the process
+    processo = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "gsan",
+            "worker",
+            "-Q",
+            FILA,
+            "--concurrency=1",
+            "--pool=prefork",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"sms-teste-{os.getpid()}@%h",
+            "-l",
+            "INFO",
+        ],
+        cwd=RAIZ,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    limite = time.monotonic() + 60
+    while time.monotonic() < limite:
+        if "ready." in (pasta / "worker.log").read_text():
+            return processo
+        if processo.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise RuntimeError("worker não subiu:\n" + (pasta / "worker.log").read_text()[-3000:])
+
+
+def parar_worker(processo: subprocess.Popen) -> None:
+    processo.terminate()
+    try:
+        processo.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        processo.kill()
+        processo.wait()
+
+
+def filhos(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as arquivo:
+        return [int(x) for x in arquivo.read().split()]
+
+
+def esperar(condicao, *, limite: float = 30, mensagem: str = "condição") -> None:
+    fim = time.monotonic() + limite
+    while time.monotonic() < fim:
+        if condicao():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{mensagem}: não aconteceu em {limite} s")
+
+
+def esperar_status(mensagem_id: int, status: set | str = FINAIS, limite: float = 30) -> Mensagem:
+    alvo = {status} if isinstance(status, str) else status
+    esperar(
+        lambda: Mensagem.objects.get(pk=mensagem_id).status in alvo,
+        limite=limite,
+        mensagem=f"mensagem {mensagem_id} em {alvo}",
+    )
+    return Mensagem.objects.get(pk=mensagem_id)
+
+
+@contextlib.contextmanager
+def broker_fora_do_ar():
+    """Point this process's Celery at a dead port: enqueueing fails as with Redis down."""
+    antigo = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url = antigo
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def purgar() -> None:
+    with app.connection_for_write() as conexao, contextlib.suppress(Exception):
+        conexao.default_channel.queue_purge(FILA)

@@ -1,0 +1,196 @@
+"""The real pipeline: PostgreSQL, Redis, a Celery worker subprocess, the GSM backend
+(python-gsmmodem-new over pyserial) and the emulator on a pseudo-terminal."""
+
+import itertools
+import os
+import signal
+
+import pytest
+
+from mensageria import services
+from mensageria.emulador import ler_log
+from mensageria.models import Mensagem, MensagemHistorico, Modem
+from mensageria.services.mensagens import _publicar
+
+from . import integracao
+from .integracao import esperar, esperar_status
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def modem(emu):
+    return Modem.objects.create(
+        nome=integracao.NOME_MODEM,
+        dispositivo=str(emu.link),
+        intervalo_segundos=0,
+        timeout_segundos=1,
+        max_tentativas=2,
+    )
+
+
+def enviados(emu, *, incluir_travados=False):
+    return [r for r in ler_log(emu.log_enviados) if incluir_travados or not r.get("travou")]
+
+
+def criar(modem, texto="Protocolo 20261000000001", destino="+5581999990001"):
+    return services.mensagem_sms_criar(destino=destino, texto=texto, modem=modem)
+
+
+@pytest.mark.parametrize("modo", ["pdu", "texto"])
+def test_envio_gsm7_modo_pdu_e_texto(emu, modem, modo):
+    Modem.objects.filter(pk=modem.pk).update(modo=modo)
+    m = esperar_status(criar(modem).pk)
+    assert m.status == "enviada" and m.referencia is not None
+    [registro] = enviados(emu)
+    assert registro["numero"] == "+5581999990001"
+    assert registro["texto"] == "Protocolo 20261000000001"
+    assert registro["modo"] == modo
+    assert any(
+        c.upper().startswith("AT+CMGF=" + ("1" if modo == "texto" else "0")) for c in emu.recebidos
+    )
+
+
+def test_ucs2_e_multiparte(emu, modem):
+    acentuado = "Solicitação concluída: água religada às 14h"
+    longo = "Aviso " + "x" * 151 + " fim"  # 161 septets: two parts
+    a = esperar_status(criar(modem, texto=acentuado).pk)
+    b = esperar_status(criar(modem, texto=longo, destino="+5581999990002").pk)
+    assert a.status == b.status == "enviada"
+    registros = {r["numero"]: r for r in enviados(emu)}
+    assert registros["+5581999990001"]["texto"] == acentuado
+    assert registros["+5581999990001"]["codificacao"] == "ucs2"
+    assert registros["+5581999990002"]["texto"] == longo
+    assert registros["+5581999990002"]["partes"] == 2
+
+
+def test_caracteres_de_controle_nao_chegam_ao_modem(emu, modem):
+    m = esperar_status(criar(modem, texto="Protocolo\x1a 123\x1b45 [ok]").pk)
+    assert m.status == "enviada"
+    assert enviados(emu)[0]["texto"] == "Protocolo 12345 [ok]"
+
+
+def test_cms_temporario_tenta_ate_o_maximo(emu, modem):
+    emu.regras["+5581999990001"] = "cms:42"
+    m = esperar_status(criar(modem).pk)
+    assert m.status == "falhou" and m.tentativas == 2 and m.erro_codigo == 42
+    assert m.erro_classe == "temporario"
+    assert enviados(emu) == []
+
+
+def test_cms_temporario_e_depois_sucesso(emu, modem):
+    emu.falhas.append("cms:332")
+    m = esperar_status(criar(modem).pk)
+    assert m.status == "enviada" and m.tentativas == 2
+    assert len(enviados(emu)) == 1
+
+
+@pytest.mark.parametrize("codigo", [1, 21, 28, 29, 30])
+def test_cms_numero_ruim_falha_sem_repetir(emu, modem, codigo):
+    emu.regras["+5581999990001"] = f"cms:{codigo}"
+    m = esperar_status(criar(modem).pk)
+    assert m.status == "falhou" and m.tentativas == 1 and m.erro_classe == "numero"
+
+
+def test_cms_de_sim_pausa_modem_e_mensagem_espera(emu, modem):
+    emu.falhas.append("cms:310")
+    m = criar(modem)
+    esperar(lambda: Modem.objects.get(pk=modem.pk).pausado, mensagem="modem pausado")
+    outra = criar(modem, destino="+5581999990002")
+    m.refresh_from_db()
+    assert m.status == "pendente" and m.erro_codigo == 310
+    assert "SIM não inserido" in Modem.objects.get(pk=modem.pk).motivo_pausa
+    services.modem_retomar(modem=modem)
+    assert esperar_status(m.pk).status == "enviada"
+    assert esperar_status(outra.pk).status == "enviada"
+    assert sorted(r["numero"] for r in enviados(emu)) == ["+5581999990001", "+5581999990002"]
+
+
+def test_erro_antes_do_prompt_e_temporario(emu, modem):
+    emu.falhas.append("cms-prompt:500")
+    m = esperar_status(criar(modem).pk)
+    assert m.status == "enviada" and m.tentativas == 2
+
+
+def test_modem_travado_depois_do_texto_fica_incerta(emu, modem):
+    emu.falhas.append("hang")
+    m = esperar_status(criar(modem).pk)
+    assert m.status == "incerta" and m.erro_classe == "incerto"
+    assert m.tentativas == 1
+    # The next message goes out normally (the backend reconnected).
+    assert esperar_status(criar(modem, destino="+5581999990002").pk).status == "enviada"
+    assert [r["numero"] for r in enviados(emu)] == ["+5581999990002"]
+
+
+def test_modem_sem_prompt_tenta_de_novo(emu, modem):
+    emu.falhas.append("hang-prompt")
+    Modem.objects.filter(pk=modem.pk).update(max_tentativas=3)
+    m = esperar_status(criar(modem).pk, limite=40)
+    assert m.status == "enviada" and m.tentativas == 2
+
+
+def test_dispositivo_some_e_volta(emu, modem):
+    emu.falhas.append("desconectar")
+    m = criar(modem)
+    esperar(lambda: Modem.objects.get(pk=modem.pk).pausado, mensagem="pausa automática")
+    pausado = Modem.objects.get(pk=modem.pk)
+    assert pausado.pausa_automatica
+    assert "desapareceu" in pausado.motivo_pausa or "indisponível" in pausado.motivo_pausa
+    outra = criar(modem, destino="+5581999990002")
+    assert services.mensagens_varrer()["retomados"] == 0  # still unplugged
+    emu.conectar()
+    assert services.mensagens_varrer()["retomados"] == 1
+    assert esperar_status(m.pk).status == "enviada"
+    assert esperar_status(outra.pk).status == "enviada"
+    numeros = sorted(r["numero"] for r in enviados(emu))
+    assert numeros == ["+5581999990001", "+5581999990002"]
+
+
+def test_redis_fora_do_ar_e_a_varredura_envia_cada_uma_uma_vez(emu, modem):
+    with integracao.broker_fora_do_ar():
+        ids = [criar(modem, destino=f"+558199999000{i}").pk for i in range(1, 4)]
+    assert Mensagem.objects.filter(pk__in=ids, enfileirada_em__isnull=True).count() == 3
+    assert services.mensagens_varrer()["enfileiradas"] == 3
+    for pk in ids:
+        assert esperar_status(pk).status == "enviada"
+    # A second sweep (and a duplicate task) change nothing.
+    assert services.mensagens_varrer(reenfileirar_apos=0)["enfileiradas"] == 0
+    _publicar(ids[0], modem.fila)  # a duplicate task for a sent message
+    ultima = criar(modem, destino="+5581999990009")  # FIFO: runs after the duplicate
+    assert esperar_status(ultima.pk).status == "enviada"
+    numeros = sorted(r["numero"] for r in enviados(emu))
+    assert numeros == [*(f"+558199999000{i}" for i in range(1, 4)), "+5581999990009"]
+
+
+def test_intervalo_entre_inicios_respeitado(emu, modem):
+    Modem.objects.filter(pk=modem.pk).update(intervalo_segundos=0.4)
+    ids = [criar(modem, destino=f"+558199999000{i}").pk for i in range(1, 4)]
+    for pk in ids:
+        esperar_status(pk)
+    inicios = list(
+        MensagemHistorico.objects.filter(mensagem_id__in=ids, para="enviando")
+        .order_by("quando")
+        .values_list("quando", flat=True)
+    )
+    assert len(inicios) == 3
+    for anterior, seguinte in itertools.pairwise(inicios):
+        assert (seguinte - anterior).total_seconds() >= 0.4
+
+
+def test_sigkill_no_meio_do_envio_nao_perde_nada(emu, modem, worker_sms):
+    emu.latencia = 3
+    m = criar(modem)
+    esperar_status(m.pk, "enviando")
+    [filho] = integracao.filhos(worker_sms.pid)
+    os.kill(filho, signal.SIGKILL)
+    # The task comes back (acks_late + reject_on_worker_lost) but the claim refuses to resend.
+    esperar(lambda: integracao.filhos(worker_sms.pid) not in ([], [filho]), mensagem="novo filho")
+    m.refresh_from_db()
+    assert m.status == "enviando"
+    resumo = services.mensagens_varrer(enviando_limite=0)
+    assert resumo["incertas"] == 1
+    m.refresh_from_db()
+    assert m.status == "incerta"
+    emu.latencia = 0
+    assert esperar_status(criar(modem, destino="+5581999990002").pk).status == "enviada"
+    assert len([r for r in enviados(emu) if r["numero"] == "+5581999990001"]) <= 1
