@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class TipoServico(models.Model):
@@ -11,6 +13,19 @@ class TipoServico(models.Model):
     )
     encerra_ra = models.BooleanField("encerra o RA quando a OS é encerrada", default=False)
     pesquisa_satisfacao = models.BooleanField("pesquisa de satisfação", default=False)
+    exige_programacao = models.BooleanField(
+        "exige programação",
+        default=False,
+        help_text="A OS só pode ser iniciada ou encerrada como executada depois de programada "
+        "para uma equipe.",
+    )
+    dias_vencimento = models.PositiveSmallIntegerField(
+        "encerrar pendentes após (dias)",
+        null=True,
+        blank=True,
+        help_text="Se informado, a tarefa diária encerra as OS pendentes deste tipo mais antigas "
+        "que isso, por decurso de prazo. Vazio: nunca.",
+    )
     ativo = models.BooleanField("ativo", default=True)
 
     class Meta:
@@ -47,6 +62,29 @@ class Equipe(models.Model):
         return self.nome
 
 
+class ParametrosUnidadeOS(models.Model):
+    """Per-unit rules for service orders (absent row = defaults)."""
+
+    unidade = models.OneToOneField(
+        "cadastro.UnidadeOrganizacional",
+        verbose_name="unidade",
+        on_delete=models.CASCADE,
+        related_name="parametros_os",
+    )
+    exige_programacao = models.BooleanField(
+        "exige programação",
+        default=False,
+        help_text="As OS desta unidade só podem ser iniciadas depois de programadas.",
+    )
+
+    class Meta:
+        verbose_name = "parâmetros de OS da unidade"
+        verbose_name_plural = "parâmetros de OS das unidades"
+
+    def __str__(self):
+        return f"Parâmetros de OS — {self.unidade.sigla}"
+
+
 class OrdemServico(models.Model):
     class Situacao(models.TextChoices):
         PENDENTE = "pendente", "Pendente"
@@ -56,6 +94,31 @@ class OrdemServico(models.Model):
         ENCERRADA_NAO_EXECUTADA = "nao_executada", "Encerrada — não executada"
 
     ABERTAS = (Situacao.PENDENTE, Situacao.PROGRAMADA, Situacao.EM_EXECUCAO)
+    ENCERRADAS = (Situacao.ENCERRADA_EXECUTADA, Situacao.ENCERRADA_NAO_EXECUTADA)
+
+    # The only situation changes a service may make (programada → programada is
+    # a reprogramação; programada → pendente takes the OS off the schedule).
+    TRANSICOES = {
+        Situacao.PENDENTE: {
+            Situacao.PROGRAMADA,
+            Situacao.EM_EXECUCAO,
+            Situacao.ENCERRADA_EXECUTADA,
+            Situacao.ENCERRADA_NAO_EXECUTADA,
+        },
+        Situacao.PROGRAMADA: {
+            Situacao.PROGRAMADA,
+            Situacao.PENDENTE,
+            Situacao.EM_EXECUCAO,
+            Situacao.ENCERRADA_EXECUTADA,
+            Situacao.ENCERRADA_NAO_EXECUTADA,
+        },
+        Situacao.EM_EXECUCAO: {
+            Situacao.ENCERRADA_EXECUTADA,
+            Situacao.ENCERRADA_NAO_EXECUTADA,
+        },
+        Situacao.ENCERRADA_EXECUTADA: set(),
+        Situacao.ENCERRADA_NAO_EXECUTADA: set(),
+    }
 
     ra = models.ForeignKey(
         "atendimento.RegistroAtendimento",
@@ -95,20 +158,56 @@ class OrdemServico(models.Model):
         related_name="+",
     )
     data_geracao = models.DateTimeField("gerada em")
+    data_limite = models.DateTimeField(
+        "executar até",
+        help_text="Geração + janela de execução do tipo de serviço (vencida depois disso).",
+    )
     data_programada = models.DateField("programada para", null=True, blank=True)
+    posicao = models.PositiveSmallIntegerField("ordem no dia", null=True, blank=True)
+    data_programacao = models.DateTimeField("programada em", null=True, blank=True)
     data_inicio = models.DateTimeField("iniciada em", null=True, blank=True)
     data_execucao = models.DateTimeField("executada em", null=True, blank=True)
     data_encerramento = models.DateTimeField("encerrada em", null=True, blank=True)
     parecer = models.TextField("parecer", max_length=2000, blank=True)
     motivo_encerramento = models.CharField("motivo do encerramento", max_length=120, blank=True)
+    motivo = models.ForeignKey(
+        "atendimento.MotivoEncerramento",
+        verbose_name="motivo (cadastro)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    usuario_encerramento = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="encerrada por",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Optimistic lock: every service bumps it; a stale form (another tab) is refused.
+    versao = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "ordem de serviço"
         verbose_name_plural = "ordens de serviço"
-        ordering = ["-data_geracao"]
+        ordering = ["-data_geracao", "-id"]
+        permissions = [
+            ("encerrar_vencidas", "Pode encerrar OS vencidas em lote"),
+            ("ver_boletim", "Pode emitir o boletim de OS concluídas"),
+        ]
         indexes = [
             models.Index(fields=["unidade_atual", "situacao"], name="os_unidade_situacao"),
             models.Index(fields=["situacao", "data_geracao"], name="os_situacao_geracao"),
+            models.Index(
+                fields=["unidade_atual", "situacao", "-data_geracao"], name="os_fila_unidade"
+            ),
+            models.Index(fields=["-data_geracao", "-id"], name="os_recentes"),
+            models.Index(fields=["tipo_servico", "situacao", "data_geracao"], name="os_tipo"),
+            models.Index(fields=["situacao", "data_limite"], name="os_situacao_limite"),
+            models.Index(fields=["equipe", "data_programada", "posicao"], name="os_agenda"),
+            models.Index(fields=["situacao", "data_execucao"], name="os_boletim"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -116,12 +215,91 @@ class OrdemServico(models.Model):
                 | Q(data_encerramento__gte=models.F("data_geracao")),
                 name="os_encerramento_apos_geracao",
                 violation_error_message="A OS não pode ser encerrada antes de ser gerada.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(situacao__in=["pendente", "programada", "em_execucao"])
+                | Q(data_encerramento__isnull=False),
+                name="os_encerrada_tem_data",
+            ),
+            models.CheckConstraint(
+                condition=~Q(situacao="programada")
+                | Q(equipe__isnull=False, data_programada__isnull=False),
+                name="os_programada_tem_equipe_e_dia",
+            ),
         ]
 
     def __str__(self):
-        return f"OS {self.pk} — {self.tipo_servico}"
+        return f"OS {self.numero} — {self.tipo_servico}"
+
+    @property
+    def numero(self):
+        return self.pk
 
     @property
     def aberta(self):
         return self.situacao in self.ABERTAS
+
+    @property
+    def encerrada(self):
+        return self.situacao in self.ENCERRADAS
+
+    def vencida(self, agora=None):
+        return self.aberta and (agora or timezone.now()) > self.data_limite
+
+    @property
+    def endereco(self):
+        if self.imovel_id:
+            return self.imovel.endereco
+        if self.ra_id:
+            return self.ra.local_ocorrencia
+        return ""
+
+
+class EventoOS(models.Model):
+    """The OS's timeline: one immutable row per state change."""
+
+    class Tipo(models.TextChoices):
+        GERACAO = "geracao", "Geração"
+        PROGRAMACAO = "programacao", "Programação"
+        REPROGRAMACAO = "reprogramacao", "Reprogramação"
+        DESPROGRAMACAO = "desprogramacao", "Retirada da programação"
+        INICIO = "inicio", "Início da execução"
+        ENCERRAMENTO = "encerramento", "Encerramento"
+        CANCELAMENTO = "cancelamento", "Cancelamento"
+        TRAMITE = "tramite", "Mudança de unidade"
+
+    os = models.ForeignKey(OrdemServico, on_delete=models.CASCADE, related_name="eventos")
+    tipo = models.CharField("tipo", max_length=15, choices=Tipo.choices)
+    situacao_anterior = models.CharField(max_length=15, blank=True)
+    situacao_nova = models.CharField(max_length=15, blank=True)
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.DateTimeField("data", default=timezone.now)
+    descricao = models.TextField("descrição", blank=True)
+    dados = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "evento da OS"
+        verbose_name_plural = "eventos da OS"
+        ordering = ["data", "id"]
+        indexes = [models.Index(fields=["os", "data"], name="evento_os_data")]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()} — OS {self.os_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("O histórico da OS não pode ser alterado.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("O histórico da OS não pode ser apagado.")
+
+    @property
+    def situacao_anterior_display(self):
+        return OrdemServico.Situacao(self.situacao_anterior).label if self.situacao_anterior else ""
+
+    @property
+    def situacao_nova_display(self):
+        return OrdemServico.Situacao(self.situacao_nova).label if self.situacao_nova else ""
