@@ -1,5 +1,7 @@
 """Every periodic job of the product, declared in one place."""
 
+from celery.schedules import crontab
+
 CELERY_BEAT_SCHEDULE: dict = {
     # SMS: enqueue pending messages whose task was lost, turn stuck sends into
     # "incerta", resume modems whose device came back, read modem health.
@@ -8,4 +10,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"queue": "celery", "expires": 55},
     },
+}
+
+# ordens_servico: close pending OS past their type's "dias_vencimento", at night.
+CELERY_BEAT_SCHEDULE["ordens-servico-encerrar-vencidas"] = {
+    "task": "ordens_servico.tasks.ordens_servico_encerrar_vencidas_task",
+    "schedule": crontab(hour=2, minute=30),
 }
