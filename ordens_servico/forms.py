@@ -7,6 +7,7 @@ from atendimento.models import MotivoEncerramento
 from cadastro.models import UnidadeOrganizacional
 from ordens_servico import selectors
 from ordens_servico.models import Equipe, OrdemServico, TipoServico
+from ordens_servico.permissoes import unidades_abaixo
 
 PARECER_MAX = 2000
 
@@ -195,7 +196,8 @@ class EncerrarVencidasForm(ErroDeDominioMixin, forms.Form):
             campo.queryset = UnidadeOrganizacional.objects.filter(ativa=True).order_by("sigla")
             campo.empty_label = "Todas as unidades"
         else:
-            campo.queryset = UnidadeOrganizacional.objects.filter(pk=usuario.unidade_id)
+            abaixo = unidades_abaixo(usuario.unidade) if usuario.unidade_id else []
+            campo.queryset = UnidadeOrganizacional.objects.filter(pk__in=abaixo).order_by("sigla")
             campo.required = True
             campo.empty_label = None
             self.initial.setdefault("unidade", usuario.unidade_id)

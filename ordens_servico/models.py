@@ -221,11 +221,6 @@ class OrdemServico(models.Model):
                 | Q(data_encerramento__isnull=False),
                 name="os_encerrada_tem_data",
             ),
-            models.CheckConstraint(
-                condition=~Q(situacao="programada")
-                | Q(equipe__isnull=False, data_programada__isnull=False),
-                name="os_programada_tem_equipe_e_dia",
-            ),
         ]
 
     def __str__(self):

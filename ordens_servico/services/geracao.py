@@ -50,9 +50,8 @@ def ordem_servico_gerar(*, ra, tipo_servico, usuario, data=None) -> OrdemServico
 
 def ordem_servico_gerar_para_ra(*, ra, tipo_servico, usuario) -> OrdemServico:
     """Manual OS from the RA page, when the especificação allows an optional OS."""
-    from atendimento.permissoes import pode_atuar as pode_atuar_no_ra
-
     from atendimento.models import EventoRA, RegistroAtendimento
+    from atendimento.permissoes import pode_atuar as pode_atuar_no_ra
 
     with transaction.atomic():
         ra = (
