@@ -165,8 +165,8 @@ def test_programar_por_htmx_devolve_o_calendario(cliente_tecnico, os_pendente, e
         HTTP_HX_REQUEST="true",
     )
     html = resposta.content.decode()
-    assert "programada." in html and 'data-equipe="%d"' % equipe.pk in html
-    assert [t.name for t in resposta.templates][0] == "ordens_servico/_partials/semana.html"
+    assert "programada." in html and f'data-equipe="{equipe.pk}"' in html
+    assert resposta.templates[0].name == "ordens_servico/_partials/semana.html"
 
 
 def test_programar_por_htmx_com_erro(cliente_tecnico, os_pendente, equipe, campo):
