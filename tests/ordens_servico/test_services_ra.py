@@ -12,6 +12,7 @@ from atendimento.services import (
     registro_atendimento_tramitar,
 )
 from core.exceptions import PermissaoNegada, RegraViolada, TransicaoInvalida
+from mensageria.models import Mensagem
 from ordens_servico.models import EventoOS, OrdemServico
 from ordens_servico.services import (
     ordem_servico_encerrar,
@@ -119,6 +120,9 @@ def test_encerrar_os_que_encerra_o_ra_fecha_o_ra_com_o_mesmo_motivo(
     assert ra.parecer_encerramento == "Cavalete trocado."
     assert ra.data_encerramento == resultado.os.data_encerramento
     assert EventoRA.objects.filter(ra=ra, tipo=EventoRA.Tipo.ENCERRAMENTO).exists()
+    # The citizen hears about it: the RA service queued the "atendida" SMS.
+    sms = Mensagem.objects.get(registro_atendimento=ra, evento="ra_atendido")
+    assert sms.destino == ra.celular_sms()
 
 
 def test_encerrar_os_com_outra_os_aberta_nao_fecha_o_ra(abrir, tecnico, tipo, executado):
