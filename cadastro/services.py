@@ -1,8 +1,9 @@
 """Writes of the registry (cadastro).
 
-Services validate what the database cannot say in words an attendant reads,
-and raise ``ValidationError`` keyed by field name (``telefones`` for the phone
-list) so a view can put each message next to the field it concerns.
+Bad input (check digits, phone formats, a CPF already in use, CEP) raises
+``ValidationError`` keyed by field name (``telefones`` for the phone list) so
+a view can put each message next to its field; a state rule (a link already
+active or already ended) raises ``core.exceptions.RegraViolada``.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from cadastro import validators
 from cadastro.models import Cliente, ClienteImovel, Imovel, Sequencia, Telefone
+from core.exceptions import RegraViolada
 
 # Matrículas are a counter plus an offset, so they look like the utility's
 # (7+ digits) and never clash with numbers typed by hand in tests.
@@ -307,11 +309,10 @@ def vinculo_criar(
         ).first()
         if ativo is not None:
             rotulo = ClienteImovel.Relacao(relacao).label.lower()
-            raise ValidationError(
-                {
-                    "relacao": f"O imóvel já tem um cliente {rotulo} ativo ({ativo.cliente}). "
-                    "Encerre esse vínculo antes."
-                }
+            raise RegraViolada(
+                f"O imóvel já tem um cliente {rotulo} ativo ({ativo.cliente}). "
+                "Encerre esse vínculo antes.",
+                campo="relacao",
             )
         vinculo = ClienteImovel(
             cliente=cliente, imovel=imovel, relacao=relacao, data_inicio=data_inicio
@@ -329,8 +330,8 @@ def vinculo_encerrar(
     with transaction.atomic():
         travado = ClienteImovel.objects.select_for_update().get(pk=vinculo.pk)
         if travado.data_fim is not None:
-            raise ValidationError(
-                {"data_fim": f"Este vínculo já foi encerrado em {travado.data_fim:%d/%m/%Y}."}
+            raise RegraViolada(
+                f"Este vínculo já foi encerrado em {travado.data_fim:%d/%m/%Y}.", campo="data_fim"
             )
         if data_fim < travado.data_inicio:
             raise ValidationError(

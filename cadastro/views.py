@@ -13,6 +13,7 @@ from cadastro.forms import (
     telefones_iniciais,
 )
 from cadastro.models import Cliente, Imovel
+from core.exceptions import RegraViolada
 
 
 def busca(request):
@@ -91,6 +92,8 @@ def cliente_novo(request):
                     imovel=imovel,
                     relacao=vinculo.cleaned_data["relacao"] if imovel else "",
                 )
+            except RegraViolada as exc:
+                vinculo.add_error("relacao", exc.mensagem)
             except ValidationError as exc:
                 if "relacao" in getattr(exc, "error_dict", {}):
                     vinculo.add_error("relacao", exc.error_dict["relacao"])

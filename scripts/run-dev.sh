@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+PORT=${PORT:-8000}
 mkdir -p var/log
 
 pids=()
@@ -22,12 +23,14 @@ pids+=($!)
 $BIN/celery -A gsan beat --loglevel=INFO --schedule=var/celerybeat-schedule \
   >var/log/beat.log 2>&1 &
 pids+=($!)
-$BIN/python manage.py runserver 127.0.0.1:8000 --noreload &
+$BIN/python manage.py runserver 127.0.0.1:$PORT --noreload &
 pids+=($!)
 
 cat <<MSG
 
-  Atendimento ao Público em http://127.0.0.1:8000/
+  Atendimento ao Público em http://127.0.0.1:$PORT/
+  Usuários de demonstração: atendente / demo-atendente, supervisor / demo-supervisor,
+  admin / demo-admin.
   Logs do worker e do beat em var/log/. Ctrl-C encerra tudo.
 
 MSG

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from cadastro import services
 from cadastro.models import ClienteImovel, Imovel
 from cadastro.validators import digito_modulo11
+from core.exceptions import RegraViolada
 from tests.factories import ClienteFactory, ClienteImovelFactory, ImovelFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_vinculo_criar_e_encerrar(atendente):
 
 def test_vinculo_criar_recusa_segundo_usuario_ativo(atendente):
     existente = ClienteImovelFactory(relacao="usuario")
-    with pytest.raises(ValidationError, match="já tem um cliente usuário ativo"):
+    with pytest.raises(RegraViolada, match="já tem um cliente usuário ativo"):
         services.vinculo_criar(
             cliente=ClienteFactory(), imovel=existente.imovel, relacao="usuario", usuario=atendente
         )
@@ -107,5 +108,5 @@ def test_vinculo_encerrar_recusa_data_anterior_e_duplo_encerramento(atendente):
     vinculo.refresh_from_db()
     assert vinculo.data_fim is None
     services.vinculo_encerrar(vinculo=vinculo, usuario=atendente)
-    with pytest.raises(ValidationError, match="já foi encerrado"):
+    with pytest.raises(RegraViolada, match="já foi encerrado"):
         services.vinculo_encerrar(vinculo=vinculo, usuario=atendente)
