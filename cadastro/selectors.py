@@ -144,9 +144,13 @@ def busca_atendimento(termo: str, usuario, *, pagina: int = 1) -> ResultadoBusca
     resultado.imoveis, mais_imoveis = _pagina(
         _imoveis_qs().filter(filtro).order_by("matricula"), resultado.pagina
     )
-    resultado.clientes, mais_clientes = _pagina(
-        _clientes_qs().filter(filtro).order_by("busca", "pk"), resultado.pagina
+    # Ordering by pk (not by name) lets PostgreSQL stop after one page when a
+    # word is very common ("silva"), instead of sorting every match; the page
+    # itself is shown in name order.
+    clientes, mais_clientes = _pagina(
+        _clientes_qs().filter(filtro).order_by("pk"), resultado.pagina
     )
+    resultado.clientes = sorted(clientes, key=lambda c: (c.busca, c.pk))
     resultado.tem_mais = mais_imoveis or mais_clientes
     if resultado.vazio:
         resultado.mensagem = (
