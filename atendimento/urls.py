@@ -1,3 +1,27 @@
+from django.urls import path
+
+from atendimento.views import abertura, acoes, numeracao
+
 app_name = "atendimento"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Writes (opening and one screen per transition)
+    path("ra/novo/", abertura.inserir, name="inserir"),
+    path("ra/novo/simplificado/", abertura.inserir_simplificado, name="inserir_simplificado"),
+    path("ra/novo/especificacao/", abertura.especificacao_info, name="especificacao_info"),
+    path("ra/<int:pk>/confirmacao/", abertura.confirmacao, name="confirmacao"),
+    path("ra/<int:pk>/comprovante/", abertura.comprovante, name="comprovante"),
+    path("ra/<int:pk>/tramitar/", acoes.tramitar, name="tramitar"),
+    path("ra/<int:pk>/encerrar/", acoes.encerrar, name="encerrar"),
+    path("ra/<int:pk>/reiterar/", acoes.reiterar, name="reiterar"),
+    path("ra/<int:pk>/reativar/", acoes.reativar, name="reativar"),
+    path("ra/<int:pk>/assumir/", acoes.assumir, name="assumir"),
+    path("ra/<int:pk>/encaminhar/", acoes.encaminhar, name="encaminhar"),
+    path("ra/<int:pk>/desbloquear/", acoes.desbloquear, name="desbloquear"),
+    path("ra/<int:pk>/mensagem/", acoes.mensagem, name="mensagem"),
+    path("ra/<int:pk>/prorrogar/", acoes.prorrogar, name="prorrogar"),
+    path("ra/<int:pk>/pausar/", acoes.pausar, name="pausar"),
+    path("ra/<int:pk>/retomar/", acoes.retomar, name="retomar"),
+    path("ra/<int:pk>/anexar/", acoes.anexar, name="anexar"),
+    path("numeracao-manual/", numeracao.numeracao_manual, name="numeracao_manual"),
+]

@@ -58,6 +58,8 @@ def numeracao_manual_emitir(*, unidade, usuario, quantidade: int) -> list[Numero
         raise RegraViolada(
             f"Informe uma quantidade de 1 a {QUANTIDADE_MAXIMA} números.", campo="quantidade"
         )
+    if unidade is None:
+        raise RegraViolada("Você não está vinculado a uma unidade.", campo="unidade")
     if not unidade.ativa or not unidade.abre_ra:
         raise RegraViolada(
             f"A unidade {unidade.sigla} não abre RAs e não pode receber números manuais.",

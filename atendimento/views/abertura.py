@@ -1,0 +1,155 @@
+"""Opening screens: Inserir RA (full and simplified), the confirmation and the receipt."""
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from atendimento import prazos, selectors
+from atendimento.forms import RegistroAtendimentoForm, RegistroAtendimentoSimplificadoForm
+from atendimento.models import Especificacao, ParametrosAtendimento, RegistroAtendimento
+from atendimento.services import registro_atendimento_abrir
+from atendimento.services.abertura import unidade_destino_sugerir
+from atendimento.views._comum import erro_no_form, url_detalhe
+from cadastro.models import Cliente, ClienteImovel, Imovel
+from cadastro.validators import interpretar_matricula
+from core.exceptions import RegraViolada
+
+PERMISSAO_ABRIR = "atendimento.add_registroatendimento"
+
+
+def _inteiro(valor):
+    return int(valor) if valor and str(valor).isdigit() else None
+
+
+def _contexto_imovel(imovel):
+    if imovel is None:
+        return {"imovel": None, "ras_em_aberto": []}
+    return {
+        "imovel": imovel,
+        "ras_em_aberto": list(selectors.registros_em_aberto_do_imovel(imovel=imovel)[:20]),
+    }
+
+
+@permission_required(PERMISSAO_ABRIR, raise_exception=True)
+def inserir(request):
+    imovel = Imovel.objects.filter(pk=_inteiro(request.GET.get("imovel"))).first()
+    cliente = Cliente.objects.filter(pk=_inteiro(request.GET.get("cliente"))).first()
+    if imovel is None and cliente is not None:
+        vinculo = (
+            ClienteImovel.objects.filter(cliente=cliente, data_fim__isnull=True)
+            .select_related("imovel")
+            .first()
+        )
+        imovel = vinculo.imovel if vinculo else None
+    if cliente is None and imovel is not None:
+        vinculo = ClienteImovel.objects.filter(
+            imovel=imovel, relacao=ClienteImovel.Relacao.USUARIO, data_fim__isnull=True
+        ).first()
+        cliente = vinculo.cliente if vinculo else None
+    if request.method == "POST":
+        form = RegistroAtendimentoForm(request.POST, request.FILES, imovel=imovel, cliente=cliente)
+        if form.is_valid():
+            try:
+                ra = registro_atendimento_abrir(usuario=request.user, **form.dados_servico())
+            except RegraViolada as exc:
+                erro_no_form(form, exc)
+            else:
+                return redirect("atendimento:confirmacao", pk=ra.pk)
+        imovel = form.cleaned_data.get("matricula") if hasattr(form, "cleaned_data") else imovel
+    else:
+        inicial = {"tipo_solicitante": "cliente" if cliente else "livre"}
+        if imovel is not None:
+            inicial["matricula"] = imovel.matricula_formatada
+        if cliente is not None:
+            inicial["cliente"] = cliente.pk
+        form = RegistroAtendimentoForm(initial=inicial, imovel=imovel, cliente=cliente)
+    contexto = {"form": form, **_contexto_imovel(imovel)}
+    return render(request, "atendimento/registro_form.html", contexto)
+
+
+@permission_required(PERMISSAO_ABRIR, raise_exception=True)
+def inserir_simplificado(request):
+    if request.method == "POST":
+        form = RegistroAtendimentoSimplificadoForm(request.POST)
+        if form.is_valid():
+            try:
+                ra = registro_atendimento_abrir(usuario=request.user, **form.dados_servico())
+            except RegraViolada as exc:
+                erro_no_form(form, exc)
+            else:
+                return redirect("atendimento:confirmacao", pk=ra.pk)
+    else:
+        form = RegistroAtendimentoSimplificadoForm()
+    return render(request, "atendimento/registro_simplificado.html", {"form": form})
+
+
+@require_GET
+def especificacao_info(request):
+    """htmx partial: what the chosen especificação implies (deadline, unit, required data),
+    and whether the imóvel already has an open RA of it (offer reiteração)."""
+    especificacao = (
+        Especificacao.objects.select_related("tipo", "unidade_destino", "tipo_servico")
+        .filter(pk=_inteiro(request.GET.get("especificacao")))
+        .first()
+    )
+    if especificacao is None:
+        return render(request, "atendimento/_partials/especificacao_info.html", {})
+    imovel = None
+    matricula = request.GET.get("matricula", "")
+    if matricula:
+        try:
+            imovel = Imovel.objects.filter(matricula=interpretar_matricula(matricula)).first()
+        except ValidationError:  # an incomplete matrícula while typing: no warning yet
+            imovel = None
+    params = ParametrosAtendimento.atual()
+    agora = timezone.now()
+    prevista = prazos.data_prevista(
+        inicio=agora,
+        especificacao=especificacao,
+        parametros=params,
+        municipio=imovel.municipio if imovel else "",
+    )
+    contexto = {
+        "especificacao": especificacao,
+        "prevista": prevista,
+        "dias_uteis": params.prazo_em_dias_uteis and especificacao.prazo_horas is None,
+        "destino": unidade_destino_sugerir(especificacao=especificacao, usuario=request.user),
+        "duplicado": selectors.registro_atendimento_duplicado(
+            imovel=imovel, especificacao=especificacao
+        ),
+    }
+    return render(request, "atendimento/_partials/especificacao_info.html", contexto)
+
+
+def _ra_da_tela(pk):
+    return get_object_or_404(
+        RegistroAtendimento.objects.select_related(
+            "especificacao__tipo",
+            "meio",
+            "imovel",
+            "cliente",
+            "unidade_atual",
+            "unidade_abertura",
+            "usuario_abertura",
+            "solicitante_funcionario",
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+def confirmacao(request, pk):
+    ra = _ra_da_tela(pk)
+    return render(
+        request,
+        "atendimento/registro_confirmacao.html",
+        {"ra": ra, "url_detalhe": url_detalhe(ra)},
+    )
+
+
+@require_GET
+def comprovante(request, pk):
+    ra = _ra_da_tela(pk)
+    return render(request, "atendimento/registro_comprovante.html", {"ra": ra})
