@@ -112,13 +112,17 @@ def telefones_validar(telefones: Iterable[DadosTelefone]) -> list[DadosTelefone]
     return limpos
 
 
-def _telefones_gravar(cliente: Cliente, telefones: list[DadosTelefone]) -> None:
+def _telefones_gravar(cliente: Cliente, telefones: list[DadosTelefone], usuario) -> None:
     """Make the client's phones exactly ``telefones`` (ids update, the rest are new)."""
     existentes = {t.pk: t for t in cliente.telefones.all()}
     manter = {f.id for f in telefones if f.id in existentes}
     # Delete first and clear SMS flags before setting a new one, so the partial
     # unique index (one SMS phone per client) never sees two at once.
-    Telefone.objects.filter(cliente=cliente).exclude(pk__in=manter).delete()
+    for removido in Telefone.objects.filter(cliente=cliente).exclude(pk__in=manter):
+        removido._history_user = usuario
+        removido.delete()
+    for telefone in existentes.values():
+        telefone._history_user = usuario
     for fone in telefones:
         if fone.id in existentes and existentes[fone.id].sms and not fone.sms:
             existentes[fone.id].sms = False
@@ -140,7 +144,9 @@ def _telefones_gravar(cliente: Cliente, telefones: list[DadosTelefone]) -> None:
                     setattr(telefone, k, campos[k])
                 telefone.save(update_fields=alterados)
         else:
-            Telefone.objects.create(cliente=cliente, **campos)
+            novo = Telefone(cliente=cliente, **campos)
+            novo._history_user = usuario
+            novo.save()
 
 
 def _gravar(funcao):
@@ -188,7 +194,7 @@ def cliente_criar(
             )
             cliente._history_user = usuario
             cliente.save()
-            _telefones_gravar(cliente, telefones)
+            _telefones_gravar(cliente, telefones, usuario)
             if imovel is not None and relacao:
                 vinculo_criar(cliente=cliente, imovel=imovel, relacao=relacao, usuario=usuario)
             return cliente
@@ -224,7 +230,7 @@ def cliente_atualizar(
             travado.recebe_email = recebe_email
             travado._history_user = usuario
             travado.save(update_fields=["nome", "cpf_cnpj", "email", "recebe_sms", "recebe_email"])
-            _telefones_gravar(travado, telefones)
+            _telefones_gravar(travado, telefones, usuario)
             return travado
 
     return _gravar(_atualizar)

@@ -2,9 +2,11 @@ import datetime
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from cadastro.demo import carregar
 from cadastro.feriados import feriados_nacionais, pascoa
 from cadastro.models import (
     Cliente,
@@ -28,9 +30,9 @@ def _contar():
     return {m.__name__: m.objects.count() for m in MODELOS}
 
 
-def test_load_demo_carrega_e_e_idempotente():
+def test_demo_do_cadastro_carrega_e_e_idempotente():
     saida = io.StringIO()
-    call_command("load_demo", stdout=saida)
+    carregar(saida)
     primeira = _contar()
     assert primeira["UnidadeOrganizacional"] == 6
     assert primeira["Cliente"] == 50
@@ -62,12 +64,24 @@ def test_load_demo_carrega_e_e_idempotente():
     assert Imovel.objects.exclude(vinculos__relacao="usuario").count() == 0
     sequencias = dict(Sequencia.objects.values_list("nome", "valor"))
 
-    call_command("load_demo", stdout=io.StringIO())
+    carregar(io.StringIO())
     assert _contar() == primeira
     assert dict(Sequencia.objects.values_list("nome", "valor")) == sequencias
     # Demo data is findable the way attendants search.
     atendente = Usuario.objects.get(username="atendente")
     assert busca_atendimento("varzea", atendente).imoveis
+
+
+def test_load_demo_de_todos_os_apps_e_idempotente():
+    """The contract of every app's demo.py: a second run changes no row anywhere."""
+    saida = io.StringIO()
+    call_command("load_demo", stdout=saida)
+    assert "Dados de demonstração prontos." in saida.getvalue()
+    modelos = [m for m in apps.get_models() if m._meta.app_label != "sessions"]
+    primeira = {m._meta.label: m.objects.count() for m in modelos}
+    assert primeira["cadastro.Imovel"] == 100
+    call_command("load_demo", stdout=io.StringIO())
+    assert {m._meta.label: m.objects.count() for m in modelos} == primeira
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ def test_cliente_criar_com_telefones(atendente):
     ]
     assert cliente.telefone_sms.e164 == "+5581999887766"
     assert cliente.history.first().history_user == atendente
+    assert {h.history_user for h in Telefone.history.all()} == {atendente}
 
 
 @pytest.mark.parametrize(
@@ -127,6 +128,8 @@ def test_cliente_atualizar_troca_telefones_e_move_sms(atendente):
     assert fones["999887766"].pk == celular.pk and not fones["999887766"].sms
     assert fones["988776655"].sms
     assert not Telefone.objects.filter(pk=fixo.pk).exists()
+    remocao = Telefone.history.get(id=fixo.pk, history_type="-")
+    assert remocao.history_user == atendente
 
 
 def test_cliente_atualizar_recusa_cpf_de_outro_e_nao_grava(atendente):

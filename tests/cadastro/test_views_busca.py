@@ -14,6 +14,22 @@ def test_anonimo_vai_para_o_login(client):
     assert resposta.url.startswith("/entrar/")
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/cadastro/imoveis/1/",
+        "/cadastro/clientes/1/",
+        "/cadastro/clientes/novo/",
+        "/cadastro/clientes/1/editar/",
+    ],
+)
+def test_telas_do_cadastro_exigem_login(client, url):
+    resposta = client.get(url)
+    assert resposta.status_code == 302
+    assert resposta.url.startswith("/entrar/?next=")
+
+
 def test_inicio_tem_caixa_de_busca_com_foco_e_atalho(client_atendente):
     html = client_atendente.get("/").content.decode()
     assert 'id="busca-q"' in html
