@@ -100,6 +100,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "pt-br"
+# The only language: a browser asking for English must not get a half-English UI.
+LANGUAGES = [("pt-br", "Português (Brasil)")]
 TIME_ZONE = env("TIME_ZONE", default="America/Recife")
 USE_I18N = True
 USE_TZ = True

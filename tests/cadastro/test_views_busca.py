@@ -127,3 +127,9 @@ def test_busca_numero_de_consultas_nao_cresce_com_resultados(
     with django_assert_num_queries(10):
         resposta = client_atendente.get(URL, {"q": "sol"})
     assert resposta.content.decode().count("resultado-link") >= 24
+
+
+def test_navegador_em_ingles_recebe_a_tela_em_portugues(client):
+    html = client.get("/entrar/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Usuário" in html
+    assert "Username" not in html
