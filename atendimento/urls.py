@@ -1,6 +1,6 @@
 from django.urls import path
 
-from atendimento.views import abertura, acoes, numeracao
+from atendimento.views import abertura, acoes, anexos, consulta, exportacao, numeracao, painel
 
 app_name = "atendimento"
 
@@ -24,4 +24,12 @@ urlpatterns: list = [
     path("ra/<int:pk>/retomar/", acoes.retomar, name="retomar"),
     path("ra/<int:pk>/anexar/", acoes.anexar, name="anexar"),
     path("numeracao-manual/", numeracao.numeracao_manual, name="numeracao_manual"),
+    # Reads (search, Consultar RA, the unit's queue, panel, CSV, attachments)
+    path("ra/", consulta.busca, name="busca"),
+    path("ra/contagem/", consulta.contagem_busca, name="contagem_busca"),
+    path("ra/exportar.csv", exportacao.exportar_csv, name="exportar_csv"),
+    path("ra/<int:pk>/", consulta.detalhe, name="detalhe"),
+    path("minha-unidade/", consulta.minha_unidade, name="minha_unidade"),
+    path("painel/", painel.painel, name="painel"),
+    path("anexos/<int:pk>/", anexos.anexo, name="anexo"),
 ]

@@ -84,3 +84,11 @@ def vencer(ra):
     )
     ra.refresh_from_db()
     return ra
+
+
+@pytest.fixture
+def usuario_sem_dados_pessoais(db):
+    """A field-unit user with no role: may read RAs, sees personal data masked."""
+    return UsuarioFactory(
+        username="operacional", unidade=UnidadeFactory(sigla="OPE", nome="Operacional")
+    )

@@ -1,4 +1,4 @@
-"""Reads of the service desk."""
+"""Reads used when opening an RA: open RAs of the imóvel and the duplicate check."""
 
 from atendimento.models import RegistroAtendimento
 

@@ -1,0 +1,106 @@
+"""CSV rows of an RA list, as Excel pt-BR opens them (``;``, UTF-8 with BOM, dd/mm/aaaa)."""
+
+from django.utils import timezone
+
+from atendimento import selectors
+from cadastro.validators import formatar_cpf_cnpj
+
+BOM = "\ufeff"
+
+CABECALHO = [
+    "Número",
+    "Protocolo",
+    "Situação",
+    "Prazo",
+    "Aberto em",
+    "Data prevista",
+    "Encerrado em",
+    "Dias em aberto",
+    "Grupo",
+    "Tipo",
+    "Especificação",
+    "Meio",
+    "Unidade de abertura",
+    "Aberto por",
+    "Unidade atual",
+    "Responsável",
+    "Solicitante",
+    "CPF/CNPJ",
+    "Telefone",
+    "Matrícula",
+    "Local",
+    "Prioridade",
+    "Interação pendente",
+    "Reiterações",
+    "Motivo de encerramento",
+    "Descrição",
+]
+
+_PERIGOSOS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _texto(valor) -> str:
+    """Free text, guarded against spreadsheet formula injection."""
+    texto = str(valor or "")
+    return "'" + texto if texto.startswith(_PERIGOSOS) else texto
+
+
+def _data(valor) -> str:
+    return timezone.localtime(valor).strftime("%d/%m/%Y %H:%M") if valor else ""
+
+
+def _usuario(u) -> str:
+    return (u.get_full_name() or u.username) if u else ""
+
+
+def _mensagens(ra) -> str:
+    partes = []
+    for m in ra.mensagens.all():
+        quem = "Solicitante" if m.do_solicitante else _usuario(m.autor) or "Sistema"
+        partes.append(f"[{_data(m.data)}] {quem} ({m.get_visibilidade_display()}): {m.texto}")
+    return _texto(" | ".join(partes))
+
+
+def cabecalho(*, com_mensagens=False) -> list[str]:
+    return CABECALHO + (["Mensagens"] if com_mensagens else [])
+
+
+def linha(ra, *, dados_pessoais: bool, com_mensagens=False, agora=None) -> list[str]:
+    agora = agora or timezone.now()
+    status = ra.status_prazo(agora)
+    cpf = ra.cliente.cpf_cnpj if ra.cliente_id else ra.solicitante_cpf_cnpj
+    telefone = ra.solicitante_telefone
+    fim = ra.data_encerramento or agora
+    valores = [
+        str(ra.pk),
+        ra.protocolo,
+        ra.get_situacao_display(),
+        ra.StatusPrazo(status).label if status else "",
+        _data(ra.data_abertura),
+        _data(ra.data_prevista_atual),
+        _data(ra.data_encerramento),
+        str(max(0, (fim - ra.data_abertura).days)),
+        _texto(ra.especificacao.tipo.grupo.nome),
+        _texto(ra.especificacao.tipo.nome),
+        _texto(ra.especificacao.nome),
+        _texto(ra.meio.nome),
+        ra.unidade_abertura.sigla,
+        _texto(_usuario(ra.usuario_abertura)),
+        ra.unidade_atual.sigla,
+        _texto(_usuario(ra.responsavel)),
+        _texto(ra.nome_solicitante),
+        formatar_cpf_cnpj(cpf) if dados_pessoais else selectors.mascarar_cpf_cnpj(cpf),
+        selectors.formatar_telefone(telefone)
+        if dados_pessoais
+        else selectors.mascarar_telefone(telefone),
+        ra.imovel.matricula_formatada if ra.imovel_id else "",
+        _texto(ra.imovel.endereco if ra.imovel_id else ra.local_ocorrencia),
+        ra.get_prioridade_display(),
+        ra.get_interacao_pendente_display(),
+        str(ra.quantidade_reiteracoes),
+        _texto(ra.motivo_encerramento.nome if ra.motivo_encerramento_id else ""),
+        _texto(ra.descricao),
+    ]
+    if com_mensagens:
+        valores.append(_mensagens(ra))
+    return valores

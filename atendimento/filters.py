@@ -1,0 +1,338 @@
+"""The filters of the RA search (DOMAIN §4.5 and seed 004), over all history.
+
+Each filter is written so PostgreSQL can answer it from an index: dates become
+half-open ranges on the raw column (never ``__date``), protocols and CPFs are
+resolved to ids before the main query, and "open" always reads
+``NOT situacao = 'encerrado'`` to match the partial indexes.
+"""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from atendimento.models import (
+    DevolucaoValor,
+    Especificacao,
+    MeioSolicitacao,
+    RegistroAtendimento,
+    Reiteracao,
+    TipoSolicitacao,
+    Tramite,
+)
+from cadastro.models import Cliente, UnidadeOrganizacional, Usuario
+from cadastro.validators import digito_modulo11, somente_digitos
+from core.texto import normalizar
+
+RA = RegistroAtendimento
+ABERTO = ~Q(situacao=RA.Situacao.ENCERRADO)
+BIGINT_MAX = 2**63 - 1
+
+
+def status_prazo_q(status: str, agora: datetime.datetime) -> Q:
+    """SQL twin of ``RegistroAtendimento.status_prazo()`` (same precedence)."""
+    if status == RA.StatusPrazo.VENCIDO:
+        return ABERTO & Q(data_prevista_atual__lte=agora)
+    if status == RA.StatusPrazo.ATENCAO:
+        return ABERTO & Q(data_atencao__lte=agora, data_prevista_atual__gt=agora)
+    return ABERTO & Q(data_atencao__gt=agora, data_prevista_atual__gt=agora)
+
+
+def inicio_do_dia(dia: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(dia, datetime.time.min))
+
+
+# --- Form fields that turn what people type into something indexable ----------
+
+
+class ProtocoloField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        digitos = re.sub(r"[\s.\-/]", "", value)
+        if not digitos.isdigit():
+            raise ValidationError("O protocolo tem só números (até 20 dígitos).")
+        return digitos
+
+
+class MatriculaField(forms.CharField):
+    """Accepts ``1234567-8`` (check digit verified) or digits with or without the DV.
+
+    Returns the candidate matrículas: ``12345678`` may be 12345678 or 1234567-8.
+    """
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        texto = value.strip().replace(".", "")
+        if m := re.fullmatch(r"(\d{1,9})-(\d)", texto):
+            numero, digito = int(m.group(1)), int(m.group(2))
+            if digito_modulo11(numero) != digito:
+                raise ValidationError("Dígito verificador da matrícula não confere.")
+            return [numero]
+        if not re.fullmatch(r"\d{1,10}", texto):
+            raise ValidationError("Matrícula: informe só números, com ou sem o dígito (1234567-8).")
+        candidatas = [int(texto)] if len(texto) <= 9 else []
+        if len(texto) > 1 and digito_modulo11(int(texto[:-1])) == int(texto[-1]):
+            candidatas.append(int(texto[:-1]))
+        if not candidatas:
+            raise ValidationError("Dígito verificador da matrícula não confere.")
+        return candidatas
+
+
+class CpfCnpjField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        digitos = somente_digitos(value)
+        if len(digitos) not in (11, 14) or re.search(r"[^\d.\-/\s]", value):
+            raise ValidationError("Informe o CPF (11 dígitos) ou o CNPJ (14 dígitos).")
+        return digitos
+
+
+class NomeField(forms.CharField):
+    def clean(self, value):
+        value = normalizar(super().clean(value))
+        if value and len(value) < 3:
+            raise ValidationError("Digite pelo menos 3 letras do nome.")
+        return value
+
+
+class DataField(forms.DateField):
+    input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_error_messages = {"invalid": "Data inválida: use o formato dd/mm/aaaa."}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not 1900 <= value.year <= 2100:
+            raise ValidationError("Data fora do intervalo aceito (1900 a 2100).")
+        return value
+
+
+class InteiroField(forms.IntegerField):
+    default_error_messages = {"invalid": "Informe um número inteiro."}
+
+
+class _Filtro(django_filters.Filter):
+    """A filter whose form field does the parsing; ``method`` does the querying."""
+
+
+class ProtocoloFilter(_Filtro):
+    field_class = ProtocoloField
+
+
+class MatriculaFilter(_Filtro):
+    field_class = MatriculaField
+
+
+class CpfCnpjFilter(_Filtro):
+    field_class = CpfCnpjField
+
+
+class NomeFilter(_Filtro):
+    field_class = NomeField
+
+
+class DataFilter(_Filtro):
+    field_class = DataField
+
+
+class InteiroFilter(_Filtro):
+    field_class = InteiroField
+
+
+# --- The form: cross-field checks --------------------------------------------
+
+PERIODOS = (
+    ("abertura_de", "abertura_ate", "abertura"),
+    ("encerramento_de", "encerramento_ate", "encerramento"),
+    ("tramite_de", "tramite_ate", "trâmite"),
+)
+
+
+class BuscaForm(forms.Form):
+    def clean(self):
+        dados = super().clean()
+        for de, ate, nome in PERIODOS:
+            inicio, fim = dados.get(de), dados.get(ate)
+            if inicio and fim and inicio > fim:
+                self.add_error(ate, f"O fim do período de {nome} é anterior ao início.")
+        return dados
+
+
+# --- The filter set ----------------------------------------------------------
+
+SITUACOES = [
+    ("abertos", "Em aberto (pendentes e bloqueados)"),
+    *RA.Situacao.choices,
+]
+DEVOLUCAO = [("sim", "Com devolução de valores"), *DevolucaoValor.Motivo.choices]
+ORDENS = {
+    "-abertura": ("Abertura (mais recentes)", ("-data_abertura", "-id")),
+    "abertura": ("Abertura (mais antigas)", ("data_abertura", "id")),
+    "prazo": ("Prazo (mais próximo)", ("data_prevista_atual", "id")),
+    "-numero": ("Número (maior primeiro)", ("-id",)),
+    "numero": ("Número (menor primeiro)", ("id",)),
+    "protocolo": ("Protocolo", ("protocolo",)),
+    "cliente": ("Nome do cliente", ("cliente__nome", "-data_abertura", "-id")),
+    "operador": (
+        "Operador (aberto por)",
+        ("usuario_abertura__first_name", "usuario_abertura__last_name", "-id"),
+    ),
+}
+ORDEM_PADRAO = ORDENS["-abertura"][1]
+
+_LISTA = {"empty_label": "Todos"}
+
+
+def _usuarios():
+    return Usuario.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class RegistroAtendimentoFilter(django_filters.FilterSet):
+    protocolo = ProtocoloFilter(
+        label="Protocolo",
+        max_length=24,
+        method="filtrar_protocolo",
+        help_text="Do RA ou de uma reiteração. Atalho: Alt+B.",
+        widget=forms.TextInput(attrs={"data-atalho": "b", "inputmode": "numeric"}),
+    )
+    numero = InteiroFilter(label="Número do RA", field_name="pk", min_value=1, max_value=BIGINT_MAX)
+    matricula = MatriculaFilter(
+        label="Matrícula", max_length=14, method="filtrar_matricula", help_text="Com ou sem dígito."
+    )
+    cliente = NomeFilter(label="Nome do cliente", max_length=150, method="filtrar_cliente")
+    cpf_cnpj = CpfCnpjFilter(label="CPF/CNPJ", max_length=20, method="filtrar_cpf_cnpj")
+    situacao = django_filters.ChoiceFilter(
+        label="Situação", choices=SITUACOES, method="filtrar_situacao", **_LISTA
+    )
+    status_prazo = django_filters.ChoiceFilter(
+        label="Prazo", choices=RA.StatusPrazo.choices, method="filtrar_status_prazo", **_LISTA
+    )
+    tipo = django_filters.ModelChoiceFilter(
+        label="Tipo de solicitação",
+        field_name="especificacao__tipo",
+        queryset=TipoSolicitacao.objects.order_by("nome"),
+        **_LISTA,
+    )
+    especificacao = django_filters.ModelChoiceFilter(
+        label="Especificação",
+        queryset=Especificacao.objects.select_related("tipo"),
+        **_LISTA,
+    )
+    unidade_atual = django_filters.ModelChoiceFilter(
+        label="Unidade atual", queryset=UnidadeOrganizacional.objects.order_by("sigla"), **_LISTA
+    )
+    unidade_abertura = django_filters.ModelChoiceFilter(
+        label="Unidade de abertura",
+        queryset=UnidadeOrganizacional.objects.order_by("sigla"),
+        **_LISTA,
+    )
+    responsavel = django_filters.ModelChoiceFilter(
+        label="Responsável", queryset=_usuarios(), null_label="Sem responsável", **_LISTA
+    )
+    usuario_abertura = django_filters.ModelChoiceFilter(
+        label="Aberto por", queryset=_usuarios(), **_LISTA
+    )
+    meio = django_filters.ModelChoiceFilter(
+        label="Meio", queryset=MeioSolicitacao.objects.order_by("nome"), **_LISTA
+    )
+    interacao_pendente = django_filters.ChoiceFilter(
+        label="Interação pendente", choices=RA.InteracaoPendente.choices, **_LISTA
+    )
+    prioridade = django_filters.ChoiceFilter(
+        label="Prioridade", choices=RA.Prioridade.choices, **_LISTA
+    )
+    devolucao = django_filters.ChoiceFilter(
+        label="Devolução de valores", choices=DEVOLUCAO, method="filtrar_devolucao", **_LISTA
+    )
+    abertura_de = DataFilter(label="Aberto de", method="filtrar_periodo")
+    abertura_ate = DataFilter(label="até", method="filtrar_periodo")
+    encerramento_de = DataFilter(label="Encerrado de", method="filtrar_periodo")
+    encerramento_ate = DataFilter(label="até", method="filtrar_periodo")
+    tramite_de = DataFilter(label="Tramitado de", method="filtrar_periodo")
+    tramite_ate = DataFilter(label="até", method="filtrar_periodo")
+    ordem = django_filters.ChoiceFilter(
+        label="Ordenar por",
+        choices=[(k, v[0]) for k, v in ORDENS.items()],
+        method="ordenar",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = RegistroAtendimento
+        fields: list = []
+        form = BuscaForm
+
+    def __init__(self, *args, agora=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agora = agora or timezone.now()
+
+    # Methods ---------------------------------------------------------------
+
+    def filtrar_protocolo(self, queryset, name, value):
+        # Resolved first so the main query is an OR of two index lookups.
+        ids = list(Reiteracao.objects.filter(protocolo=value).values_list("ra_id", flat=True))
+        return queryset.filter(Q(protocolo=value) | Q(pk__in=ids))
+
+    def filtrar_matricula(self, queryset, name, value):
+        return queryset.filter(imovel__matricula__in=value)
+
+    def filtrar_cliente(self, queryset, name, value):
+        return queryset.filter(cliente__busca__contains=value)
+
+    def filtrar_cpf_cnpj(self, queryset, name, value):
+        ids = list(Cliente.objects.filter(cpf_cnpj=value).values_list("pk", flat=True))
+        return queryset.filter(Q(cliente_id__in=ids) | Q(solicitante_cpf_cnpj=value))
+
+    def filtrar_situacao(self, queryset, name, value):
+        if value == "abertos":
+            return queryset.filter(ABERTO)
+        return queryset.filter(situacao=value)
+
+    def filtrar_status_prazo(self, queryset, name, value):
+        return queryset.filter(status_prazo_q(value, self.agora))
+
+    def filtrar_devolucao(self, queryset, name, value):
+        if value == "sim":
+            return queryset.filter(
+                Q(especificacao__natureza=Especificacao.Natureza.DEVOLUCAO)
+                | Exists(DevolucaoValor.objects.filter(ra=OuterRef("pk")))
+            )
+        return queryset.filter(
+            Exists(DevolucaoValor.objects.filter(ra=OuterRef("pk"), motivo=value))
+        )
+
+    def filtrar_periodo(self, queryset, name, value):
+        campo, lado = name.rsplit("_", 1)
+        if campo == "tramite":
+            return queryset  # both ends go into one subquery, see filter_queryset
+        coluna = {"abertura": "data_abertura", "encerramento": "data_encerramento"}[campo]
+        if lado == "de":
+            return queryset.filter(**{f"{coluna}__gte": inicio_do_dia(value)})
+        fim = inicio_do_dia(value + datetime.timedelta(days=1))
+        return queryset.filter(**{f"{coluna}__lt": fim})
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Both ends of a routing period must hold for the same trâmite.
+        de, ate = (self.form.cleaned_data.get(k) for k in ("tramite_de", "tramite_ate"))
+        if de or ate:
+            tramites = Tramite.objects.filter(ra=OuterRef("pk"))
+            if de:
+                tramites = tramites.filter(data__gte=inicio_do_dia(de))
+            if ate:
+                tramites = tramites.filter(data__lt=inicio_do_dia(ate + datetime.timedelta(days=1)))
+            queryset = queryset.filter(Exists(tramites))
+        return queryset
+
+    def ordenar(self, queryset, name, value):
+        return queryset.order_by(*ORDENS[value][1])

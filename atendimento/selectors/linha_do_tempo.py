@@ -1,0 +1,203 @@
+"""The RA's timeline: every event from every table, oldest first."""
+
+import datetime
+from dataclasses import field
+
+from atendimento.models import EventoRA, MensagemAtendimento
+from atendimento.selectors.visibilidade import (
+    formatar_telefone,
+    mascarar_telefone,
+    ve_dados_pessoais,
+)
+
+
+class ItemLinhaTempo:
+    data: datetime.datetime
+    tipo: str
+    titulo: str
+    icone: str = "bi-dot"
+    descricao: str = ""
+    usuario: object = None
+    detalhes: list = field(default_factory=list)
+    anexo: object = None
+    classe: str = ""
+    ordem: int = 0
+
+
+# Events whose detail lives in its own table: the timeline shows the richer row.
+_EVENTOS_COM_TABELA = {
+    EventoRA.Tipo.TRAMITE,
+    EventoRA.Tipo.REITERACAO,
+    EventoRA.Tipo.MENSAGEM,
+    EventoRA.Tipo.ANEXO,
+    EventoRA.Tipo.ORDEM_SERVICO,
+}
+
+_ICONES = {
+    EventoRA.Tipo.ABERTURA: "bi-flag",
+    EventoRA.Tipo.ENCERRAMENTO: "bi-check2-circle",
+    EventoRA.Tipo.REATIVACAO: "bi-arrow-counterclockwise",
+    EventoRA.Tipo.ASSUNCAO: "bi-person-check",
+    EventoRA.Tipo.ENCAMINHAMENTO: "bi-person-up",
+    EventoRA.Tipo.DESBLOQUEIO: "bi-unlock",
+    EventoRA.Tipo.PRORROGACAO: "bi-calendar-plus",
+    EventoRA.Tipo.PAUSA: "bi-pause-circle",
+    EventoRA.Tipo.RETOMADA: "bi-play-circle",
+    EventoRA.Tipo.ALTERACAO: "bi-pencil-square",
+}
+
+
+def _itens_eventos(ra):
+    eventos = ra.eventos.exclude(tipo__in=_EVENTOS_COM_TABELA).select_related("usuario")
+    for e in eventos:
+        detalhes = []
+        if e.tipo == EventoRA.Tipo.ALTERACAO and isinstance(e.dados, dict):
+            for campo, valores in (e.dados.get("campos") or e.dados).items():
+                if isinstance(valores, list | tuple) and len(valores) == 2:
+                    detalhes.append(f"{campo}: {valores[0] or '—'} → {valores[1] or '—'}")
+        yield ItemLinhaTempo(
+            data=e.data,
+            tipo=e.tipo,
+            titulo=e.get_tipo_display(),
+            icone=_ICONES.get(e.tipo, "bi-dot"),
+            descricao=e.descricao,
+            usuario=e.usuario,
+            detalhes=detalhes,
+            ordem=0 if e.tipo == EventoRA.Tipo.ABERTURA else 2,
+        )
+
+
+def _itens_tramites(ra):
+    for t in ra.tramites.select_related("unidade_origem", "unidade_destino", "usuario"):
+        yield ItemLinhaTempo(
+            data=t.data,
+            tipo="tramite",
+            titulo=f"Trâmite {t.unidade_origem.sigla} → {t.unidade_destino.sigla}",
+            icone="bi-arrow-left-right",
+            descricao=t.parecer,
+            usuario=t.usuario,
+            ordem=1,
+        )
+
+
+def _itens_reiteracoes(ra, dados_pessoais):
+    for r in ra.reiteracoes.select_related("usuario"):
+        telefone = r.solicitante_telefone
+        telefone = formatar_telefone(telefone) if dados_pessoais else mascarar_telefone(telefone)
+        yield ItemLinhaTempo(
+            data=r.data,
+            tipo="reiteracao",
+            titulo=f"Reiteração — protocolo {r.protocolo}",
+            icone="bi-megaphone",
+            descricao=r.observacao,
+            usuario=r.usuario,
+            detalhes=[f"Quem reiterou: {r.solicitante_nome}"]
+            + ([f"Telefone: {telefone}"] if telefone else []),
+            classe="text-danger",
+        )
+
+
+def _itens_mensagens(ra):
+    for m in ra.mensagens.select_related("autor"):
+        interna = m.visibilidade == MensagemAtendimento.Visibilidade.INTERNA
+        if m.do_solicitante:
+            titulo = "Mensagem do solicitante"
+        elif interna:
+            titulo = "Nota interna"
+        else:
+            titulo = "Mensagem ao solicitante"
+        yield ItemLinhaTempo(
+            data=m.data,
+            tipo="mensagem_interna" if interna else "mensagem",
+            titulo=titulo,
+            icone="bi-lock" if interna else "bi-chat-left-text",
+            descricao=m.texto,
+            usuario=m.autor,
+        )
+
+
+def _itens_anexos(ra):
+    for a in ra.anexos.select_related("usuario"):
+        yield ItemLinhaTempo(
+            data=a.data,
+            tipo="anexo",
+            titulo="Anexo",
+            icone="bi-paperclip",
+            descricao=a.nome_original,
+            usuario=a.usuario,
+            anexo=a,
+        )
+
+
+def _itens_ordens_servico(ra):
+    from ordens_servico.models import OrdemServico
+
+    ordens = OrdemServico.objects.filter(ra=ra).select_related(
+        "tipo_servico", "usuario_geracao", "equipe"
+    )
+    for os_ in ordens:
+        yield ItemLinhaTempo(
+            data=os_.data_geracao,
+            tipo="os",
+            titulo=f"OS {os_.pk} gerada — {os_.tipo_servico}",
+            icone="bi-tools",
+            usuario=os_.usuario_geracao,
+            detalhes=[f"Situação atual: {os_.get_situacao_display()}"]
+            + ([f"Equipe: {os_.equipe}"] if os_.equipe_id else []),
+            ordem=1,
+        )
+        if os_.data_encerramento:
+            yield ItemLinhaTempo(
+                data=os_.data_encerramento,
+                tipo="os",
+                titulo=f"OS {os_.pk} encerrada — {os_.get_situacao_display()}",
+                icone="bi-tools",
+                descricao=os_.parecer or os_.motivo_encerramento,
+            )
+
+
+def _itens_sms(ra, dados_pessoais):
+    try:
+        from mensageria.selectors import mensagens_do_ra
+    except ImportError:
+        return
+    for msg in mensagens_do_ra(ra):
+        data = next(
+            (
+                getattr(msg, nome)
+                for nome in ("enviada_em", "criada_em", "criado_em", "data")
+                if getattr(msg, nome, None)
+            ),
+            None,
+        )
+        if data is None:
+            continue
+        destino = getattr(msg, "destino", "") or getattr(msg, "telefone", "")
+        destino = formatar_telefone(destino) if dados_pessoais else mascarar_telefone(destino)
+        situacao = msg.get_situacao_display() if hasattr(msg, "get_situacao_display") else ""
+        canal = getattr(msg, "get_canal_display", lambda: "SMS")()
+        yield ItemLinhaTempo(
+            data=data,
+            tipo="sms",
+            titulo=f"{canal} {situacao.lower()}".strip(),
+            icone="bi-phone",
+            descricao=getattr(msg, "texto", ""),
+            detalhes=[f"Para: {destino}"] if destino else [],
+        )
+
+
+def linha_do_tempo(ra, *, usuario=None) -> list[ItemLinhaTempo]:
+    """Every event of the RA, oldest first: history, routings, reiterações, messages,
+    attachments, service orders and SMS."""
+    dados_pessoais = ve_dados_pessoais(usuario) if usuario is not None else False
+    itens = [
+        *_itens_eventos(ra),
+        *_itens_tramites(ra),
+        *_itens_reiteracoes(ra, dados_pessoais),
+        *_itens_mensagens(ra),
+        *_itens_anexos(ra),
+        *_itens_ordens_servico(ra),
+        *_itens_sms(ra, dados_pessoais),
+    ]
+    itens.sort(key=lambda i: (i.data, i.ordem))
+    return itens

@@ -1,0 +1,95 @@
+"""Template helpers of the RA screens: masked personal data, deadline badges, optional URLs."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from atendimento import selectors
+from atendimento.models import RegistroAtendimento
+
+register = template.Library()
+
+_BADGES = {
+    RegistroAtendimento.StatusPrazo.NO_PRAZO: "text-bg-success",
+    RegistroAtendimento.StatusPrazo.ATENCAO: "text-bg-warning",
+    RegistroAtendimento.StatusPrazo.VENCIDO: "text-bg-danger",
+}
+
+
+@register.simple_tag
+def url_opcional(nome, *args):
+    """The URL, or "" when the view does not exist (yet): the page renders regardless."""
+    try:
+        return reverse(nome, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def cpf_cnpj(context, valor):
+    if context.get("ver_dados_pessoais"):
+        from cadastro.validators import formatar_cpf_cnpj
+
+        return formatar_cpf_cnpj(valor or "")
+    return selectors.mascarar_cpf_cnpj(valor)
+
+
+@register.simple_tag(takes_context=True)
+def telefone(context, valor):
+    if context.get("ver_dados_pessoais"):
+        return selectors.formatar_telefone(valor)
+    return selectors.mascarar_telefone(valor)
+
+
+@register.simple_tag(takes_context=True)
+def email(context, valor):
+    return valor if context.get("ver_dados_pessoais") else selectors.mascarar_email(valor)
+
+
+@register.filter
+def status_prazo(ra):
+    return ra.status_prazo() or ""
+
+
+@register.filter
+def classe_prazo(ra):
+    status = ra.status_prazo()
+    return f"prazo-{status}" if status else ""
+
+
+@register.simple_tag
+def badge_prazo(ra):
+    status = ra.status_prazo()
+    if status is None:
+        return format_html('<span class="badge text-bg-secondary">{}</span>', "Encerrado")
+    rotulo = RegistroAtendimento.StatusPrazo(status).label
+    return format_html('<span class="badge {}">{}</span>', _BADGES[status], rotulo)
+
+
+@register.filter
+def dias_em_aberto(ra):
+    fim = ra.data_encerramento or timezone.now()
+    return max(0, (fim - ra.data_abertura).days)
+
+
+@register.inclusion_tag("atendimento/_partials/ras_do_imovel.html", takes_context=True)
+def ras_do_imovel(context, imovel):
+    usuario = context["request"].user
+    return {
+        "ras": selectors.registro_atendimento_do_imovel(usuario=usuario, imovel=imovel),
+        "imovel": imovel,
+        "ver_dados_pessoais": selectors.ve_dados_pessoais(usuario),
+    }
+
+
+@register.inclusion_tag("atendimento/_partials/bloco_minha_unidade.html", takes_context=True)
+def bloco_minha_unidade(context, limite=10):
+    usuario = context["request"].user
+    if not selectors.pode_ler_ra(usuario) or usuario.unidade_id is None:
+        return {"unidade": None}
+    return {
+        "unidade": usuario.unidade,
+        "contagem": selectors.contagem_por_status_prazo(usuario=usuario, unidade=usuario.unidade),
+        "ras": list(selectors.fila_unidade(usuario=usuario)[:limite]),
+    }
