@@ -1,7 +1,7 @@
 """The RA's timeline: every event from every table, oldest first."""
 
 import datetime
-from dataclasses import field
+from dataclasses import dataclass, field
 
 from atendimento.models import EventoRA, MensagemAtendimento
 from atendimento.selectors.visibilidade import (
@@ -11,6 +11,7 @@ from atendimento.selectors.visibilidade import (
 )
 
 
+@dataclass
 class ItemLinhaTempo:
     data: datetime.datetime
     tipo: str

@@ -211,3 +211,15 @@ def test_anexo_sem_arquivo_em_disco_e_404(client_atendente, settings, tmp_path):
     anexo = AnexoFactory()
     anexo.arquivo.storage.delete(anexo.arquivo.name)
     assert client_atendente.get(reverse("atendimento:anexo", args=[anexo.pk])).status_code == 404
+
+
+def test_pagina_do_imovel_lista_seus_ras(client_atendente):
+    ra = RegistroAtendimentoFactory(status="vencido")
+    encerrado = RegistroAtendimentoFactory(imovel=ra.imovel, encerrado=True)
+    outro = RegistroAtendimentoFactory()
+    html = client_atendente.get(
+        reverse("cadastro:imovel_detalhe", args=[ra.imovel_id])
+    ).content.decode()
+    assert "Registros de atendimento do imóvel" in html
+    assert html.index(f'data-ra="{ra.pk}"') < html.index(f'data-ra="{encerrado.pk}"')
+    assert f'data-ra="{outro.pk}"' not in html
