@@ -11,7 +11,9 @@ def incluir_opcional(context, nome_template):
         parcial = get_template(nome_template)
     except template.TemplateDoesNotExist:
         return ""
-    return parcial.render(context.flatten(), context.get("request"))
+    # The flattened context already holds what the context processors gave (request,
+    # user, perms…); passing the request again would run them (and their queries) twice.
+    return parcial.render(context.flatten())
 
 
 @register.filter
