@@ -11,11 +11,15 @@ StatusPrazo = RA.StatusPrazo
 
 @dataclass(frozen=True)
 class Acao:
-    nome: str  # URL name in the "atendimento" namespace
+    nome: str  # URL name, in the "atendimento" namespace unless it has its own
     rotulo: str
     icone: str
     atalho: str = ""
     estilo: str = "outline-primary"
+
+    @property
+    def url(self):
+        return self.nome if ":" in self.nome else f"atendimento:{self.nome}"
 
 
 def acoes_disponiveis(*, usuario, ra, agora=None) -> list[Acao]:
@@ -35,6 +39,8 @@ def acoes_disponiveis(*, usuario, ra, agora=None) -> list[Acao]:
             acoes.append(Acao("assumir", "Assumir", "bi-person-check", "a"))
         acoes.append(Acao("encaminhar", "Encaminhar a outro usuário", "bi-person-up", "u"))
         acoes.append(Acao("prorrogar", "Prorrogar prazo", "bi-calendar-plus", "p"))
+        if ra.especificacao.permite_os_opcional:
+            acoes.append(Acao("ordens_servico:gerar_para_ra", "Gerar OS", "bi-tools", "g"))
         if ra.pausado_desde:
             acoes.append(Acao("retomar", "Retomar prazo", "bi-play-circle", "o"))
         else:

@@ -1,6 +1,7 @@
 """The RA's timeline: every event from every table, oldest first."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from atendimento.models import EventoRA, MensagemAtendimento
@@ -21,6 +22,7 @@ class ItemLinhaTempo:
     usuario: object = None
     detalhes: list = field(default_factory=list)
     anexo: object = None
+    link: tuple | None = None  # (URL name, pk) of the row's own page
     classe: str = ""
     ordem: int = 0
 
@@ -131,12 +133,35 @@ def _itens_anexos(ra):
 
 
 def _itens_ordens_servico(ra):
-    from ordens_servico.models import OrdemServico
+    from ordens_servico.models import EventoOS, OrdemServico
 
-    ordens = OrdemServico.objects.filter(ra=ra).select_related(
-        "tipo_servico", "usuario_geracao", "equipe"
+    ordens = list(
+        OrdemServico.objects.filter(ra=ra).select_related(
+            "tipo_servico", "usuario_geracao", "equipe"
+        )
     )
+    if not ordens:
+        return
+    eventos = defaultdict(list)
+    for evento in EventoOS.objects.filter(os__ra=ra).select_related("usuario"):
+        eventos[evento.os_id].append(evento)
     for os_ in ordens:
+        link = ("ordens_servico:detalhe", os_.pk)
+        if eventos[os_.pk]:
+            for e in eventos[os_.pk]:
+                yield ItemLinhaTempo(
+                    data=e.data,
+                    tipo="os",
+                    titulo=f"OS {os_.pk} — {e.get_tipo_display().lower()}",
+                    icone="bi-tools",
+                    descricao=e.descricao,
+                    usuario=e.usuario,
+                    detalhes=[str(os_.tipo_servico)],
+                    link=link,
+                    ordem=1,
+                )
+            continue
+        # An OS without its own history (older rows): what its dates tell.
         yield ItemLinhaTempo(
             data=os_.data_geracao,
             tipo="os",
@@ -145,6 +170,7 @@ def _itens_ordens_servico(ra):
             usuario=os_.usuario_geracao,
             detalhes=[f"Situação atual: {os_.get_situacao_display()}"]
             + ([f"Equipe: {os_.equipe}"] if os_.equipe_id else []),
+            link=link,
             ordem=1,
         )
         if os_.data_encerramento:
@@ -153,7 +179,8 @@ def _itens_ordens_servico(ra):
                 tipo="os",
                 titulo=f"OS {os_.pk} encerrada — {os_.get_situacao_display()}",
                 icone="bi-tools",
-                descricao=os_.parecer or os_.motivo_encerramento,
+                descricao=os_.parecer,
+                link=link,
             )
 
 

@@ -90,6 +90,7 @@ def test_linha_do_tempo_junta_tudo_em_ordem(atendente):
         unidade_atual=ra.unidade_atual,
         usuario_geracao=atendente,
         data_geracao=t + datetime.timedelta(hours=6),
+        data_limite=t + datetime.timedelta(hours=30),
     )
     ReiteracaoFactory(ra=ra, data=agora, solicitante_telefone="+5581999991234")
     EventoRAFactory(
