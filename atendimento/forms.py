@@ -38,6 +38,14 @@ class VersaoForm(forms.Form):
 
     versao = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Keyboard first: the cursor starts in the first field to fill.
+        for campo in self.fields.values():
+            if not campo.widget.is_hidden:
+                campo.widget.attrs.setdefault("autofocus", True)
+                break
+
 
 def _unidades_destino():
     return UnidadeOrganizacional.objects.filter(ativa=True, recebe_tramite=True).order_by("sigla")
@@ -171,6 +179,9 @@ class RegistroAtendimentoForm(forms.Form):
 
     def __init__(self, *args, imovel=None, cliente=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["especificacao"].widget.attrs.update(autofocus=True, **{"data-atalho": "e"})
+        self.fields["descricao"].widget.attrs["data-atalho"] = "d"
+        self.fields["matricula"].widget.attrs["data-atalho"] = "m"
         ids = set()
         if cliente is not None:
             ids.add(cliente.pk)
@@ -253,6 +264,10 @@ class RegistroAtendimentoSimplificadoForm(forms.Form):
     solicitante_nome = forms.CharField(label="Nome do solicitante", max_length=150)
     solicitante_telefone = forms.CharField(label="Telefone", max_length=20)
     descricao = forms.CharField(label="Descrição", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["especificacao"].widget.attrs.update(autofocus=True, **{"data-atalho": "e"})
 
     def dados_servico(self) -> dict:
         d = self.cleaned_data
@@ -404,4 +419,9 @@ class AnexarForm(VersaoForm):
 
 
 class NumeracaoManualForm(forms.Form):
-    quantidade = forms.IntegerField(label="Quantidade de números", min_value=1, max_value=90)
+    quantidade = forms.IntegerField(
+        label="Quantidade de números",
+        min_value=1,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"autofocus": True}),
+    )

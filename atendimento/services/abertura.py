@@ -174,6 +174,10 @@ def registro_atendimento_abrir(
     never consumes a number.
     """
     agora = timezone.now()
+    # One query for what the rules below read of the especificação.
+    especificacao = Especificacao.objects.select_related(
+        "tipo", "tipo_servico", "unidade_destino__centralizadora"
+    ).get(pk=especificacao.pk)
     unidade_usuario = usuario.unidade
     if unidade_usuario is None or not unidade_usuario.ativa or not unidade_usuario.abre_ra:
         sigla = unidade_usuario.sigla if unidade_usuario else "(nenhuma)"

@@ -67,7 +67,7 @@ def registro_atendimento_tramitar(*, ra, unidade_destino, parecer, usuario, vers
             ra.responsavel = None
             campos.append("responsavel")
         ra_salvar(ra, usuario=usuario, campos=campos)
-        movidas = ordens_servico_do_ra_tramitar(ra=ra, unidade=destino)
+        movidas = ordens_servico_do_ra_tramitar(ra=ra, unidade=destino, usuario=usuario)
         evento_registrar(
             ra,
             tipo="tramite",
