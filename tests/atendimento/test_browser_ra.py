@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_atendente_abre_ra_e_a_unidade_de_destino_tramita_e_encerra(entrar, atendente):
     manutencao = UnidadeFactory(sigla="MAN", nome="Manutenção", abre_ra=False)
     zona_sul = UnidadeFactory(sigla="MAN-SUL", nome="Manutenção Sul", superior=manutencao)
-    especificacao = EspecificacaoFactory(nome="Vazamento no cavalete", unidade_destino=manutencao, prazo_dias=2)
+    especificacao = EspecificacaoFactory(
+        nome="Vazamento no cavalete", unidade_destino=manutencao, prazo_dias=2
+    )
     MeioFactory(nome="Telefone")
     MotivoFactory(nome="Serviço executado")
     tecnico = UsuarioFactory(username="tecnico", unidade=manutencao, papeis=[ATENDENTE])
