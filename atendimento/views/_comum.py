@@ -1,4 +1,4 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from core.exceptions import VersaoDesatualizada
 
@@ -13,8 +13,5 @@ def erro_no_form(form, exc) -> None:
 
 
 def url_detalhe(ra) -> str:
-    """Consultar RA (screen of the ra_telas work); the confirmation page until it exists."""
-    try:
-        return reverse("atendimento:detalhe", args=[ra.pk])
-    except NoReverseMatch:
-        return reverse("atendimento:confirmacao", args=[ra.pk]) + "?novo=0"
+    """Consultar RA: where every action returns."""
+    return reverse("atendimento:detalhe", args=[ra.pk])
