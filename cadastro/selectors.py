@@ -15,6 +15,8 @@ BUSCA_POR_PAGINA = 20
 PALAVRA_MIN = 3
 _SO_NUMERO = re.compile(r"[\d.\-/\s]+")
 _MATRICULA_COM_DV = re.compile(r"(\d{1,9})-(\d)")
+# localidade.setor.quadra.lote[.sublote], as printed on the bill
+_INSCRICAO = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,4})\.(\d{1,4})(?:\.(\d{1,3}))?")
 
 
 def pode_ver_dados_pessoais(usuario) -> bool:
@@ -105,11 +107,12 @@ def _clientes_qs() -> QuerySet:
 def busca_atendimento(termo: str, usuario, *, pagina: int = 1) -> ResultadoBusca:
     """The attendant's single search box.
 
-    Digits (with ``.-/``) are a matrícula (with or without check digit) or a
-    CPF/CNPJ: exact, indexed lookups. Anything else is a name or an address:
-    every word of 3+ letters must occur, accent- and case-insensitive, in the
-    normalised ``busca`` column (trigram GIN index on PostgreSQL). Results are
-    limited to one page; ``tem_mais`` says whether another page exists.
+    Digits (with ``.-/``) are a matrícula (with or without check digit), an
+    inscrição (``001.002.0003.0004.000``) or a CPF/CNPJ: exact, indexed lookups.
+    Anything else is a name or an address: every word of 3+ letters must
+    occur, accent- and case-insensitive, in the normalised ``busca`` column
+    (trigram GIN index on PostgreSQL). Results are limited to one page;
+    ``tem_mais`` says whether another page exists.
     """
     termo = (termo or "").strip()
     resultado = ResultadoBusca(termo=termo[:BUSCA_MAX_CARACTERES], pagina=max(1, pagina))
@@ -160,6 +163,18 @@ def busca_atendimento(termo: str, usuario, *, pagina: int = 1) -> ResultadoBusca
 
 
 def _busca_numerica(termo: str, resultado: ResultadoBusca) -> ResultadoBusca:
+    inscricao = _INSCRICAO.fullmatch(termo.replace(" ", ""))
+    if inscricao:
+        localidade, setor, quadra, lote, sublote = (int(p or 0) for p in inscricao.groups())
+        resultado.criterio = "inscrição"
+        resultado.imoveis = list(
+            _imoveis_qs().filter(
+                localidade=localidade, setor=setor, quadra=quadra, lote=lote, sublote=sublote
+            )
+        )
+        if resultado.vazio:
+            resultado.mensagem = "Nenhum imóvel com esta inscrição."
+        return resultado
     digitos = validators.somente_digitos(termo)
     if len(digitos) in (11, 14):
         resultado.criterio = "CPF" if len(digitos) == 11 else "CNPJ"

@@ -50,6 +50,22 @@ def test_busca_matricula_inexistente(cenario, atendente):
     assert "Nenhum imóvel com esta matrícula" in resultado.mensagem
 
 
+@pytest.mark.parametrize("termo", ["{inscricao}", "{inscricao_curta}"])
+def test_busca_por_inscricao(cenario, atendente, termo):
+    alvo = cenario["alvo"]
+    curta = f"{alvo.localidade}.{alvo.setor}.{alvo.quadra}.{alvo.lote}"
+    termo = termo.format(inscricao=alvo.inscricao, inscricao_curta=curta)
+    resultado = busca_atendimento(termo, atendente)
+    assert resultado.criterio == "inscrição"
+    assert resultado.imoveis == [alvo]
+
+
+def test_busca_por_inscricao_inexistente(cenario, atendente):
+    resultado = busca_atendimento("999.999.9999.9999.999", atendente)
+    assert resultado.vazio
+    assert resultado.mensagem == "Nenhum imóvel com esta inscrição."
+
+
 @pytest.mark.parametrize("termo", ["529.982.247-25", "52998224725", "529 982 247 25"])
 def test_busca_por_cpf_com_ou_sem_pontuacao(cenario, atendente, termo):
     resultado = busca_atendimento(termo, atendente)
