@@ -2,6 +2,8 @@ import re
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from cadastro import services
@@ -44,8 +46,25 @@ class UsuarioAdmin(UserAdmin):
     autocomplete_fields = ("unidade",)
 
 
+class TelefoneInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        marcados = [
+            f
+            for f in self.forms
+            if getattr(f, "cleaned_data", None)
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("sms")
+        ]
+        if len(marcados) > 1:
+            raise ValidationError(
+                "Só um telefone do cliente pode receber SMS: desmarque os outros."
+            )
+
+
 class TelefoneInline(admin.TabularInline):
     model = Telefone
+    formset = TelefoneInlineFormSet
     extra = 0
 
 
@@ -60,6 +79,16 @@ class ClienteAdmin(SimpleHistoryAdmin):
     list_display = ("nome", "cpf_cnpj", "email", "recebe_sms", "recebe_email")
     list_filter = ("recebe_sms", "recebe_email")
     search_fields = ("busca", "cpf_cnpj")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Telefone:
+            # Clear the SMS flags being removed before any is set, so the
+            # one-SMS-phone index never sees two at once mid-save.
+            for f in formset.initial_forms:
+                dados = getattr(f, "cleaned_data", {})
+                if f.instance.pk and (dados.get("DELETE") or not dados.get("sms")):
+                    Telefone.objects.filter(pk=f.instance.pk).update(sms=False)
+        super().save_formset(request, form, formset, change)
 
     def get_search_results(self, request, queryset, search_term):
         # ``busca`` holds accent-free lower-case text; CPF/CNPJ is stored as digits.
