@@ -68,8 +68,26 @@ class TelefoneInline(admin.TabularInline):
     extra = 0
 
 
+class ClienteImovelInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        ativos = set()
+        for f in self.forms:
+            dados = getattr(f, "cleaned_data", None)
+            if not dados or dados.get("DELETE") or dados.get("data_fim"):
+                continue
+            chave = (getattr(dados.get("imovel"), "pk", None), dados.get("relacao"))
+            if None not in chave and chave in ativos:
+                raise ValidationError(
+                    "O imóvel não pode ter dois vínculos ativos da mesma relação: "
+                    "informe a data de fim de um deles."
+                )
+            ativos.add(chave)
+
+
 class ClienteImovelInline(admin.TabularInline):
     model = ClienteImovel
+    formset = ClienteImovelInlineFormSet
     extra = 0
     autocomplete_fields = ("cliente", "imovel")
 

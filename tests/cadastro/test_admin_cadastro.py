@@ -100,3 +100,53 @@ def test_admin_move_sms_de_um_celular_para_outro(client, administrador):
     resposta = client.post(reverse("admin:cadastro_cliente_change", args=[cliente.pk]), dados)
     assert resposta.status_code == 302, resposta.content.decode()[:3000]
     assert cliente.telefone_sms == novo
+
+
+def test_admin_recusa_dois_usuarios_ativos_no_imovel(client, administrador):
+    from cadastro.models import ClienteImovel
+    from tests.factories import ClienteFactory, ImovelFactory
+
+    imovel = ImovelFactory()
+    a, b = ClienteFactory(), ClienteFactory()
+    client.force_login(administrador)
+    dados = {
+        f: getattr(imovel, f)
+        for f in (
+            "localidade",
+            "setor",
+            "quadra",
+            "lote",
+            "sublote",
+            "municipio",
+            "uf",
+            "bairro",
+            "logradouro",
+            "numero",
+            "complemento",
+            "cep",
+            "situacao_agua",
+            "situacao_esgoto",
+        )
+    }
+    dados.update(
+        {
+            "vinculos-TOTAL_FORMS": "2",
+            "vinculos-INITIAL_FORMS": "0",
+            "vinculos-MIN_NUM_FORMS": "0",
+            "vinculos-MAX_NUM_FORMS": "1000",
+            "vinculos-0-cliente": a.pk,
+            "vinculos-0-relacao": "usuario",
+            "vinculos-0-data_inicio": "2024-01-01",
+            "vinculos-1-cliente": b.pk,
+            "vinculos-1-relacao": "usuario",
+            "vinculos-1-data_inicio": "2024-02-01",
+        }
+    )
+    resposta = client.post(reverse("admin:cadastro_imovel_change", args=[imovel.pk]), dados)
+    assert resposta.status_code == 200
+    assert "dois vínculos ativos da mesma relação" in resposta.content.decode()
+    assert ClienteImovel.objects.count() == 0
+    dados["vinculos-1-relacao"] = "proprietario"
+    resposta = client.post(reverse("admin:cadastro_imovel_change", args=[imovel.pk]), dados)
+    assert resposta.status_code == 302
+    assert ClienteImovel.objects.count() == 2
