@@ -86,6 +86,10 @@ class ParametrosUnidadeOS(models.Model):
 
 
 class OrdemServico(models.Model):
+    """A work order. Indexes are few on purpose: every closing rewrites them all
+    (situação is in several), and bulk closing must stay fast on millions of rows.
+    """
+
     class Situacao(models.TextChoices):
         PENDENTE = "pendente", "Pendente"
         PROGRAMADA = "programada", "Programada"
@@ -137,7 +141,10 @@ class OrdemServico(models.Model):
         related_name="ordens_servico",
     )
     tipo_servico = models.ForeignKey(
-        TipoServico, verbose_name="tipo de serviço", on_delete=models.PROTECT
+        TipoServico,
+        verbose_name="tipo de serviço",
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     situacao = models.CharField(
         "situação", max_length=15, choices=Situacao.choices, default=Situacao.PENDENTE
@@ -147,15 +154,22 @@ class OrdemServico(models.Model):
         verbose_name="unidade atual",
         on_delete=models.PROTECT,
         related_name="ordens_servico",
+        db_index=False,
     )
     equipe = models.ForeignKey(
-        Equipe, verbose_name="equipe", null=True, blank=True, on_delete=models.PROTECT
+        Equipe,
+        verbose_name="equipe",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     usuario_geracao = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="gerada por",
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     data_geracao = models.DateTimeField("gerada em")
     data_limite = models.DateTimeField(
@@ -177,6 +191,7 @@ class OrdemServico(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     usuario_encerramento = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -185,6 +200,7 @@ class OrdemServico(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     # Optimistic lock: every service bumps it; a stale form (another tab) is refused.
     versao = models.PositiveIntegerField(default=1)
@@ -198,14 +214,12 @@ class OrdemServico(models.Model):
             ("ver_boletim", "Pode emitir o boletim de OS concluídas"),
         ]
         indexes = [
-            models.Index(fields=["unidade_atual", "situacao"], name="os_unidade_situacao"),
             models.Index(fields=["situacao", "data_geracao"], name="os_situacao_geracao"),
             models.Index(
                 fields=["unidade_atual", "situacao", "-data_geracao"], name="os_fila_unidade"
             ),
             models.Index(fields=["-data_geracao", "-id"], name="os_recentes"),
             models.Index(fields=["tipo_servico", "situacao", "data_geracao"], name="os_tipo"),
-            models.Index(fields=["situacao", "data_limite"], name="os_situacao_limite"),
             models.Index(fields=["equipe", "data_programada", "posicao"], name="os_agenda"),
             models.Index(fields=["situacao", "data_execucao"], name="os_boletim"),
         ]
@@ -263,12 +277,20 @@ class EventoOS(models.Model):
         CANCELAMENTO = "cancelamento", "Cancelamento"
         TRAMITE = "tramite", "Mudança de unidade"
 
-    os = models.ForeignKey(OrdemServico, on_delete=models.CASCADE, related_name="eventos")
+    # Indexed by evento_os_data (os, data); no separate FK index to maintain.
+    os = models.ForeignKey(
+        OrdemServico, on_delete=models.CASCADE, related_name="eventos", db_index=False
+    )
     tipo = models.CharField("tipo", max_length=15, choices=Tipo.choices)
     situacao_anterior = models.CharField(max_length=15, blank=True)
     situacao_nova = models.CharField(max_length=15, blank=True)
     usuario = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     data = models.DateTimeField("data", default=timezone.now)
     descricao = models.TextField("descrição", blank=True)

@@ -97,3 +97,17 @@ def test_tarefa_periodica_usa_os_dias_de_cada_tipo(cenario, tipo):
 
     agendada = settings.CELERY_BEAT_SCHEDULE["ordens-servico-encerrar-vencidas"]
     assert agendada["task"] == "ordens_servico.tasks.ordens_servico_encerrar_vencidas_task"
+
+
+def test_lote_pelo_orm_usado_no_sqlite(cenario, tipo, gerente):
+    """The ORM path (embedded SQLite in development) closes and records the same way."""
+    from ordens_servico.services import vencidas
+
+    elegiveis = vencidas.ordens_servico_vencidas_elegiveis(tipo_servico=tipo, dias=30)
+    agora = timezone.now()
+    feitas = vencidas._lote_orm(elegiveis, 5, agora=agora, usuario=gerente, descricao="lote")
+    assert feitas == 5
+    assert elegiveis.count() == 3
+    fechadas = OrdemServico.objects.filter(motivo_encerramento=MOTIVO_DECURSO_PRAZO)
+    assert fechadas.count() == 5
+    assert EventoOS.objects.filter(os__in=fechadas, descricao="lote").count() == 5
