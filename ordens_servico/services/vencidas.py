@@ -36,8 +36,9 @@ def ordens_servico_encerrar_vencidas(
     Works in batches: each batch locks its rows (skipping rows another
     transaction holds), updates them in one UPDATE and writes their history
     rows in one INSERT (a single statement on PostgreSQL), then commits, so a
-    long run shows progress and a failure keeps what was done. ``progresso(feitas)`` is called after each
-    batch. Returns how many OS were closed.
+    long run shows progress and a failure keeps what was done.
+    ``progresso(feitas)`` is called after each batch. Returns how many OS
+    were closed.
     """
     agora = timezone.now()
     elegiveis = ordens_servico_vencidas_elegiveis(
