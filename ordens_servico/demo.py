@@ -134,10 +134,12 @@ def _cenario(tipos, equipes) -> str:
     }
     meio = MeioSolicitacao.objects.filter(ativo=True).order_by("pk").first()
     motivos = {m.tipo: m for m in MotivoEncerramento.objects.filter(ativo=True).order_by("-pk")}
+    # Imóveis with no RA yet, so no opening here meets a pending duplicate.
     vinculos = list(
         ClienteImovel.objects.filter(relacao="usuario", data_fim__isnull=True)
+        .exclude(imovel__registros_atendimento__isnull=False)
         .select_related("cliente", "imovel")
-        .order_by("pk")[20:40]
+        .order_by("pk")[:20]
     )
     precisa = ("Vazamento no cavalete", "Falta d'água")
     if (

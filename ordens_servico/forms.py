@@ -88,9 +88,9 @@ class FiltroOSForm(CompactoMixin, forms.Form):
 
 class ProgramarForm(ErroDeDominioMixin, forms.Form):
     equipe = forms.ModelChoiceField(label="Equipe", queryset=Equipe.objects.none())
-    data_programada = forms.DateField(label="Dia", widget=DataInput())
+    data_programada = forms.DateField(label="Dia da execução", widget=DataInput())
     posicao = forms.IntegerField(
-        label="Posição na fila do dia",
+        label="Ordem na fila",
         required=False,
         min_value=1,
         max_value=99,
@@ -142,6 +142,7 @@ class EncerrarForm(ErroDeDominioMixin, forms.Form):
 
     def __init__(self, *args, os: OrdemServico, **kwargs):
         super().__init__(*args, **kwargs)
+        self.os = os
         self.fields["motivo"].queryset = _motivos_os()
         self.fields["motivo"].label_from_instance = lambda m: (
             f"{m.nome} ({m.get_tipo_display().lower()})"
@@ -149,6 +150,15 @@ class EncerrarForm(ErroDeDominioMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("versao", os.versao)
             self.initial.setdefault("data", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean_data(self):
+        """The screen has minute precision: a time in the same minute the OS was
+        generated (or started) means that very moment, not "before" it."""
+        data = self.cleaned_data["data"]
+        minimo = max(d for d in (self.os.data_geracao, self.os.data_inicio) if d is not None)
+        if data < minimo and data >= minimo.replace(second=0, microsecond=0):
+            return minimo
+        return data
 
 
 class CancelarForm(ErroDeDominioMixin, forms.Form):

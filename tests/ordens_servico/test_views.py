@@ -421,3 +421,16 @@ def test_boletim_periodo_invalido(cliente_gerente):
 
 def test_boletim_so_para_supervisor(cliente_tecnico):
     assert cliente_tecnico.get(reverse("ordens_servico:boletim")).status_code == 403
+
+
+def test_encerrar_no_mesmo_minuto_da_geracao(cliente_tecnico, campo, tipo, executado):
+    """The form has minute precision: the generation minute itself is accepted."""
+    os = OrdemServicoFactory(unidade_atual=campo, tipo_servico=tipo, data_geracao=timezone.now())
+    minuto = timezone.localtime(os.data_geracao).strftime("%Y-%m-%dT%H:%M")
+    resposta = cliente_tecnico.post(
+        reverse("ordens_servico:encerrar", args=[os.pk]), _dados_encerrar(executado, data=minuto)
+    )
+    assert resposta.status_code == 302
+    os.refresh_from_db()
+    assert os.situacao == S.ENCERRADA_EXECUTADA
+    assert os.data_encerramento == os.data_geracao
