@@ -101,6 +101,24 @@ PERMISSOES[ADMINISTRADOR] += [
 ]
 
 
+# --- mensageria --------------------------------------------------------------
+PERMISSOES[ATENDENTE] += ["mensageria.view_mensagem"]
+PERMISSOES[SUPERVISOR] += [
+    "mensageria.view_mensagem",
+    "mensageria.supervisionar_mensagem",
+    "mensageria.view_modem",
+    "mensageria.change_modem",
+]
+PERMISSOES[ADMINISTRADOR] += [
+    "mensageria.view_mensagem",
+    "mensageria.supervisionar_mensagem",
+    "mensageria.view_mensagemhistorico",
+    *crud("mensageria", "modem", "modelomensagem"),
+    "mensageria.view_parametros",
+    "mensageria.change_parametros",
+]
+
+
 def sincronizar_papeis(apps):
     """Create the groups and grant them :data:`PERMISSOES` (idempotent).
 

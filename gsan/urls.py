@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.forms import LoginForm
+from mensageria import views as mensageria_views
 
 urlpatterns = [
     path("entrar/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("atendimento/", include("atendimento.urls")),
     path("ordens-servico/", include("ordens_servico.urls")),
     path("mensageria/", include("mensageria.urls")),
+    path("healthz", mensageria_views.healthz, name="healthz"),
     path("", include("core.urls")),
 ]
 

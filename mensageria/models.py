@@ -162,6 +162,7 @@ class Mensagem(models.Model):
         DISPOSITIVO = "dispositivo", "Dispositivo ausente"
         INCERTO = "incerto", "Sem confirmação do modem"
         TEXTO = "texto", "Texto inválido"
+        OCUPADO = "ocupado", "Porta em uso"
 
     TRANSICOES = {
         Status.PENDENTE: {Status.ENVIANDO, Status.FALHOU, Status.DESCARTADA},
@@ -214,6 +215,9 @@ class Mensagem(models.Model):
         ordering = ["-criada_em", "-id"]
         verbose_name = "mensagem"
         verbose_name_plural = "mensagens"
+        permissions = [
+            ("supervisionar_mensagem", "Pode corrigir, reenviar e descartar mensagens com erro"),
+        ]
         indexes = [
             models.Index(fields=["status", "modem"], name="msg_status_modem_idx"),
             models.Index(fields=["destino"], name="msg_destino_idx"),

@@ -20,6 +20,19 @@ trap cleanup INT TERM EXIT
 $BIN/celery -A gsan worker --loglevel=INFO --concurrency=2 --queues=celery \
   >var/log/worker.log 2>&1 &
 pids+=($!)
+
+# SMS: an emulated GSM modem on a pseudo-terminal (7 s per message, like a real
+# one), registered as the demo modem, and ONE worker with concurrency 1 for its
+# queue: a single process owns the serial port. Sent SMS land in var/modem/enviados.log.
+mkdir -p var/modem
+$BIN/python manage.py modem_emulador --latencia 7 --link var/modem/ttyEMU0 \
+  --log var/modem/enviados.log >var/log/modem-emulador.log 2>&1 &
+pids+=($!)
+$BIN/python manage.py modem add --name emulador --device "$PWD/var/modem/ttyEMU0" \
+  --interval 7 >/dev/null
+$BIN/celery -A gsan worker --loglevel=INFO --concurrency=1 --queues=modem.emulador \
+  --hostname=modem-emulador@%h >var/log/worker-modem.log 2>&1 &
+pids+=($!)
 $BIN/celery -A gsan beat --loglevel=INFO --schedule=var/celerybeat-schedule \
   >var/log/beat.log 2>&1 &
 pids+=($!)
@@ -32,6 +45,7 @@ cat <<MSG
   Usuários de demonstração: atendente / demo-atendente, supervisor / demo-supervisor,
   admin / demo-admin.
   Logs do worker e do beat em var/log/. Ctrl-C encerra tudo.
+  SMS enviados pelo modem emulado: tail -f var/modem/enviados.log
 
 MSG
 wait -n "${pids[@]}"

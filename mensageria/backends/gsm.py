@@ -85,6 +85,10 @@ class GsmBackend(BaseBackend):
                 f"O modem em {dispositivo} não responde aos comandos AT.", classe="dispositivo"
             ) from exc
         except _FALHAS_DISPOSITIVO as exc:
+            if "lock" in str(exc).lower():
+                raise ErroEnvio(
+                    f"A porta {dispositivo} está em uso por outro processo.", classe="ocupado"
+                ) from exc
             raise ErroEnvio(
                 f"Dispositivo {dispositivo} indisponível: {exc}", classe="dispositivo"
             ) from exc
@@ -97,7 +101,9 @@ class GsmBackend(BaseBackend):
         """Open and initialise; a second try absorbs stale lines from an interrupted session
         (e.g. a late ``+CMGS`` answered to a worker that was killed)."""
         for tentativa in (1, 2):
-            conexao = GsmModem(dispositivo, self.modem.baud, requestDelivery=False)
+            # exclusive: a second process on the same port (a second worker, or
+            # `modem check` while the worker runs) is refused instead of interleaving.
+            conexao = GsmModem(dispositivo, self.modem.baud, requestDelivery=False, exclusive=True)
             try:
                 conexao.connect(pin=self.modem.pin or None)
                 return conexao
@@ -225,7 +231,7 @@ class GsmBackend(BaseBackend):
                     "operadora": conexao.networkName or "",
                 }
             except ErroEnvio as exc:
-                return {"erro": exc.texto}
+                return {"erro": exc.texto, "classe": exc.classe}
             except (GsmModemException, *_FALHAS_DISPOSITIVO) as exc:
                 _descartar(self.modem.dispositivo)
                 return {"erro": f"Sem resposta do modem: {exc or exc.__class__.__name__}"}

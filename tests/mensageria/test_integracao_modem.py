@@ -194,3 +194,16 @@ def test_sigkill_no_meio_do_envio_nao_perde_nada(emu, modem, worker_sms):
     emu.latencia = 0
     assert esperar_status(criar(modem, destino="+5581999990002").pk).status == "enviada"
     assert len([r for r in enviados(emu) if r["numero"] == "+5581999990001"]) <= 1
+
+
+def test_modem_check_com_a_porta_no_worker_pergunta_a_ele(emu, modem, settings):
+    settings.SMS_BACKEND = "mensageria.backends.gsm.GsmBackend"
+    import io
+
+    from django.core.management import call_command
+
+    assert esperar_status(criar(modem).pk).status == "enviada"  # the worker holds the port now
+    saida = io.StringIO()
+    call_command("modem", "check", modem.nome, stdout=saida)
+    assert "pedindo a leitura a ele" in saida.getvalue()
+    assert "operadora: EMULADOR GSAN" in saida.getvalue()

@@ -1,11 +1,14 @@
 """Operate modems: add, list, check."""
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from core.exceptions import RegraViolada
 from mensageria.backends import obter_backend
 from mensageria.models import Mensagem, Modem
 from mensageria.services import modem_cadastrar, modem_saude_registrar
+from mensageria.tasks import modem_ler_saude_task
 
 
 class Command(BaseCommand):
@@ -22,6 +25,9 @@ class Command(BaseCommand):
         sub.add_parser("list", help="lista os modems")
         check = sub.add_parser("check", help="lê SIM, registro, sinal e operadora")
         check.add_argument("name")
+        check.add_argument(
+            "--timeout", type=float, default=60, help="espera pelo worker quando ele tem a porta"
+        )
 
     def handle(self, *args, **opcoes):
         return getattr(self, f"_{opcoes['acao']}")(opcoes)
@@ -67,7 +73,11 @@ class Command(BaseCommand):
             saude = backend.ler_saude()
         finally:
             backend.fechar()
-        modem_saude_registrar(modem=modem, saude=saude)
+        if saude.get("classe") == "ocupado":
+            self.stdout.write("A porta está com o worker do modem; pedindo a leitura a ele…")
+            saude = self._ler_pelo_worker(modem, opcoes["timeout"])
+        else:
+            modem_saude_registrar(modem=modem, saude=saude)
         if "erro" in saude:
             raise CommandError(f"{modem.nome}: {saude['erro']}")
         for chave in ("sim", "registro", "sinal", "operadora"):
@@ -82,3 +92,15 @@ class Command(BaseCommand):
         if problemas:
             raise CommandError(f"{modem.nome} não pode enviar: " + "; ".join(problemas))
         self.stdout.write(self.style.SUCCESS(f"{modem.nome} pronto para enviar."))
+
+    def _ler_pelo_worker(self, modem, timeout: float) -> dict:
+        """Only the worker may talk to a port it holds: ask it through the modem's queue."""
+        antes = modem.saude_lida_em
+        modem_ler_saude_task.apply_async(args=[modem.pk], queue=modem.fila, expires=timeout)
+        fim = time.monotonic() + timeout
+        while time.monotonic() < fim:
+            modem.refresh_from_db(fields=["saude", "saude_lida_em"])
+            if modem.saude_lida_em and modem.saude_lida_em != antes:
+                return modem.saude
+            time.sleep(0.2)
+        return {"erro": f"O worker da fila {modem.fila} não respondeu em {timeout:g} s."}

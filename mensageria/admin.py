@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from .models import Mensagem, MensagemHistorico, ModeloMensagem, Modem, Parametros
+
+
+@admin.register(Modem)
+class ModemAdmin(admin.ModelAdmin):
+    list_display = (
+        "nome",
+        "dispositivo",
+        "fila",
+        "intervalo_segundos",
+        "max_tentativas",
+        "ativo",
+        "pausado_em",
+        "motivo_pausa",
+        "ultimo_envio_em",
+    )
+    readonly_fields = (
+        "fila",
+        "pausado_em",
+        "motivo_pausa",
+        "pausa_automatica",
+        "ultimo_inicio_envio",
+        "ultimo_envio_em",
+        "saude",
+        "saude_lida_em",
+    )
+    fields = (
+        "nome",
+        "dispositivo",
+        "baud",
+        "pin",
+        "modo",
+        "intervalo_segundos",
+        "timeout_segundos",
+        "max_tentativas",
+        "ativo",
+        *readonly_fields,
+    )
+
+
+@admin.register(ModeloMensagem)
+class ModeloMensagemAdmin(admin.ModelAdmin):
+    list_display = ("evento", "texto", "ativo", "atualizado_em")
+
+
+@admin.register(Parametros)
+class ParametrosAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "tamanho_maximo", "transliterar", "permitir_multiparte")
+
+    def has_add_permission(self, request):
+        return not Parametros.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoricoInline(admin.TabularInline):
+    model = MensagemHistorico
+    extra = 0
+    can_delete = False
+    readonly_fields = ("de", "para", "usuario", "quando", "observacao")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Mensagem)
+class MensagemAdmin(admin.ModelAdmin):
+    """Read-only: status changes go through the services (screens and CLI)."""
+
+    list_display = ("id", "criada_em", "evento", "destino", "status", "tentativas", "modem")
+    list_filter = ("status", "evento", "modem")
+    search_fields = ("destino", "registro_atendimento__protocolo")
+    list_select_related = ("modem",)
+    raw_id_fields = ("registro_atendimento",)
+    inlines = [HistoricoInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,134 @@
+"""Reads of the messaging app."""
+
+import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import Mensagem, Modem
+
+Status = Mensagem.Status
+
+
+def pode_ver_numero(usuario) -> bool:
+    return usuario.has_perm("cadastro.ver_dados_pessoais")
+
+
+def mensagem_list(*, usuario, filtros: dict | None = None) -> QuerySet[Mensagem]:
+    """Messages for the consultation screen, newest first, filtered."""
+    filtros = filtros or {}
+    qs = Mensagem.objects.select_related("modem", "registro_atendimento").order_by(
+        "-criada_em", "-id"
+    )
+    if inicio := filtros.get("inicio"):
+        qs = qs.filter(criada_em__gte=_inicio_do_dia(inicio))
+    if fim := filtros.get("fim"):
+        qs = qs.filter(criada_em__lt=_inicio_do_dia(fim + datetime.timedelta(days=1)))
+    if status := filtros.get("status"):
+        qs = qs.filter(status=status)
+    if evento := filtros.get("evento"):
+        qs = qs.filter(evento=evento)
+    if protocolo := (filtros.get("protocolo") or "").strip():
+        filtro = Q(registro_atendimento__protocolo=protocolo)
+        if protocolo.isdigit() and len(protocolo) < 10:
+            filtro |= Q(registro_atendimento_id=int(protocolo))
+        qs = qs.filter(filtro)
+    if telefone := filtros.get("telefone"):
+        qs = qs.filter(destino=telefone)
+    return qs
+
+
+def _inicio_do_dia(data: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(data, datetime.time.min))
+
+
+def mensagens_com_erro(*, usuario) -> QuerySet[Mensagem]:
+    """What needs a supervisor: failed, and uncertain (maybe sent, maybe not)."""
+    return (
+        Mensagem.objects.select_related("modem", "registro_atendimento")
+        .filter(status__in=[Status.FALHOU, Status.INCERTA])
+        .order_by("-atualizada_em", "-id")
+    )
+
+
+def mensagens_do_ra(ra) -> list[Mensagem]:
+    """The SMS of one RA, for its timeline (partial mensageria/_partials/ra_mensagens.html)."""
+    return list(
+        Mensagem.objects.filter(registro_atendimento=ra)
+        .select_related("modem")
+        .order_by("criada_em", "id")
+    )
+
+
+def modem_status_list() -> list[Modem]:
+    """Modems with their queue depth (pending + sending) and failures of the last 24 h."""
+    desde = timezone.now() - datetime.timedelta(hours=24)
+    return list(
+        Modem.objects.annotate(
+            pendentes=Count("mensagens", filter=Q(mensagens__status=Status.PENDENTE)),
+            enviando=Count("mensagens", filter=Q(mensagens__status=Status.ENVIANDO)),
+            falhas_24h=Count(
+                "mensagens",
+                filter=Q(
+                    mensagens__status__in=[Status.FALHOU, Status.INCERTA],
+                    mensagens__atualizada_em__gte=desde,
+                ),
+            ),
+        ).order_by("nome")
+    )
+
+
+def saude_sistema() -> dict:
+    """For /healthz: database, broker and modems. No personal data."""
+    resultado = {"database": _verificar_banco(), "broker": _verificar_broker()}
+    modems = []
+    try:
+        for modem in modem_status_list():
+            modems.append(
+                {
+                    "nome": modem.nome,
+                    "ativo": modem.ativo,
+                    "pausado": modem.pausado,
+                    "motivo_pausa": modem.motivo_pausa,
+                    "fila": modem.pendentes,
+                    "ultimo_envio": modem.ultimo_envio_em.isoformat()
+                    if modem.ultimo_envio_em
+                    else None,
+                    "sinal": modem.saude.get("sinal"),
+                    "registro": modem.saude.get("registro"),
+                    "saude_lida_em": modem.saude_lida_em.isoformat()
+                    if modem.saude_lida_em
+                    else None,
+                }
+            )
+    except Exception as exc:  # the database check already says why
+        modems = [{"erro": exc.__class__.__name__}]
+    resultado["modems"] = modems
+    disponiveis = [m for m in modems if m.get("ativo") and not m.get("pausado")]
+    resultado["ok"] = (
+        resultado["database"]["ok"] and resultado["broker"]["ok"] and bool(disponiveis)
+    )
+    return resultado
+
+
+def _verificar_banco() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True}
+    except Exception as exc:
+        return {"ok": False, "erro": exc.__class__.__name__}
+
+
+def _verificar_broker() -> dict:
+    from gsan.celery import app
+
+    try:
+        with app.connection_for_write() as conexao:
+            conexao.ensure_connection(max_retries=1, timeout=2)
+        transporte = settings.CELERY_BROKER_URL.split(":", 1)[0]
+        return {"ok": True, "transporte": transporte}
+    except Exception as exc:
+        return {"ok": False, "erro": exc.__class__.__name__}

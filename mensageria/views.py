@@ -1,0 +1,172 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from core.exceptions import RegraViolada
+
+from . import selectors, services
+from .forms import ConsultaForm, DescartarForm, ReenviarForm
+from .models import Mensagem, Modem
+from .telefones import celular_mascarar
+
+POR_PAGINA = 50
+
+
+@permission_required("mensageria.view_mensagem", raise_exception=True)
+def mensagem_list(request):
+    form = ConsultaForm(request.GET or None)
+    filtros = form.cleaned_data if form.is_valid() else {}
+    mensagens = selectors.mensagem_list(usuario=request.user, filtros=filtros)
+    ver_numero = selectors.pode_ver_numero(request.user)
+    if request.GET.get("formato") == "csv" and (form.is_valid() or not request.GET):
+        return _csv(mensagens, ver_numero)
+    pagina = Paginator(mensagens, POR_PAGINA).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "mensageria/mensagem_list.html",
+        {"form": form, "pagina": pagina, "ver_numero": ver_numero},
+    )
+
+
+class _Eco:
+    def write(self, valor):
+        return valor
+
+
+def _csv(mensagens, ver_numero: bool) -> StreamingHttpResponse:
+    escritor = csv.writer(_Eco(), delimiter=";")
+    cabecalho = ["id", "criada_em", "evento", "protocolo", "celular", "situacao", "tentativas"]
+    cabecalho += ["enviada_em", "erro", "modem", "codificacao", "partes", "texto"]
+
+    def linhas():
+        yield "\ufeff" + escritor.writerow(cabecalho)
+        for m in mensagens.iterator(chunk_size=2000):
+            yield escritor.writerow(
+                [
+                    m.pk,
+                    timezone.localtime(m.criada_em).strftime("%d/%m/%Y %H:%M:%S"),
+                    m.get_evento_display(),
+                    m.registro_atendimento.protocolo if m.registro_atendimento else "",
+                    m.destino if ver_numero else celular_mascarar(m.destino),
+                    m.get_status_display(),
+                    m.tentativas,
+                    timezone.localtime(m.enviada_em).strftime("%d/%m/%Y %H:%M:%S")
+                    if m.enviada_em
+                    else "",
+                    m.erro_texto,
+                    m.modem.nome if m.modem else "",
+                    m.codificacao.upper(),
+                    m.partes,
+                    m.texto,
+                ]
+            )
+
+    resposta = StreamingHttpResponse(linhas(), content_type="text/csv; charset=utf-8")
+    resposta["Content-Disposition"] = 'attachment; filename="mensagens-sms.csv"'
+    return resposta
+
+
+@permission_required("mensageria.supervisionar_mensagem", raise_exception=True)
+def mensagem_erros(request):
+    pagina = Paginator(selectors.mensagens_com_erro(usuario=request.user), POR_PAGINA).get_page(
+        request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "mensageria/mensagem_erros.html",
+        {"pagina": pagina, "ver_numero": selectors.pode_ver_numero(request.user)},
+    )
+
+
+def _acao(request, pk, form_class, executar, sucesso):
+    mensagem = get_object_or_404(Mensagem, pk=pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        erros = "; ".join(e for lista in form.errors.values() for e in lista)
+        messages.error(request, f"Mensagem {pk}: {erros}")
+        return redirect("mensageria:mensagem_erros")
+    try:
+        executar(mensagem, form.cleaned_data if form else {})
+    except RegraViolada as exc:
+        messages.error(request, f"Mensagem {pk}: {exc}")
+    else:
+        messages.success(request, sucesso.format(pk=pk))
+    return redirect("mensageria:mensagem_erros")
+
+
+@require_POST
+@permission_required("mensageria.supervisionar_mensagem", raise_exception=True)
+def mensagem_reenviar(request, pk):
+    return _acao(
+        request,
+        pk,
+        ReenviarForm,
+        lambda m, dados: services.mensagem_reenviar(
+            mensagem=m, usuario=request.user, destino=dados["destino"]
+        ),
+        "Mensagem {pk} voltou para a fila de envio.",
+    )
+
+
+@require_POST
+@permission_required("mensageria.supervisionar_mensagem", raise_exception=True)
+def mensagem_descartar(request, pk):
+    return _acao(
+        request,
+        pk,
+        DescartarForm,
+        lambda m, dados: services.mensagem_descartar(
+            mensagem=m, usuario=request.user, motivo=dados["motivo"]
+        ),
+        "Mensagem {pk} descartada.",
+    )
+
+
+@require_POST
+@permission_required("mensageria.supervisionar_mensagem", raise_exception=True)
+def mensagem_confirmar(request, pk):
+    return _acao(
+        request,
+        pk,
+        None,
+        lambda m, dados: services.mensagem_confirmar_envio(mensagem=m, usuario=request.user),
+        "Mensagem {pk} marcada como enviada.",
+    )
+
+
+@permission_required("mensageria.view_modem", raise_exception=True)
+def modem_status(request):
+    modems = selectors.modem_status_list()
+    return render(request, "mensageria/modem_status.html", {"modems": modems})
+
+
+@require_POST
+@permission_required("mensageria.change_modem", raise_exception=True)
+def modem_retomar(request, pk):
+    modem = get_object_or_404(Modem, pk=pk)
+    quantidade = services.modem_retomar(modem=modem, usuario=request.user)
+    messages.success(request, f"Modem {modem.nome} retomado; {quantidade} mensagem(ns) na fila.")
+    return redirect("mensageria:modem_status")
+
+
+@require_POST
+@permission_required("mensageria.change_modem", raise_exception=True)
+def modem_pausar(request, pk):
+    modem = get_object_or_404(Modem, pk=pk)
+    services.modem_pausar(modem=modem, motivo=f"Pausado por {request.user}", usuario=request.user)
+    messages.success(request, f"Modem {modem.nome} pausado; as mensagens dele aguardam.")
+    return redirect("mensageria:modem_status")
+
+
+@login_not_required
+@never_cache
+def healthz(request) -> HttpResponse:
+    saude = selectors.saude_sistema()
+    return JsonResponse(saude, status=200 if saude["ok"] else 503)

@@ -1,0 +1,211 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from core.papeis import ATENDENTE
+from mensageria import services
+from mensageria.backends import erro_cms, memoria
+from mensageria.models import Mensagem, Modem
+from tests.factories import UsuarioFactory
+
+from .factories import modem_criar, ra_criar
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def modem():
+    return modem_criar(nome="principal")
+
+
+@pytest.fixture
+def falhada(modem):
+    memoria.falhas.append(erro_cms(28))
+    m = services.mensagem_sms_criar(destino="+5581999990001", texto="Protocolo 1", modem=modem)
+    services.mensagem_enviar(mensagem_id=m.pk)
+    m.refresh_from_db()
+    return m
+
+
+def test_consulta_lista_e_filtra(client_atendente, modem, unidade, atendente):
+    ra = ra_criar(unidade=unidade, usuario=atendente)
+    services.registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    services.mensagem_sms_criar(destino="+5581999990002", texto="Avulsa", modem=modem)
+    url = reverse("mensageria:mensagem_list")
+    resposta = client_atendente.get(url)
+    assert resposta.status_code == 200
+    assert resposta.context["pagina"].paginator.count == 2
+    resposta = client_atendente.get(url, {"protocolo": ra.protocolo})
+    assert [m.registro_atendimento_id for m in resposta.context["pagina"]] == [ra.pk]
+    resposta = client_atendente.get(url, {"telefone": "(81) 99999-0002", "status": "pendente"})
+    assert [m.texto for m in resposta.context["pagina"]] == ["Avulsa"]
+    resposta = client_atendente.get(url, {"evento": "ra_aberto"})
+    assert resposta.context["pagina"].paginator.count == 1
+
+
+def test_consulta_filtros_invalidos_nao_quebram(client_atendente, modem):
+    resposta = client_atendente.get(
+        reverse("mensageria:mensagem_list"),
+        {"inicio": "2026-13-40", "telefone": "abc", "status": "xyz", "pagina": "-1"},
+    )
+    assert resposta.status_code == 200
+    assert "não é um número de telefone" in resposta.content.decode()
+
+
+def test_consulta_periodo_invertido(client_atendente):
+    resposta = client_atendente.get(
+        reverse("mensageria:mensagem_list"), {"inicio": "2026-11-10", "fim": "2026-11-01"}
+    )
+    assert "A data inicial é posterior à final." in resposta.content.decode()
+
+
+def test_consulta_numero_mascarado_sem_permissao_de_dados_pessoais(client, modem, unidade):
+    usuario = UsuarioFactory(unidade=unidade, papeis=[ATENDENTE])
+    usuario.groups.first().permissions.remove(
+        *usuario.groups.first().permissions.filter(codename="ver_dados_pessoais")
+    )
+    client.force_login(usuario)
+    services.mensagem_sms_criar(destino="+5581999991234", texto="oi", modem=modem)
+    conteudo = client.get(reverse("mensageria:mensagem_list")).content.decode()
+    assert "+55 81 9****-1234" in conteudo and "+5581999991234" not in conteudo
+
+
+def test_consulta_csv(client_atendente, modem, django_assert_max_num_queries):
+    for i in range(3):
+        services.mensagem_sms_criar(destino=f"+558199999000{i}", texto=f"Texto {i}", modem=modem)
+    resposta = client_atendente.get(reverse("mensageria:mensagem_list"), {"formato": "csv"})
+    assert resposta["Content-Type"].startswith("text/csv")
+    corpo = b"".join(resposta.streaming_content).decode("utf-8-sig")
+    linhas = list(csv.reader(io.StringIO(corpo), delimiter=";"))
+    assert linhas[0][:3] == ["id", "criada_em", "evento"]
+    assert len(linhas) == 4
+    assert {linha[-1] for linha in linhas[1:]} == {"Texto 0", "Texto 1", "Texto 2"}
+
+
+def test_consulta_num_queries_constante(client_atendente, modem, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("mensageria:mensagem_list")
+    services.mensagem_sms_criar(destino="+5581999990001", texto="x", modem=modem)
+    client_atendente.get(url)  # warm-up (session, permissions)
+    with CaptureQueriesContext(connection) as com_uma:
+        client_atendente.get(url)
+    for i in range(2, 10):
+        services.mensagem_sms_criar(destino=f"+558199999000{i}", texto="x", modem=modem)
+    with django_assert_num_queries(len(com_uma)):
+        client_atendente.get(url)
+
+
+def test_tela_de_erros_so_para_supervisor(client_atendente, client, supervisor, falhada):
+    url = reverse("mensageria:mensagem_erros")
+    assert client_atendente.get(url).status_code == 403
+    assert (
+        client_atendente.post(
+            reverse("mensageria:mensagem_descartar", args=[falhada.pk]), {"motivo": "x"}
+        ).status_code
+        == 403
+    )
+    client.force_login(supervisor)
+    resposta = client.get(url)
+    assert resposta.status_code == 200
+    assert "assinante não identificado" in resposta.content.decode()
+
+
+def test_supervisor_corrige_numero_e_reenvia(client, supervisor, falhada):
+    client.force_login(supervisor)
+    resposta = client.post(
+        reverse("mensageria:mensagem_reenviar", args=[falhada.pk]), {"destino": "81 98888-7777"}
+    )
+    assert resposta.status_code == 302
+    falhada.refresh_from_db()
+    assert falhada.status == "pendente" and falhada.destino == "+5581988887777"
+    assert falhada.historico.last().usuario == supervisor
+
+
+def test_reenvio_com_numero_ruim_mostra_motivo(client, supervisor, falhada):
+    client.force_login(supervisor)
+    resposta = client.post(
+        reverse("mensageria:mensagem_reenviar", args=[falhada.pk]),
+        {"destino": "+1 202 555 0100"},
+        follow=True,
+    )
+    assert "não é um número brasileiro" in resposta.content.decode()
+    falhada.refresh_from_db()
+    assert falhada.status == "falhou"
+
+
+def test_supervisor_descarta_com_motivo(client, supervisor, falhada):
+    client.force_login(supervisor)
+    url = reverse("mensageria:mensagem_descartar", args=[falhada.pk])
+    resposta = client.post(url, {"motivo": ""}, follow=True)
+    assert "Motivo do descarte" in resposta.content.decode()
+    client.post(url, {"motivo": "Cliente mudou de número"})
+    falhada.refresh_from_db()
+    assert falhada.status == "descartada"
+    assert "Cliente mudou de número" in falhada.historico.last().observacao
+
+
+def test_confirmar_so_incerta(client, supervisor, falhada):
+    client.force_login(supervisor)
+    resposta = client.post(reverse("mensageria:mensagem_confirmar", args=[falhada.pk]), follow=True)
+    assert "nada a fazer" in resposta.content.decode()
+    falhada.refresh_from_db()
+    assert falhada.status == "falhou"
+
+
+def test_acao_em_mensagem_inexistente_404(client, supervisor):
+    client.force_login(supervisor)
+    assert client.post(reverse("mensageria:mensagem_descartar", args=[999999])).status_code == 404
+
+
+def test_status_dos_modems(client, supervisor, modem, client_atendente):
+    Modem.objects.filter(pk=modem.pk).update(
+        saude={"sinal": 21, "registro": "registrado (rede local)", "operadora": "EMU"}
+    )
+    services.mensagem_sms_criar(destino="+5581999990001", texto="oi", modem=modem)
+    url = reverse("mensageria:modem_status")
+    assert client_atendente.get(url).status_code == 403
+    client.force_login(supervisor)
+    conteudo = client.get(url).content.decode()
+    assert "principal" in conteudo and "21/31" in conteudo and "1 pendente(s)" in conteudo
+    client.post(reverse("mensageria:modem_pausar", args=[modem.pk]))
+    modem.refresh_from_db()
+    assert modem.pausado
+    client.post(reverse("mensageria:modem_retomar", args=[modem.pk]))
+    modem.refresh_from_db()
+    assert not modem.pausado
+
+
+def test_healthz_publico_e_sem_dados_pessoais(client, modem):
+    services.mensagem_sms_criar(destino="+5581999990001", texto="oi", modem=modem)
+    resposta = client.get("/healthz")
+    assert resposta.status_code == 200
+    dados = resposta.json()
+    assert dados["ok"] is True
+    assert dados["database"]["ok"] and dados["broker"]["ok"]
+    assert dados["modems"][0]["nome"] == "principal" and dados["modems"][0]["fila"] == 1
+    assert "99999" not in resposta.content.decode()
+
+
+def test_healthz_sem_modem_disponivel_503(client, db):
+    resposta = client.get("/healthz")
+    assert resposta.status_code == 503
+    assert resposta.json()["modems"] == []
+
+
+def test_parcial_do_ra(client_atendente, modem, unidade, atendente):
+    from django.template.loader import render_to_string
+
+    from mensageria.selectors import mensagens_do_ra
+
+    ra = ra_criar(unidade=unidade, usuario=atendente)
+    services.registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    html = render_to_string(
+        "mensageria/_partials/ra_mensagens.html",
+        {"mensagens_sms": mensagens_do_ra(ra), "ver_numero": False},
+    )
+    assert "RA aberto" in html and "Pendente" in html and "+55 81 9****-0001" in html
+    assert Mensagem.objects.filter(registro_atendimento=ra).count() == 1
