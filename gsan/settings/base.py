@@ -131,8 +131,12 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Exchange bindings (one per modem queue); kombu's default is ./control.
+        "control_folder": str(_broker_dir / "control"),
+        # Poll often enough that a modem's next SMS starts right after its interval.
+        "polling_interval": 0.2,
     }
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -207,3 +207,39 @@ def test_modem_check_com_a_porta_no_worker_pergunta_a_ele(emu, modem, settings):
     call_command("modem", "check", modem.nome, stdout=saida)
     assert "pedindo a leitura a ele" in saida.getvalue()
     assert "operadora: EMULADOR GSAN" in saida.getvalue()
+
+
+def test_abrir_e_encerrar_ra_envia_protocolo_pelo_modem(emu, modem, atendente):
+    """The contract with the RA services, end to end through the emulator."""
+    from atendimento.models import MeioSolicitacao, MotivoEncerramento
+    from atendimento.services import registro_atendimento_abrir, registro_atendimento_encerrar
+    from tests.factories import ImovelFactory
+
+    from .factories import especificacao_criar
+
+    especificacao = especificacao_criar(exige_parecer_encerramento=False)
+    meio, _ = MeioSolicitacao.objects.get_or_create(nome="Telefone")
+    ra = registro_atendimento_abrir(
+        usuario=atendente,
+        especificacao=especificacao,
+        meio=meio,
+        descricao="Vazamento na calçada",
+        tipo_solicitante="livre",
+        solicitante_nome="Maria da Silva",
+        solicitante_telefone="+5581999990001",
+        imovel=ImovelFactory(),
+    )
+    aberta = Mensagem.objects.get(registro_atendimento=ra)
+    assert esperar_status(aberta.pk).status == "enviada"
+    [registro] = enviados(emu)
+    assert registro["numero"] == "+5581999990001" and ra.protocolo in registro["texto"]
+    assert aberta.evento == "ra_aberto"
+
+    motivo, _ = MotivoEncerramento.objects.get_or_create(
+        nome="Serviço executado", defaults={"tipo": "executado"}
+    )
+    ra.refresh_from_db()
+    registro_atendimento_encerrar(ra=ra, motivo=motivo, parecer="Feito", usuario=atendente)
+    atendida = Mensagem.objects.get(registro_atendimento=ra, evento="ra_atendido")
+    assert esperar_status(atendida.pk).status == "enviada"
+    assert ra.protocolo in enviados(emu)[-1]["texto"]
