@@ -78,6 +78,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections (seconds); long-lived workers such as the modem's benefit most.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the embedded database.
     DATABASES["default"]["OPTIONS"] = {
@@ -162,3 +164,4 @@ SMS_BACKOFF_SEGUNDOS = env.float("SMS_BACKOFF_SEGUNDOS", default=30.0)
 SMS_BACKOFF_MAXIMO_SEGUNDOS = env.float("SMS_BACKOFF_MAXIMO_SEGUNDOS", default=900.0)
 SMS_REENFILEIRAR_APOS_SEGUNDOS = env.float("SMS_REENFILEIRAR_APOS_SEGUNDOS", default=900.0)
 SMS_ENVIANDO_LIMITE_SEGUNDOS = env.float("SMS_ENVIANDO_LIMITE_SEGUNDOS", default=300.0)
+SMS_PARAMETROS_CACHE_SEGUNDOS = env.float("SMS_PARAMETROS_CACHE_SEGUNDOS", default=5.0)

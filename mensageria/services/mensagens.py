@@ -82,8 +82,8 @@ def _publicar(mensagem_id: int, fila: str, countdown: float = 0) -> bool:
 
 def mensagem_enfileirar(mensagem: Mensagem, *, countdown: float = 0) -> None:
     """Enqueue after the surrounding transaction commits (never a task for an uncommitted row)."""
-    if mensagem.modem_id is None:
-        return  # no modem yet: the sweep assigns one when a modem is available
+    if mensagem.modem_id is None or not mensagem.modem.disponivel:
+        return  # no usable modem: resuming it (or the sweep's failover) enqueues the message
     fila = mensagem.modem.fila
     transaction.on_commit(lambda: _publicar(mensagem.pk, fila, countdown))
 
@@ -200,7 +200,7 @@ def registro_atendimento_notificar(*, ra, evento: str) -> Mensagem | None:
     destino = ra.celular_sms()
     if not destino:
         return None
-    parametros = Parametros.atuais()
+    parametros = _parametros()
     return mensagem_sms_criar(
         destino=destino,
         texto=_texto_evento(ra, evento, parametros),
@@ -229,27 +229,63 @@ def _em_silencio(parametros: Parametros, agora) -> timedelta | None:
     return alvo - local
 
 
-def _reservar_vez(modem_id: int) -> Modem | None:
+def _transitar_se(mensagem_id: int, de: str, para: str, **campos) -> bool:
+    """Atomic conditional status change (UPDATE … WHERE status = de) plus its history row.
+
+    Used on the hot path of sending, where a row lock would cost round trips.
+    """
+    if para not in Mensagem.TRANSICOES[de]:
+        raise TransicaoInvalida(f"Transição {de} → {para} não permitida.")
+    with transaction.atomic():
+        feito = Mensagem.objects.filter(pk=mensagem_id, status=de).update(
+            status=para, atualizada_em=timezone.now(), **campos
+        )
+        if feito:
+            MensagemHistorico.objects.create(mensagem_id=mensagem_id, de=de, para=para)
+    return bool(feito)
+
+
+_parametros_cache: tuple[float, Parametros] | None = None
+
+
+def _parametros() -> Parametros:
+    """The parameters, cached a few seconds per process (read on every send)."""
+    global _parametros_cache
+    agora = time.monotonic()
+    if _parametros_cache is None or _parametros_cache[0] <= agora:
+        ttl = settings.SMS_PARAMETROS_CACHE_SEGUNDOS
+        _parametros_cache = (agora + ttl, Parametros.atuais())
+    return _parametros_cache[1]
+
+
+def _reservar_vez(modem: Modem):
     """Wait for the modem's turn: a send starts no sooner than its interval after the last start.
 
-    The last start lives in the database (locked row), so the pace holds across
-    worker restarts and even if two workers were misconfigured on one queue.
+    The last start lives in the database and is taken with a conditional UPDATE,
+    so the pace holds across worker restarts and even if two workers were
+    misconfigured on one queue. Returns the start instant, or None when the modem is
+    paused or inactive.
     """
     while True:
-        with transaction.atomic():
-            modem = Modem.objects.select_for_update().get(pk=modem_id)
-            if not modem.disponivel:
-                return None
-            agora = timezone.now()
-            espera = 0.0
-            if modem.ultimo_inicio_envio:
-                proximo = modem.ultimo_inicio_envio + timedelta(seconds=modem.intervalo_segundos)
-                espera = (proximo - agora).total_seconds()
-            if espera <= 0:
-                modem.ultimo_inicio_envio = agora
-                modem.save(update_fields=["ultimo_inicio_envio"])
-                return modem
-        time.sleep(espera)
+        agora = timezone.now()
+        limite = agora - timedelta(seconds=modem.intervalo_segundos)
+        tomou = (
+            Modem.objects.filter(pk=modem.pk, ativo=True, pausado_em__isnull=True)
+            .filter(
+                models.Q(ultimo_inicio_envio__isnull=True)
+                | models.Q(ultimo_inicio_envio__lte=limite)
+            )
+            .update(ultimo_inicio_envio=agora)
+        )
+        if tomou:
+            return agora
+        modem.refresh_from_db(
+            fields=["ativo", "pausado_em", "ultimo_inicio_envio", "intervalo_segundos"]
+        )
+        if not modem.disponivel:
+            return None
+        proximo = modem.ultimo_inicio_envio + timedelta(seconds=modem.intervalo_segundos)
+        time.sleep(max((proximo - timezone.now()).total_seconds(), 0.001))
 
 
 def mensagem_enviar(*, mensagem_id: int) -> str | None:
@@ -263,30 +299,29 @@ def mensagem_enviar(*, mensagem_id: int) -> str | None:
         mensagem is None
         or mensagem.status != Status.PENDENTE
         or mensagem.modem is None
+        or not mensagem.modem.disponivel
         or (mensagem.proxima_tentativa_em and mensagem.proxima_tentativa_em > agora)
     ):
         return None
-    parametros = Parametros.atuais()
-    silencio = _em_silencio(parametros, agora)
+    silencio = _em_silencio(_parametros(), agora)
     if silencio is not None:
         Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
             proxima_tentativa_em=agora + silencio
         )
         return None
-    modem = _reservar_vez(mensagem.modem_id)
-    if modem is None:
+    modem = mensagem.modem
+    inicio = _reservar_vez(modem)
+    if inicio is None:
         return None  # paused or inactive: the message waits for it
-    reclamada = Mensagem.objects.filter(
-        pk=mensagem.pk, status=Status.PENDENTE, modem_id=modem.pk
-    ).update(
-        status=Status.ENVIANDO,
-        enviando_desde=timezone.now(),
+    reclamada = _transitar_se(
+        mensagem.pk,
+        Status.PENDENTE,
+        Status.ENVIANDO,
+        enviando_desde=inicio,
         tentativas=models.F("tentativas") + 1,
-        atualizada_em=timezone.now(),
     )
     if not reclamada:
         return None  # another run got it first
-    MensagemHistorico.objects.create(mensagem=mensagem, de=Status.PENDENTE, para=Status.ENVIANDO)
     envio = Envio(mensagem.destino, mensagem.texto, mensagem.codificacao, mensagem.partes)
     try:
         referencia = obter_backend(modem).enviar(envio)
@@ -297,21 +332,20 @@ def mensagem_enviar(*, mensagem_id: int) -> str | None:
         log.exception("Falha inesperada ao enviar a mensagem %s", mensagem.pk)
         erro = ErroEnvio(f"Falha inesperada no envio: {exc!r}"[:300], classe="incerto")
         return _registrar_falha(mensagem.pk, modem, erro)
-    with transaction.atomic():
-        mensagem = Mensagem.objects.select_for_update().get(pk=mensagem.pk)
-        if mensagem.status != Status.ENVIANDO:
-            return mensagem.status  # the sweep declared it incerta meanwhile
-        instante = timezone.now()
-        _transitar(
-            mensagem,
-            Status.ENVIADA,
-            enviada_em=instante,
-            referencia=referencia,
-            erro_codigo=None,
-            erro_texto="",
-            erro_classe="",
-        )
-        Modem.objects.filter(pk=modem.pk).update(ultimo_envio_em=instante)
+    instante = timezone.now()
+    concluida = _transitar_se(
+        mensagem.pk,
+        Status.ENVIANDO,
+        Status.ENVIADA,
+        enviada_em=instante,
+        referencia=referencia,
+        erro_codigo=None,
+        erro_texto="",
+        erro_classe="",
+    )
+    if not concluida:  # the sweep declared it incerta meanwhile
+        return Mensagem.objects.values_list("status", flat=True).get(pk=mensagem.pk)
+    Modem.objects.filter(pk=modem.pk).update(ultimo_envio_em=instante)
     return Status.ENVIADA
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from mensageria import services
 from mensageria.emulador import ler_log
-from mensageria.models import Mensagem, MensagemHistorico, Modem
+from mensageria.models import Mensagem, Modem
 from mensageria.services.mensagens import _publicar
 
 from . import integracao
@@ -167,10 +167,11 @@ def test_intervalo_entre_inicios_respeitado(emu, modem):
     ids = [criar(modem, destino=f"+558199999000{i}").pk for i in range(1, 4)]
     for pk in ids:
         esperar_status(pk)
+    # enviando_desde is the start instant the modem's pacing reserved.
     inicios = list(
-        MensagemHistorico.objects.filter(mensagem_id__in=ids, para="enviando")
-        .order_by("quando")
-        .values_list("quando", flat=True)
+        Mensagem.objects.filter(pk__in=ids)
+        .order_by("enviando_desde")
+        .values_list("enviando_desde", flat=True)
     )
     assert len(inicios) == 3
     for anterior, seguinte in itertools.pairwise(inicios):
