@@ -202,7 +202,7 @@ def _itens_sms(ra, dados_pessoais):
             continue
         destino = getattr(msg, "destino", "") or getattr(msg, "telefone", "")
         destino = formatar_telefone(destino) if dados_pessoais else mascarar_telefone(destino)
-        situacao = msg.get_situacao_display() if hasattr(msg, "get_situacao_display") else ""
+        situacao = msg.get_status_display()
         canal = getattr(msg, "get_canal_display", lambda: "SMS")()
         yield ItemLinhaTempo(
             data=data,
@@ -210,7 +210,8 @@ def _itens_sms(ra, dados_pessoais):
             titulo=f"{canal} {situacao.lower()}".strip(),
             icone="bi-phone",
             descricao=getattr(msg, "texto", ""),
-            detalhes=[f"Para: {destino}"] if destino else [],
+            detalhes=([f"Para: {destino}"] if destino else [])
+            + ([msg.erro_texto] if msg.erro_texto and msg.status != "enviada" else []),
         )
 
 

@@ -68,3 +68,17 @@ def test_telefone_fixo_fica_registrado_com_erro(unidade, atendente):
 def test_evento_desconhecido(ra):
     with pytest.raises(ValueError, match="evento desconhecido"):
         registro_atendimento_notificar(ra=ra, evento="ra_reiterado")
+
+
+def test_sms_aparece_na_linha_do_tempo_do_ra_com_situacao(ra, supervisor):
+    from atendimento.selectors.linha_do_tempo import linha_do_tempo
+    from mensageria.backends import erro_cms, memoria
+    from mensageria.services import mensagem_enviar
+
+    m = registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    memoria.falhas.append(erro_cms(1))
+    mensagem_enviar(mensagem_id=m.pk)
+    [item] = [i for i in linha_do_tempo(ra, usuario=supervisor) if i.tipo == "sms"]
+    assert item.titulo == "SMS falhou"
+    assert ra.protocolo in item.descricao
+    assert any("número inexistente" in d for d in item.detalhes)
