@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cadastro import validators
-from cadastro.models import ClienteImovel, Telefone
+from cadastro.models import Cliente, ClienteImovel, Telefone
 from cadastro.services import DadosTelefone
 
 
@@ -22,6 +22,10 @@ class ClienteForm(forms.Form):
     recebe_sms = forms.BooleanField(label="Aceita receber SMS", required=False)
     recebe_email = forms.BooleanField(label="Aceita receber e-mail", required=False)
 
+    def __init__(self, *args, cliente=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cliente = cliente
+
     def clean_cpf_cnpj(self):
         valor = self.cleaned_data["cpf_cnpj"].strip()
         if valor:
@@ -30,7 +34,15 @@ class ClienteForm(forms.Form):
                     "CPF/CNPJ deve ter só números (pontos, traço e barra são aceitos)."
                 )
             validators.validar_cpf_cnpj(valor)
-        return validators.somente_digitos(valor)
+        digitos = validators.somente_digitos(valor)
+        # Checked here too (the service checks again) so every error shows at once.
+        outros = Cliente.objects.filter(cpf_cnpj=digitos) if digitos else Cliente.objects.none()
+        if self.cliente is not None:
+            outros = outros.exclude(pk=self.cliente.pk)
+        if outros.exists():
+            tipo = "CPF" if len(digitos) == 11 else "CNPJ"
+            raise ValidationError(f"Este {tipo} já está cadastrado para outro cliente.")
+        return digitos
 
 
 _SO_CPF = set("0123456789.-/ ")
@@ -99,9 +111,14 @@ class TelefoneForm(forms.Form):
 
 class BaseTelefoneFormSet(forms.BaseFormSet):
     def clean(self):
-        if any(self.errors):
-            return
-        marcados = [f for f in self._validos() if f.cleaned_data.get("sms")]
+        # Counted even when some phone has an error, so every problem shows at once.
+        marcados = [
+            f
+            for f in self.forms
+            if getattr(f, "cleaned_data", None)
+            and f.cleaned_data.get("sms")
+            and not f.cleaned_data.get("DELETE")
+        ]
         if len(marcados) > 1:
             raise ValidationError(
                 "Só um telefone do cliente pode receber SMS: desmarque os outros.",

@@ -119,7 +119,7 @@ def cliente_novo(request):
 def cliente_editar(request, pk):
     cliente = get_object_or_404(Cliente.objects.prefetch_related("telefones"), pk=pk)
     if request.method == "POST":
-        form = ClienteForm(request.POST)
+        form = ClienteForm(request.POST, cliente=cliente)
         formset = TelefoneFormSet(
             request.POST, prefix="telefones", initial=telefones_iniciais(cliente)
         )

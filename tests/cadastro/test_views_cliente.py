@@ -164,3 +164,19 @@ def test_cliente_inexistente_da_404(client_atendente):
     assert (
         client_atendente.get(reverse("cadastro:cliente_editar", args=[999999])).status_code == 404
     )
+
+
+def test_todos_os_erros_aparecem_de_uma_vez(client_atendente, contagem):
+    ClienteFactory(cpf_cnpj="52998224725")
+    antes = contagem()
+    telefones = [
+        {**FIXO, "sms": "on"},
+        CELULAR,
+        {**CELULAR, "numero": "98877-6655", "principal": ""},
+    ]
+    resposta = client_atendente.post(NOVO, _post(telefones))
+    html = resposta.content.decode()
+    assert "Este CPF já está cadastrado para outro cliente." in html
+    assert "Só um celular pode ser marcado para SMS." in html
+    assert "Só um telefone do cliente pode receber SMS" in html
+    assert contagem() == antes
