@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -206,6 +207,14 @@ def registro_atendimento_abrir(
         solicitante_telefone=solicitante_telefone or "",
     )
     solicitante_telefone = _telefone_normalizar(solicitante_telefone)
+    solicitante_email = (solicitante_email or "").strip()
+    if solicitante_email:
+        try:
+            validate_email(solicitante_email)
+        except ValidationError as exc:
+            raise RegraViolada(
+                "E-mail do solicitante inválido.", campo="solicitante_email"
+            ) from exc
     solicitante_cpf_cnpj = somente_digitos(solicitante_cpf_cnpj)
     if especificacao.exige_imovel and imovel is None:
         raise RegraViolada("Esta especificação exige o imóvel.", campo="imovel")
@@ -280,7 +289,7 @@ def registro_atendimento_abrir(
             solicitante_funcionario=solicitante_funcionario,
             solicitante_nome=solicitante_nome,
             solicitante_telefone=solicitante_telefone,
-            solicitante_email=(solicitante_email or "").strip(),
+            solicitante_email=solicitante_email,
             solicitante_cpf_cnpj=solicitante_cpf_cnpj,
             unidade_abertura=unidade_usuario,
             usuario_abertura=usuario,
