@@ -1,6 +1,15 @@
 from django.urls import path
 
-from atendimento.views import abertura, acoes, anexos, consulta, exportacao, numeracao, painel
+from atendimento.views import (
+    abertura,
+    acoes,
+    alteracao,
+    anexos,
+    consulta,
+    exportacao,
+    numeracao,
+    painel,
+)
 
 app_name = "atendimento"
 
@@ -23,6 +32,7 @@ urlpatterns: list = [
     path("ra/<int:pk>/pausar/", acoes.pausar, name="pausar"),
     path("ra/<int:pk>/retomar/", acoes.retomar, name="retomar"),
     path("ra/<int:pk>/anexar/", acoes.anexar, name="anexar"),
+    path("ra/<int:pk>/alterar/", alteracao.alterar, name="alterar"),
     path("numeracao-manual/", numeracao.numeracao_manual, name="numeracao_manual"),
     # Reads (search, Consultar RA, the unit's queue, panel, CSV, attachments)
     path("ra/", consulta.busca, name="busca"),

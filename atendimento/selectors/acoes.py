@@ -6,6 +6,7 @@ from atendimento.models import RegistroAtendimento
 from atendimento.permissoes import pode_atuar
 
 RA = RegistroAtendimento
+PERMISSAO_ALTERAR = "atendimento.change_registroatendimento"
 StatusPrazo = RA.StatusPrazo
 
 
@@ -24,7 +25,7 @@ class Acao:
 
 def acoes_disponiveis(*, usuario, ra, agora=None) -> list[Acao]:
     """The buttons of "Consultar RA": only actions the RA's state allows and the user may do."""
-    if not pode_atuar(usuario, ra):
+    if not usuario.has_perm(PERMISSAO_ALTERAR) or not pode_atuar(usuario, ra):
         return []
     situacao = ra.situacao
     acoes: list[Acao] = []

@@ -6,6 +6,7 @@ the allowed transition, saves only the changed fields, and writes an EventoRA.
 """
 
 from atendimento.services.abertura import registro_atendimento_abrir
+from atendimento.services.alteracao import registro_atendimento_alterar
 from atendimento.services.anexos import registro_atendimento_anexar
 from atendimento.services.encerramento import (
     registro_atendimento_encerrar,
@@ -29,6 +30,7 @@ from atendimento.services.tramite import (
 __all__ = [
     "numeracao_manual_emitir",
     "registro_atendimento_abrir",
+    "registro_atendimento_alterar",
     "registro_atendimento_anexar",
     "registro_atendimento_assumir",
     "registro_atendimento_desbloquear",

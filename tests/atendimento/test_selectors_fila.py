@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from atendimento import selectors
 from atendimento.models import EventoRA
+from core.papeis import ATENDENTE
 from ordens_servico.models import OrdemServico, TipoServico
 from tests.atendimento.factories import (
     AnexoFactory,
@@ -164,9 +165,13 @@ def test_acoes_de_quem_pode_atuar(db):
     gerencia = UnidadeFactory(tipo="gerencia")
     campo = UnidadeFactory(superior=gerencia)
     ra = RegistroAtendimentoFactory(unidade_atual=campo)
-    de_cima = UsuarioFactory(unidade=gerencia)
-    de_fora = UsuarioFactory(unidade=UnidadeFactory())
-    de_central = UsuarioFactory(unidade=UnidadeFactory(central_atendimento=True))
+    de_cima = UsuarioFactory(unidade=gerencia, papeis=[ATENDENTE])
+    de_fora = UsuarioFactory(unidade=UnidadeFactory(), papeis=[ATENDENTE])
+    de_central = UsuarioFactory(
+        unidade=UnidadeFactory(central_atendimento=True), papeis=[ATENDENTE]
+    )
+    sem_papel = UsuarioFactory(unidade=campo)  # reads only: no change permission
     assert selectors.acoes_disponiveis(usuario=de_cima, ra=ra)
     assert selectors.acoes_disponiveis(usuario=de_central, ra=ra)
     assert selectors.acoes_disponiveis(usuario=de_fora, ra=ra) == []
+    assert selectors.acoes_disponiveis(usuario=sem_papel, ra=ra) == []
