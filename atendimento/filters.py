@@ -319,19 +319,28 @@ class RegistroAtendimentoFilter(django_filters.FilterSet):
         if lado == "de":
             return queryset.filter(**{f"{coluna}__gte": inicio_do_dia(value)})
         fim = inicio_do_dia(value + datetime.timedelta(days=1))
-        return queryset.filter(**{f"{coluna}__lt": fim})
+        queryset = queryset.filter(**{f"{coluna}__lt": fim})
+        if campo == "encerramento":
+            # Implied (closing ≥ opening, a CHECK constraint): lets PostgreSQL start the
+            # newest-first walk at the end of the period instead of at today.
+            queryset = queryset.filter(data_abertura__lt=fim)
+        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        # Both ends of a routing period must hold for the same trâmite.
+        # Both ends of a routing period must hold for the same trâmite. An IN over the
+        # trâmites of the period (index on data) beats a correlated EXISTS per RA.
         de, ate = (self.form.cleaned_data.get(k) for k in ("tramite_de", "tramite_ate"))
         if de or ate:
-            tramites = Tramite.objects.filter(ra=OuterRef("pk"))
+            tramites = Tramite.objects.all()
             if de:
                 tramites = tramites.filter(data__gte=inicio_do_dia(de))
             if ate:
-                tramites = tramites.filter(data__lt=inicio_do_dia(ate + datetime.timedelta(days=1)))
-            queryset = queryset.filter(Exists(tramites))
+                fim = inicio_do_dia(ate + datetime.timedelta(days=1))
+                tramites = tramites.filter(data__lt=fim)
+                # Implied: an RA is routed only after it is opened (see encerramento).
+                queryset = queryset.filter(data_abertura__lt=fim)
+            queryset = queryset.filter(pk__in=tramites.values("ra_id"))
         return queryset
 
     def ordenar(self, queryset, name, value):

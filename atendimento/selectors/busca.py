@@ -89,7 +89,11 @@ def paginar(queryset, *, pagina=1, tamanho=25) -> Pagina:
     if tamanho not in TAMANHOS:
         tamanho = TAMANHOS[0]
     inicio = (numero - 1) * tamanho
-    linhas = list(queryset[inicio : inicio + tamanho + 1])
+    # Deferred join: sort and skip narrow rows (ids only), then load the page's rows
+    # with their related objects. Sorting a million wide joined rows is what hurts.
+    ids = list(queryset.values_list("pk", flat=True)[inicio : inicio + tamanho + 1])
+    por_id = {ra.pk: ra for ra in queryset.order_by().filter(pk__in=ids)} if ids else {}
+    linhas = [por_id[pk] for pk in ids if pk in por_id]
     return Pagina(
         itens=linhas[:tamanho],
         numero=numero,
