@@ -28,9 +28,10 @@ def test_gerador_sql_de_ras_consistente(supervisor):
     # Every RA has its opening event and trâmite #1; closed ones their closing event.
     assert EventoRA.objects.filter(tipo="abertura").count() == 300
     assert Tramite.objects.values("ra").distinct().count() == 300
-    assert EventoRA.objects.filter(tipo="encerramento").count() == ras.filter(
-        situacao="encerrado"
-    ).count()
+    assert (
+        EventoRA.objects.filter(tipo="encerramento").count()
+        == ras.filter(situacao="encerrado").count()
+    )
     # The solicitante of an RA with an imóvel is that imóvel's client.
     for ra in ras.filter(imovel__isnull=False)[:20]:
         assert ra.imovel.vinculos.filter(cliente=ra.cliente).exists()
