@@ -137,7 +137,7 @@ def criar(
                 )
         feitos += n
         if stdout is not None and (feitos % 100_000 == 0 or feitos == quantidade):
-            stdout.write(f"  … {feitos} OS")
+            stdout.write(f"  … {feitos} OS\n")
 
 
 def _linha(aleatorio, agora, hoje, usuario, tipos, equipes, imoveis, situacao, idade_dias):
