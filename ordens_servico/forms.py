@@ -59,24 +59,42 @@ class CompactoMixin:
 
 
 class FiltroOSForm(CompactoMixin, forms.Form):
+    """Filters of the OS list. Plain id choices (one small query each, no
+    server-side cursor, no lookup on validation): the list runs on every click."""
+
     numero = forms.IntegerField(label="Nº da OS", required=False, min_value=1)
     situacao = forms.ChoiceField(label="Situação", required=False, choices=_situacoes)
-    tipo_servico = forms.ModelChoiceField(
-        label="Tipo de serviço", required=False, queryset=TipoServico.objects.all()
+    tipo_servico = forms.TypedChoiceField(
+        label="Tipo de serviço", required=False, coerce=int, empty_value=None
     )
-    unidade = forms.ModelChoiceField(
-        label="Unidade atual",
-        required=False,
-        queryset=UnidadeOrganizacional.objects.filter(ativa=True).order_by("sigla"),
+    unidade = forms.TypedChoiceField(
+        label="Unidade atual", required=False, coerce=int, empty_value=None
     )
-    equipe = forms.ModelChoiceField(
-        label="Equipe", required=False, queryset=Equipe.objects.select_related("unidade")
-    )
+    equipe = forms.TypedChoiceField(label="Equipe", required=False, coerce=int, empty_value=None)
     gerada_de = forms.DateField(label="Gerada de", required=False, widget=DataInput())
     gerada_ate = forms.DateField(label="até", required=False, widget=DataInput())
     vencidas = forms.BooleanField(
         label="Somente vencidas (fora da janela de execução)", required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        vazio = [("", "Todos")]
+        self.fields["tipo_servico"].choices = vazio + list(
+            TipoServico.objects.order_by("descricao").values_list("pk", "descricao")
+        )
+        self.fields["unidade"].choices = vazio + [
+            (pk, f"{sigla} — {nome}")
+            for pk, sigla, nome in UnidadeOrganizacional.objects.filter(ativa=True)
+            .order_by("sigla")
+            .values_list("pk", "sigla", "nome")
+        ]
+        self.fields["equipe"].choices = vazio + [
+            (pk, f"{sigla} · {nome}")
+            for pk, nome, sigla in Equipe.objects.order_by("unidade__sigla", "nome").values_list(
+                "pk", "nome", "unidade__sigla"
+            )
+        ]
 
     def clean(self):
         dados = super().clean()

@@ -219,6 +219,13 @@ class OrdemServico(models.Model):
                 fields=["unidade_atual", "situacao", "-data_geracao"], name="os_fila_unidade"
             ),
             models.Index(fields=["-data_geracao", "-id"], name="os_recentes"),
+            # The list's default view (open OS of a unit), newest first; small:
+            # open OS are a fraction of the history.
+            models.Index(
+                fields=["unidade_atual", "-data_geracao"],
+                condition=Q(situacao__in=["pendente", "programada", "em_execucao"]),
+                name="os_abertas_unidade",
+            ),
             models.Index(fields=["tipo_servico", "situacao", "data_geracao"], name="os_tipo"),
             models.Index(fields=["equipe", "data_programada", "posicao"], name="os_agenda"),
             models.Index(fields=["situacao", "data_execucao"], name="os_boletim"),

@@ -39,6 +39,7 @@ def ordem_servico_list(*, usuario, filtros: dict | None = None):
         qs = qs.filter(situacao=situacao)
     if f.get("numero"):
         qs = qs.filter(pk=f["numero"])
+    # Filters accept model instances or ids.
     if f.get("tipo_servico"):
         qs = qs.filter(tipo_servico=f["tipo_servico"])
     if f.get("unidade"):

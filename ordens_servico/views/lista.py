@@ -4,6 +4,7 @@ import csv
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from ordens_servico import selectors
@@ -94,5 +95,7 @@ def lista(request):
             "tem_proxima": tem_proxima,
             "query": query.urlencode(),
             "agora": timezone.now(),
+            # One reverse() for the page instead of one per row.
+            "url_os": reverse("ordens_servico:lista"),
         },
     )
