@@ -227,8 +227,16 @@ class OrdemServico(models.Model):
                 name="os_abertas_unidade",
             ),
             models.Index(fields=["tipo_servico", "situacao", "data_geracao"], name="os_tipo"),
-            models.Index(fields=["equipe", "data_programada", "posicao"], name="os_agenda"),
-            models.Index(fields=["situacao", "data_execucao"], name="os_boletim"),
+            # Partial: an unscheduled or not-executed OS costs these indexes nothing
+            # (bulk closing of overdue OS rewrites only the others).
+            models.Index(
+                fields=["equipe", "data_programada", "posicao"],
+                condition=Q(equipe__isnull=False),
+                name="os_agenda",
+            ),
+            models.Index(
+                fields=["data_execucao"], condition=Q(situacao="executada"), name="os_boletim"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

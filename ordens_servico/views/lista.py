@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ordens_servico import selectors
 from ordens_servico.forms import FiltroOSForm
+from ordens_servico.templatetags.ordens_servico_tags import CORES
 
 POR_PAGINA = 50
 
@@ -61,6 +62,56 @@ def _csv(ordens):
         )
 
 
+# Only what a row shows (the RA row alone has dozens of columns).
+CAMPOS_LISTA = (
+    "situacao",
+    "data_geracao",
+    "data_limite",
+    "data_programada",
+    "tipo_servico__descricao",
+    "unidade_atual__sigla",
+    "equipe__nome",
+    "ra__protocolo",
+    "ra__local_ocorrencia",
+    "imovel__logradouro",
+    "imovel__numero",
+    "imovel__complemento",
+    "imovel__bairro",
+    "imovel__municipio",
+    "imovel__uf",
+)
+
+
+def _linhas(ordens):
+    """Rows formatted once in Python: the template then only prints strings."""
+    agora = timezone.now()
+    url = reverse("ordens_servico:lista")
+    linhas = []
+    for os in ordens:
+        equipe = ""
+        if os.equipe_id:
+            equipe = os.equipe.nome
+            if os.data_programada:
+                equipe += f" · {os.data_programada:%d/%m}"
+        linhas.append(
+            {
+                "os": os,
+                "url": f"{url}{os.pk}/",
+                "situacao": os.get_situacao_display(),
+                "cor": CORES.get(os.situacao, "light"),
+                "vencida": os.vencida(agora),
+                "tipo": os.tipo_servico.descricao,
+                "endereco": os.endereco,
+                "unidade": os.unidade_atual.sigla,
+                "equipe": equipe,
+                "protocolo": os.ra.protocolo if os.ra_id else "",
+                "gerada": f"{timezone.localtime(os.data_geracao):%d/%m/%Y %H:%M}",
+                "limite": f"{timezone.localtime(os.data_limite):%d/%m/%Y %H:%M}",
+            }
+        )
+    return linhas
+
+
 def lista(request):
     dados = request.GET.copy()
     if not dados:
@@ -80,7 +131,11 @@ def lista(request):
     except ValueError:
         pagina = 1
     inicio = (pagina - 1) * POR_PAGINA
-    linhas = list(ordens[inicio : inicio + POR_PAGINA + 1]) if form.is_valid() else []
+    linhas = (
+        list(ordens.only(*CAMPOS_LISTA)[inicio : inicio + POR_PAGINA + 1])
+        if form.is_valid()
+        else []
+    )
     tem_proxima = len(linhas) > POR_PAGINA
     query = dados.copy()
     query.pop("pagina", None)
@@ -90,12 +145,9 @@ def lista(request):
         "ordens_servico/os_lista.html",
         {
             "form": form,
-            "ordens": linhas[:POR_PAGINA],
+            "linhas": _linhas(linhas[:POR_PAGINA]),
             "pagina": pagina,
             "tem_proxima": tem_proxima,
             "query": query.urlencode(),
-            "agora": timezone.now(),
-            # One reverse() for the page instead of one per row.
-            "url_os": reverse("ordens_servico:lista"),
         },
     )

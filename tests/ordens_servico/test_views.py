@@ -59,14 +59,14 @@ def test_lista_filtra_e_pagina_sem_consultas_por_linha(
     with django_assert_num_queries(len(com_duas.captured_queries)):
         resposta = cliente_tecnico.get(url, filtros)
     assert resposta.status_code == 200
-    assert len(resposta.context["ordens"]) == 5
+    assert len(resposta.context["linhas"]) == 5
     resposta = cliente_tecnico.get(url, {"unidade": outra_unidade.pk, "situacao": ""})
-    assert len(resposta.context["ordens"]) == 1
+    assert len(resposta.context["linhas"]) == 1
 
 
 def test_lista_padrao_mostra_abertas_da_unidade_do_usuario(cliente_tecnico, os_pendente):
     resposta = cliente_tecnico.get(reverse("ordens_servico:lista"))
-    assert [os.pk for os in resposta.context["ordens"]] == [os_pendente.pk]
+    assert [linha["os"].pk for linha in resposta.context["linhas"]] == [os_pendente.pk]
 
 
 def test_lista_vencidas(cliente_tecnico, campo, tipo):
@@ -77,7 +77,7 @@ def test_lista_vencidas(cliente_tecnico, campo, tipo):
     resposta = cliente_tecnico.get(
         reverse("ordens_servico:lista"), {"vencidas": "on", "unidade": campo.pk}
     )
-    assert [os.pk for os in resposta.context["ordens"]] == [vencida.pk]
+    assert [linha["os"].pk for linha in resposta.context["linhas"]] == [vencida.pk]
     assert "Vencida" in resposta.content.decode()
 
 
