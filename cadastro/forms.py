@@ -160,4 +160,5 @@ def telefones_iniciais(cliente) -> list[dict]:
 
 class BuscaForm(forms.Form):
     q = forms.CharField(label="Buscar", required=False)
-    pagina = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    # Deep pages cost an OFFSET scan; past 100 pages (2,000 rows) the search must be refined.
+    pagina = forms.IntegerField(required=False, min_value=1, max_value=100)
