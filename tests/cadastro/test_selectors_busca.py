@@ -158,3 +158,28 @@ def test_busca_curinga_de_like_e_literal(atendente):
     # If % or _ reached LIKE as wildcards, these would match "cem por".
     assert busca_atendimento("cem%por", atendente).vazio
     assert busca_atendimento("cem_por", atendente).vazio
+
+
+def _indexscan():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_indexscan")
+        return cursor.fetchone()[0]
+
+
+def test_busca_de_varias_palavras_devolve_a_configuracao_da_conexao(
+    cenario, atendente, monkeypatch
+):
+    from cadastro import selectors
+
+    assert busca_atendimento("rua amelia", atendente).imoveis == [cenario["alvo"]]
+    assert _indexscan() == "on"
+
+    def falha(*args, **kwargs):
+        raise RuntimeError("falha no meio da busca")
+
+    monkeypatch.setattr(selectors, "_pagina", falha)
+    with pytest.raises(RuntimeError):
+        busca_atendimento("rua amelia", atendente)
+    assert _indexscan() == "on"
