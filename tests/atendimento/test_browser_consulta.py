@@ -45,3 +45,18 @@ def test_supervisor_ve_o_painel_com_grafico(entrar, supervisor):
     pagina.keyboard.press("Alt+v")
     pagina.wait_for_url("**status_prazo=vencido**")
     assert pagina.locator("tr[data-ra]").count() == 1
+
+
+def test_tecnico_assume_o_ra_pelo_teclado(entrar, abrir, tecnico):
+    ra = abrir()
+    pagina = entrar(tecnico)
+    pagina.get_by_role("link", name="Minha unidade").click()
+    pagina.get_by_role("link", name=str(ra.pk), exact=True).click()
+    assert pagina.locator("#protocolo").inner_text() == ra.protocolo
+    pagina.keyboard.press("Alt+a")  # Assumir
+    pagina.wait_for_url("**/assumir/")
+    pagina.keyboard.press("Alt+s")  # confirm
+    pagina.wait_for_url(f"**/atendimento/ra/{ra.pk}/")
+    assert "Atendimento assumido com sucesso!" in pagina.content()
+    assert str(tecnico) in pagina.locator("#responsavel").inner_text()
+    assert pagina.locator('#linha-do-tempo [data-tipo="assuncao"]').count() == 1

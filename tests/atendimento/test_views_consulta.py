@@ -223,3 +223,11 @@ def test_pagina_do_imovel_lista_seus_ras(client_atendente):
     assert "Registros de atendimento do imóvel" in html
     assert html.index(f'data-ra="{ra.pk}"') < html.index(f'data-ra="{encerrado.pk}"')
     assert f'data-ra="{outro.pk}"' not in html
+
+
+def test_paginas_de_erro_em_portugues(client_atendente):
+    html = client_atendente.get(reverse("atendimento:painel")).content.decode()
+    assert "Acesso não permitido" in html and "O painel é dos supervisores." in html
+    resposta = client_atendente.get(reverse("atendimento:detalhe", args=[424242]))
+    assert resposta.status_code == 404
+    assert "Não encontrado" in resposta.content.decode()
