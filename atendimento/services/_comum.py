@@ -35,7 +35,7 @@ def exigir_permissao(usuario, ra) -> None:
 
 def exigir_situacao(ra, *situacoes, acao: str) -> None:
     if ra.situacao not in situacoes:
-        permitidas = " ou ".join(str(Situacao(s).label).lower() for s in situacoes)
+        permitidas = " ou ".join(f"{str(Situacao(s).label).lower()}s" for s in situacoes)
         raise TransicaoInvalida(
             f"Não é possível {acao}: o RA está {ra.get_situacao_display().lower()} "
             f"(só RAs {permitidas} permitem)."

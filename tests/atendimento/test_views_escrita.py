@@ -250,3 +250,13 @@ def test_sem_permissao_nao_altera(client, abrir):
     client.force_login(sem_papel)
     assert client.get(url("inserir")).status_code == 403
     assert client.post(url("assumir", ra), {"versao": 1}).status_code == 403
+
+
+def test_form_sem_versao_e_recusado(client, tecnico, abrir):
+    ra = abrir()
+    client.force_login(tecnico)
+    resposta = client.post(url("assumir", ra), {})
+    assert resposta.status_code == 200
+    assert "recarregue a página" in resposta.content.decode()
+    ra.refresh_from_db()
+    assert ra.responsavel is None and ra.versao == 1
