@@ -74,3 +74,7 @@ class OrdemServicoAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An OS is history (its RA, the boletim): cancel it on its page instead.
+        return False

@@ -434,3 +434,49 @@ def test_encerrar_no_mesmo_minuto_da_geracao(cliente_tecnico, campo, tipo, execu
     os.refresh_from_db()
     assert os.situacao == S.ENCERRADA_EXECUTADA
     assert os.data_encerramento == os.data_geracao
+
+
+def test_soltar_em_a_programar_retira_da_programacao(
+    cliente_tecnico, os_pendente, tecnico, equipe, campo
+):
+    ordem_servico_programar(os=os_pendente, usuario=tecnico, equipe=equipe, data=amanha())
+    resposta = cliente_tecnico.post(
+        reverse("ordens_servico:desprogramar", args=[os_pendente.pk]),
+        {"versao": 2, "unidade": campo.pk, "inicio": timezone.localdate().isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "retirada da programação" in resposta.content.decode()
+    assert resposta.context["pendentes"] == [os_pendente]
+    os_pendente.refresh_from_db()
+    assert os_pendente.situacao == S.PENDENTE
+
+
+def test_reordenar_no_mesmo_dia_por_htmx(cliente_tecnico, campo, tipo, tecnico, equipe):
+    primeira, segunda = (
+        OrdemServicoFactory(unidade_atual=campo, tipo_servico=tipo) for _ in range(2)
+    )
+    for os in (primeira, segunda):
+        ordem_servico_programar(os=os, usuario=tecnico, equipe=equipe, data=amanha())
+    segunda.refresh_from_db()
+    cliente_tecnico.post(
+        reverse("ordens_servico:programar", args=[segunda.pk]),
+        {
+            "equipe": equipe.pk,
+            "data_programada": amanha().isoformat(),
+            "posicao": 1,
+            "versao": segunda.versao,
+            "unidade": campo.pk,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    primeira.refresh_from_db()
+    segunda.refresh_from_db()
+    assert (segunda.posicao, primeira.posicao) == (1, 2)
+    assert EventoOS.objects.filter(os=segunda).last().tipo == EventoOS.Tipo.REPROGRAMACAO
+
+
+def test_admin_nao_apaga_os(client, administrador, os_pendente):
+    client.force_login(administrador)
+    url = reverse("admin:ordens_servico_ordemservico_delete", args=[os_pendente.pk])
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("admin:ordens_servico_ordemservico_changelist")).status_code == 200
