@@ -155,7 +155,8 @@ def _linha(aleatorio, agora, hoje, usuario, tipos, equipes, imoveis, situacao, i
         programacao = geracao + datetime.timedelta(hours=aleatorio.randrange(1, 24))
         programada = timezone.localtime(programacao).date() + datetime.timedelta(days=1)
         if situacao == S.PROGRAMADA:
-            programada = max(programada, hoje)
+            # Still to be done: spread over the next two weeks, not all on today.
+            programada = max(programada, hoje + datetime.timedelta(days=aleatorio.randrange(14)))
         posicao = aleatorio.randrange(1, 9)
     if situacao in (S.EM_EXECUCAO, S.ENCERRADA_EXECUTADA):
         inicio = min(programacao + datetime.timedelta(hours=aleatorio.randrange(2, 30)), agora)
