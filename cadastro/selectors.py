@@ -4,7 +4,7 @@ import re
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from cadastro import validators
@@ -120,12 +120,12 @@ def _pelo_indice_de_trigramas():
     if connection.vendor != "postgresql":
         yield
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_indexscan = off")
-        try:
-            yield
-        finally:
-            cursor.execute("RESET enable_indexscan")
+    # SET LOCAL inside a transaction: safe behind a transaction-pooling proxy
+    # (pgbouncer), and undone by the rollback if the search fails.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        yield
+        cursor.execute("RESET enable_indexscan")
 
 
 def busca_atendimento(termo: str, usuario, *, pagina: int = 1) -> ResultadoBusca:
