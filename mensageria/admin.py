@@ -14,7 +14,6 @@ class ModemAdmin(admin.ModelAdmin):
         "ativo",
         "pausado_em",
         "motivo_pausa",
-        "ultimo_envio_em",
     )
     readonly_fields = (
         "fila",
@@ -22,7 +21,6 @@ class ModemAdmin(admin.ModelAdmin):
         "motivo_pausa",
         "pausa_automatica",
         "ultimo_inicio_envio",
-        "ultimo_envio_em",
         "saude",
         "saude_lida_em",
     )

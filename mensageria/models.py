@@ -109,7 +109,6 @@ class Modem(models.Model):
         default=False, help_text="Pausa por dispositivo ausente: retoma sozinha quando ele volta."
     )
     ultimo_inicio_envio = models.DateTimeField(null=True, blank=True)
-    ultimo_envio_em = models.DateTimeField("último envio com sucesso", null=True, blank=True)
     saude = models.JSONField(default=dict, blank=True)
     saude_lida_em = models.DateTimeField(null=True, blank=True)
     criado_em = models.DateTimeField(auto_now_add=True)
@@ -221,6 +220,7 @@ class Mensagem(models.Model):
         indexes = [
             models.Index(fields=["status", "modem"], name="msg_status_modem_idx"),
             models.Index(fields=["destino"], name="msg_destino_idx"),
+            models.Index(fields=["modem", "-enviada_em"], name="msg_modem_enviada_idx"),
         ]
 
     def __str__(self):

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import Mensagem, Modem
@@ -75,6 +75,11 @@ def modem_status_list() -> list[Modem]:
                     mensagens__status__in=[Status.FALHOU, Status.INCERTA],
                     mensagens__atualizada_em__gte=desde,
                 ),
+            ),
+            ultimo_envio_em=Subquery(
+                Mensagem.objects.filter(modem=OuterRef("pk"), enviada_em__isnull=False)
+                .order_by("-enviada_em")
+                .values("enviada_em")[:1]
             ),
         ).order_by("nome")
     )

@@ -305,20 +305,22 @@ def mensagem_enviar(*, mensagem_id: int) -> str | None:
         return None
     silencio = _em_silencio(_parametros(), agora)
     if silencio is not None:
+        # The sweep enqueues it again once quiet hours are over.
         Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
-            proxima_tentativa_em=agora + silencio
+            proxima_tentativa_em=agora + silencio, enfileirada_em=None
         )
         return None
     modem = mensagem.modem
     inicio = _reservar_vez(modem)
     if inicio is None:
         return None  # paused or inactive: the message waits for it
-    reclamada = _transitar_se(
-        mensagem.pk,
-        Status.PENDENTE,
-        Status.ENVIANDO,
+    # The claim is one UPDATE (no history row: enviando_desde records it); the
+    # outcome below writes the history row.
+    reclamada = Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
+        status=Status.ENVIANDO,
         enviando_desde=inicio,
         tentativas=models.F("tentativas") + 1,
+        atualizada_em=inicio,
     )
     if not reclamada:
         return None  # another run got it first
@@ -345,7 +347,6 @@ def mensagem_enviar(*, mensagem_id: int) -> str | None:
     )
     if not concluida:  # the sweep declared it incerta meanwhile
         return Mensagem.objects.values_list("status", flat=True).get(pk=mensagem.pk)
-    Modem.objects.filter(pk=modem.pk).update(ultimo_envio_em=instante)
     return Status.ENVIADA
 
 

@@ -45,6 +45,8 @@ def emu(emulador, worker_sms):
     emulador.regras.clear()
     emulador.latencia = 0
     emulador.sim = "READY"
+    emulador.registro = 1
+    emulador.sinal = 21
     if emulador._mestre is None:
         emulador.conectar()
     emulador.log_enviados.write_text("")

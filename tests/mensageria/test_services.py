@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from core.exceptions import RegraViolada, TransicaoInvalida
-from mensageria import services
+from mensageria import selectors, services
 from mensageria.backends import ErroEnvio, erro_cms, memoria
 from mensageria.models import Mensagem, MensagemHistorico, Modem, Parametros
 
@@ -122,11 +122,11 @@ def test_enviar_com_sucesso(modem):
             "partes": 1,
         }
     ]
-    assert modem.ultimo_envio_em == m.enviada_em
+    assert selectors.modem_status_list()[0].ultimo_envio_em == m.enviada_em
     assert modem.ultimo_inicio_envio is not None
+    assert m.enviando_desde == modem.ultimo_inicio_envio
     assert list(m.historico.values_list("de", "para")) == [
         ("", "pendente"),
-        ("pendente", "enviando"),
         ("enviando", "enviada"),
     ]
 
@@ -231,6 +231,9 @@ def test_horario_de_silencio_adia(modem):
     m.refresh_from_db()
     assert m.status == Status.PENDENTE and m.proxima_tentativa_em > timezone.now()
     assert memoria.enviadas == []
+    assert services.mensagens_varrer()["enfileiradas"] == 0  # not before quiet hours end
+    Mensagem.objects.filter(pk=m.pk).update(proxima_tentativa_em=timezone.now())
+    assert services.mensagens_varrer()["enfileiradas"] == 1
 
 
 # --- supervisor actions -------------------------------------------------------

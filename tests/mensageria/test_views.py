@@ -209,3 +209,13 @@ def test_parcial_do_ra(client_atendente, modem, unidade, atendente):
     )
     assert "RA aberto" in html and "Pendente" in html and "+55 81 9****-0001" in html
     assert Mensagem.objects.filter(registro_atendimento=ra).count() == 1
+
+
+def test_healthz_broker_fora_do_ar_503(client, modem):
+    from .integracao import broker_fora_do_ar
+
+    with broker_fora_do_ar():
+        resposta = client.get("/healthz")
+    assert resposta.status_code == 503
+    assert resposta.json()["broker"]["ok"] is False
+    assert resposta.json()["database"]["ok"] is True
