@@ -218,7 +218,7 @@ class Mensagem(models.Model):
             ("supervisionar_mensagem", "Pode corrigir, reenviar e descartar mensagens com erro"),
         ]
         indexes = [
-            models.Index(fields=["status", "modem"], name="msg_status_modem_idx"),
+            models.Index(fields=["modem", "status", "criada_em"], name="msg_fila_modem_idx"),
             models.Index(fields=["destino"], name="msg_destino_idx"),
             models.Index(fields=["modem", "-enviada_em"], name="msg_modem_enviada_idx"),
         ]

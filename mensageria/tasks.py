@@ -5,8 +5,11 @@ concurrency 1, so one process owns the serial port: it opens it on the first
 send and closes it when the worker process shuts down.
 """
 
+import time
+
 from celery import shared_task
 from celery.signals import worker_process_shutdown, worker_shutdown
+from django.conf import settings
 
 from . import services
 from .backends import gsm, obter_backend
@@ -15,7 +18,8 @@ from .models import Modem
 
 @shared_task(name="mensageria.mensagem_enviar_task", acks_late=True)
 def mensagem_enviar_task(mensagem_id: int) -> str | None:
-    return services.mensagem_enviar(mensagem_id=mensagem_id)
+    drenar_ate = time.monotonic() + settings.SMS_DRENAGEM_SEGUNDOS
+    return services.mensagem_enviar(mensagem_id=mensagem_id, drenar_ate=drenar_ate)
 
 
 @shared_task(name="mensageria.mensagens_varrer_task")

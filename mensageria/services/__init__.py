@@ -4,6 +4,7 @@ from .mensagens import (
     mensagem_enfileirar,
     mensagem_enviar,
     mensagem_sms_criar,
+    modem_drenar,
     registro_atendimento_notificar,
 )
 from .modems import modem_cadastrar, modem_pausar, modem_retomar, modem_saude_registrar
@@ -19,6 +20,7 @@ __all__ = [
     "mensagem_sms_criar",
     "mensagens_varrer",
     "modem_cadastrar",
+    "modem_drenar",
     "modem_pausar",
     "modem_retomar",
     "modem_saude_registrar",

@@ -288,16 +288,50 @@ def _reservar_vez(modem: Modem):
         time.sleep(max((proximo - timezone.now()).total_seconds(), 0.001))
 
 
-def mensagem_enviar(*, mensagem_id: int) -> str | None:
+def mensagem_enviar(*, mensagem_id: int, drenar_ate: float | None = None) -> str | None:
     """Send one pending SMS through its modem. Safe to run twice: the claim is atomic.
 
-    Returns the final status, or None when there was nothing to do.
+    With ``drenar_ate`` (a ``time.monotonic()`` deadline) it then keeps sending
+    the modem's other due messages, oldest first (see :func:`modem_drenar`).
+    Returns the status this message ended in, or None when there was nothing to do.
     """
     mensagem = Mensagem.objects.select_related("modem").filter(pk=mensagem_id).first()
+    resultado = _enviar(mensagem) if mensagem is not None else None
+    if drenar_ate is not None and mensagem is not None and mensagem.modem_id:
+        modem_drenar(modem_id=mensagem.modem_id, ate=drenar_ate)
+    return resultado
+
+
+def modem_drenar(*, modem_id: int, ate: float) -> int:
+    """Send a modem's due pending messages, oldest first, until none is due, the modem
+    stops being available, or the ``time.monotonic()`` deadline ``ate`` passes.
+
+    The modem's worker calls it after each task: the database is the queue, Celery
+    messages are wake-ups (the task of a message sent here finds it sent and does
+    nothing), and the per-message dispatch cost disappears from the modem's pace.
+    """
+    enviadas = 0
+    while time.monotonic() < ate:
+        mensagem = (
+            Mensagem.objects.select_related("modem")
+            .filter(modem_id=modem_id, status=Status.PENDENTE)
+            .filter(
+                models.Q(proxima_tentativa_em__isnull=True)
+                | models.Q(proxima_tentativa_em__lte=timezone.now())
+            )
+            .order_by("criada_em", "id")
+            .first()
+        )
+        if mensagem is None or _enviar(mensagem) is None:
+            break
+        enviadas += 1
+    return enviadas
+
+
+def _enviar(mensagem: Mensagem) -> str | None:
     agora = timezone.now()
     if (
-        mensagem is None
-        or mensagem.status != Status.PENDENTE
+        mensagem.status != Status.PENDENTE
         or mensagem.modem is None
         or not mensagem.modem.disponivel
         or (mensagem.proxima_tentativa_em and mensagem.proxima_tentativa_em > agora)

@@ -36,9 +36,14 @@ def modem_cadastrar(
 
 def modem_pausar(*, modem: Modem, motivo: str, automatica: bool = False, usuario=None) -> None:
     """Stop sending through a modem; its messages stay pending until it resumes."""
-    Modem.objects.filter(pk=modem.pk, pausado_em__isnull=True).update(
-        pausado_em=timezone.now(), motivo_pausa=motivo[:300], pausa_automatica=automatica
-    )
+    campos = {
+        "pausado_em": timezone.now(),
+        "motivo_pausa": motivo[:300],
+        "pausa_automatica": automatica,
+    }
+    if Modem.objects.filter(pk=modem.pk, pausado_em__isnull=True).update(**campos):
+        for nome, valor in campos.items():
+            setattr(modem, nome, valor)
 
 
 def modem_retomar(*, modem: Modem, usuario=None) -> int:

@@ -336,3 +336,33 @@ def test_varredura_reatribui_mensagens_de_modem_pausado(modem):
     resumo = services.mensagens_varrer()
     m.refresh_from_db()
     assert resumo["reatribuidas"] == 1 and m.modem == reserva
+
+
+def test_drenar_envia_as_devidas_do_modem_em_ordem(modem):
+    import time
+
+    outro = modem_criar(nome="outro")
+    ids = [criar(modem, texto=f"texto {i}").pk for i in range(3)]
+    criar(outro, texto="de outro modem")
+    adiada = criar(modem, texto="adiada")
+    Mensagem.objects.filter(pk=adiada.pk).update(
+        proxima_tentativa_em=timezone.now() + datetime.timedelta(hours=1)
+    )
+    assert services.mensagem_enviar(mensagem_id=ids[0], drenar_ate=time.monotonic() + 30) == (
+        Status.ENVIADA
+    )
+    assert [e["texto"] for e in memoria.enviadas] == ["texto 0", "texto 1", "texto 2"]
+    assert Mensagem.objects.get(pk=adiada.pk).status == Status.PENDENTE
+    # The tasks of the drained messages find them sent and do nothing.
+    assert services.mensagem_enviar(mensagem_id=ids[1]) is None
+
+
+def test_drenar_para_no_prazo_e_com_modem_pausado(modem):
+    import time
+
+    criar(modem, texto="a")
+    criar(modem, texto="b")
+    assert services.modem_drenar(modem_id=modem.pk, ate=time.monotonic() - 1) == 0
+    memoria.falhas.append(erro_cms(310))
+    assert services.modem_drenar(modem_id=modem.pk, ate=time.monotonic() + 30) == 1
+    assert memoria.enviadas == []  # the SIM error paused the modem; "b" waits
