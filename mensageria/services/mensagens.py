@@ -230,18 +230,20 @@ def _em_silencio(parametros: Parametros, agora) -> timedelta | None:
 
 
 def _transitar_se(mensagem_id: int, de: str, para: str, **campos) -> bool:
-    """Atomic conditional status change (UPDATE … WHERE status = de) plus its history row.
+    """Conditional status change (UPDATE … WHERE status = de) plus its history row.
 
-    Used on the hot path of sending, where a row lock would cost round trips.
+    The hot path of sending (a modem worker at full speed): the UPDATE alone is
+    atomic and decides; the history row follows in autocommit, saving the
+    BEGIN/COMMIT round trips. A crash between the two can only lose the history
+    row of a routine success — the message row, the truth, is already right.
     """
     if para not in Mensagem.TRANSICOES[de]:
         raise TransicaoInvalida(f"Transição {de} → {para} não permitida.")
-    with transaction.atomic():
-        feito = Mensagem.objects.filter(pk=mensagem_id, status=de).update(
-            status=para, atualizada_em=timezone.now(), **campos
-        )
-        if feito:
-            MensagemHistorico.objects.create(mensagem_id=mensagem_id, de=de, para=para)
+    feito = Mensagem.objects.filter(pk=mensagem_id, status=de).update(
+        status=para, atualizada_em=timezone.now(), **campos
+    )
+    if feito:
+        MensagemHistorico.objects.create(mensagem_id=mensagem_id, de=de, para=para)
     return bool(feito)
 
 
