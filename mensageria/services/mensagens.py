@@ -64,20 +64,32 @@ def _modem_escolher() -> Modem | None:
 
 def _publicar(mensagem_id: int, fila: str, countdown: float = 0) -> bool:
     """Hand the message id to the modem's queue; a broker failure is left to the sweep."""
+    return bool(_publicar_varias([(mensagem_id, fila)], countdown=countdown))
+
+
+def _publicar_varias(itens, *, countdown: float = 0) -> int:
+    """Publish (message id, queue) pairs, then mark the published ones in one UPDATE.
+
+    Stops at the first broker failure: the rest stay unmarked for the sweep.
+    """
     from ..tasks import mensagem_enviar_task
 
-    try:
-        mensagem_enviar_task.apply_async(
-            args=[mensagem_id],
-            queue=fila,
-            countdown=countdown or None,
-            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
-        )
-    except Exception:  # broker down: the row is safe, the sweep re-enqueues it
-        log.warning("Fila indisponível; a mensagem %s será enfileirada pela varredura", mensagem_id)
-        return False
-    Mensagem.objects.filter(pk=mensagem_id).update(enfileirada_em=timezone.now())
-    return True
+    publicadas = []
+    for mensagem_id, fila in itens:
+        try:
+            mensagem_enviar_task.apply_async(
+                args=[mensagem_id],
+                queue=fila,
+                countdown=countdown or None,
+                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+            )
+        except Exception:  # broker down: the rows are safe, the sweep re-enqueues them
+            log.warning("Fila indisponível; a mensagem %s fica para a varredura", mensagem_id)
+            break
+        publicadas.append(mensagem_id)
+    if publicadas:
+        Mensagem.objects.filter(pk__in=publicadas).update(enfileirada_em=timezone.now())
+    return len(publicadas)
 
 
 def mensagem_enfileirar(mensagem: Mensagem, *, countdown: float = 0) -> None:

@@ -48,7 +48,7 @@ def modem_pausar(*, modem: Modem, motivo: str, automatica: bool = False, usuario
 
 def modem_retomar(*, modem: Modem, usuario=None) -> int:
     """Resume a paused modem and enqueue its pending messages. Returns how many."""
-    from .mensagens import mensagem_enfileirar
+    from .mensagens import _publicar_varias
 
     with transaction.atomic():
         atualizado = Modem.objects.filter(pk=modem.pk).update(
@@ -58,12 +58,12 @@ def modem_retomar(*, modem: Modem, usuario=None) -> int:
             return 0
         modem.refresh_from_db()
         pendentes = list(
-            Mensagem.objects.select_related("modem").filter(
-                modem=modem, status=Mensagem.Status.PENDENTE
-            )
+            Mensagem.objects.filter(modem=modem, status=Mensagem.Status.PENDENTE)
+            .order_by("criada_em", "id")
+            .values_list("pk", flat=True)
         )
-        for mensagem in pendentes:
-            mensagem_enfileirar(mensagem)
+        itens = [(pk, modem.fila) for pk in pendentes]
+        transaction.on_commit(lambda: _publicar_varias(itens))
     return len(pendentes)
 
 

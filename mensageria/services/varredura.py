@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Mensagem, Modem
-from .mensagens import _modem_escolher, _publicar, _transitar
+from .mensagens import _modem_escolher, _publicar_varias, _transitar
 from .modems import modem_retomar
 
 log = logging.getLogger(__name__)
@@ -81,9 +81,7 @@ def mensagens_varrer(
         .order_by("criada_em", "pk")
         .values_list("pk", "modem__fila")[:lote]
     )
-    for mensagem_id, fila in perdidas:
-        if _publicar(mensagem_id, fila):
-            resumo["enfileiradas"] += 1
+    resumo["enfileiradas"] = _publicar_varias(list(perdidas))
     if any(resumo.values()):
         log.info("Varredura de mensagens: %s", resumo)
     return resumo
