@@ -31,6 +31,7 @@ from core.texto import normalizar
 RA = RegistroAtendimento
 ABERTO = ~Q(situacao=RA.Situacao.ENCERRADO)
 BIGINT_MAX = 2**63 - 1
+NOME_MAX_CLIENTES = 2000
 
 
 def status_prazo_q(status: str, agora: datetime.datetime) -> Q:
@@ -98,11 +99,17 @@ class CpfCnpjField(forms.CharField):
 
 
 class NomeField(forms.CharField):
+    """Words of a name, accent-free, each of 3+ letters (what a trigram index can serve)."""
+
     def clean(self, value):
-        value = normalizar(super().clean(value))
-        if value and len(value) < 3:
+        texto = normalizar(super().clean(value))
+        if not texto:
+            return []
+        palavras = [re.sub(r"[\W_]", "", p) for p in texto.split()]
+        palavras = [p for p in palavras if len(p) >= 3][:6]
+        if not palavras:
             raise ValidationError("Digite pelo menos 3 letras do nome.")
-        return value
+        return palavras
 
 
 class DataField(forms.DateField):
@@ -287,7 +294,17 @@ class RegistroAtendimentoFilter(django_filters.FilterSet):
         return queryset.filter(imovel__matricula__in=value)
 
     def filtrar_cliente(self, queryset, name, value):
-        return queryset.filter(cliente__busca__contains=value)
+        # Every word, anywhere in the name ("maria silva" finds "Maria Aparecida da Silva").
+        palavras = Q()
+        for palavra in value:
+            palavras &= Q(busca__contains=palavra)
+        clientes = Cliente.objects.filter(palavras).order_by()
+        ids = list(clientes.values_list("pk", flat=True)[: NOME_MAX_CLIENTES + 1])
+        if len(ids) <= NOME_MAX_CLIENTES:
+            # Resolved first: the RAs come from the cliente index, then a small sort.
+            return queryset.filter(cliente_id__in=ids)
+        # A very common name: its RAs are everywhere, the newest-first walk fills a page.
+        return queryset.filter(cliente__in=clientes)
 
     def filtrar_cpf_cnpj(self, queryset, name, value):
         ids = list(Cliente.objects.filter(cpf_cnpj=value).values_list("pk", flat=True))

@@ -270,3 +270,22 @@ def test_paginacao_sem_contar(atendente):
     assert selectors.contar_ate(qs, limite=5) == (5, False)
     # Bad page numbers fall back to the first page.
     assert selectors.paginar(qs, pagina="abc", tamanho="9999").numero == 1
+
+
+def test_nome_do_cliente_por_palavras_em_qualquer_ordem(atendente, settings):
+    ra = RegistroAtendimentoFactory(cliente=ClienteFactory(nome="Maria Aparecida Quirino da Silva"))
+    RegistroAtendimentoFactory(cliente=ClienteFactory(nome="Maria Quirino"))
+    assert ids(buscar(atendente, cliente="maria silva quirino")) == {ra.pk}
+    assert ids(buscar(atendente, cliente="Silva, Maria")) == {ra.pk}
+    # "da" is too short to search by; the other words still count.
+    assert ids(buscar(atendente, cliente="aparecida da silva")) == {ra.pk}
+
+
+def test_nome_muito_comum_usa_a_juncao(atendente, monkeypatch):
+    from atendimento import filters
+
+    monkeypatch.setattr(filters, "NOME_MAX_CLIENTES", 1)
+    a = RegistroAtendimentoFactory(cliente=ClienteFactory(nome="Quitéria Souza"))
+    b = RegistroAtendimentoFactory(cliente=ClienteFactory(nome="Quitéria Lima"))
+    RegistroAtendimentoFactory()
+    assert ids(buscar(atendente, cliente="quiteria")) == {a.pk, b.pk}
