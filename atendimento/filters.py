@@ -24,6 +24,7 @@ from atendimento.models import (
     TipoSolicitacao,
     Tramite,
 )
+from atendimento.widgets import SelectRapido
 from cadastro.models import Cliente, UnidadeOrganizacional, Usuario
 from cadastro.validators import digito_modulo11, somente_digitos
 from core.texto import normalizar
@@ -34,13 +35,19 @@ BIGINT_MAX = 2**63 - 1
 NOME_MAX_CLIENTES = 2000
 
 
+def prazo_q(status: str, agora: datetime.datetime) -> Q:
+    """The date part of a deadline status, for querysets already limited to open RAs
+    (so PostgreSQL can count from the partial indexes without reading the table)."""
+    if status == RA.StatusPrazo.VENCIDO:
+        return Q(data_prevista_atual__lte=agora)
+    if status == RA.StatusPrazo.ATENCAO:
+        return Q(data_atencao__lte=agora, data_prevista_atual__gt=agora)
+    return Q(data_atencao__gt=agora, data_prevista_atual__gt=agora)
+
+
 def status_prazo_q(status: str, agora: datetime.datetime) -> Q:
     """SQL twin of ``RegistroAtendimento.status_prazo()`` (same precedence)."""
-    if status == RA.StatusPrazo.VENCIDO:
-        return ABERTO & Q(data_prevista_atual__lte=agora)
-    if status == RA.StatusPrazo.ATENCAO:
-        return ABERTO & Q(data_atencao__lte=agora, data_prevista_atual__gt=agora)
-    return ABERTO & Q(data_atencao__gt=agora, data_prevista_atual__gt=agora)
+    return ABERTO & prazo_q(status, agora)
 
 
 def inicio_do_dia(dia: datetime.date) -> datetime.datetime:
@@ -282,6 +289,9 @@ class RegistroAtendimentoFilter(django_filters.FilterSet):
     def __init__(self, *args, agora=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.agora = agora or timezone.now()
+        for filtro in self.filters.values():
+            if isinstance(filtro, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
+                filtro.extra.setdefault("widget", SelectRapido(attrs={"class": "form-select"}))
 
     # Methods ---------------------------------------------------------------
 

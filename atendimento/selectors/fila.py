@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from atendimento.filters import ABERTO, status_prazo_q
-from atendimento.models import RegistroAtendimento
+from atendimento.filters import ABERTO, prazo_q, status_prazo_q
+from atendimento.models import Especificacao, RegistroAtendimento
 from atendimento.selectors.visibilidade import _exigir_leitura, registros_visiveis, ve_painel
+from cadastro.models import UnidadeOrganizacional
 
 RA = RegistroAtendimento
 StatusPrazo = RA.StatusPrazo
@@ -26,9 +27,8 @@ def fila_unidade(*, usuario, unidade=None) -> QuerySet:
 
 
 def _contagens(agora):
-    return {
-        status: Count("id", filter=status_prazo_q(status, agora)) for status in StatusPrazo.values
-    }
+    """Per-status counts; callers filter on ABERTO first (see filters.prazo_q)."""
+    return {status: Count("id", filter=prazo_q(status, agora)) for status in StatusPrazo.values}
 
 
 def contagem_por_status_prazo(*, usuario, unidade=None, agora=None) -> dict:
@@ -49,16 +49,27 @@ def painel_supervisor(*, usuario, agora=None, limite_vencidos=20) -> dict:
         raise PermissionDenied("O painel é dos supervisores.")
     agora = agora or timezone.now()
     abertos = RA.objects.filter(ABERTO)
-    por_unidade = list(
-        abertos.values("unidade_atual_id", "unidade_atual__sigla", "unidade_atual__nome")
-        .annotate(total=Count("id"), **_contagens(agora))
-        .order_by("-vencido", "-total", "unidade_atual__sigla")
+    # Grouped on the ids alone (an index-only scan of the open RAs), names added after.
+    por_unidade = _agrupar(abertos, "unidade_atual_id", agora)
+    unidades = UnidadeOrganizacional.objects.in_bulk(
+        [linha["unidade_atual_id"] for linha in por_unidade]
     )
-    por_especificacao = list(
-        abertos.values("especificacao_id", "especificacao__nome", "especificacao__tipo__nome")
-        .annotate(total=Count("id"), **_contagens(agora))
-        .order_by("-vencido", "-total", "especificacao__nome")[:15]
+    for linha in por_unidade:
+        unidade = unidades[linha["unidade_atual_id"]]
+        linha["unidade_atual__sigla"], linha["unidade_atual__nome"] = unidade.sigla, unidade.nome
+    por_unidade.sort(
+        key=lambda linha: (-linha["vencido"], -linha["total"], linha["unidade_atual__sigla"])
     )
+    por_especificacao = _agrupar(abertos, "especificacao_id", agora)
+    por_especificacao.sort(key=lambda linha: (-linha["vencido"], -linha["total"]))
+    por_especificacao = por_especificacao[:15]
+    especificacoes = Especificacao.objects.select_related("tipo").in_bulk(
+        [linha["especificacao_id"] for linha in por_especificacao]
+    )
+    for linha in por_especificacao:
+        especificacao = especificacoes[linha["especificacao_id"]]
+        linha["especificacao__nome"] = especificacao.nome
+        linha["especificacao__tipo__nome"] = especificacao.tipo.nome
     vencidos = list(
         registros_visiveis(usuario)
         .filter(status_prazo_q(StatusPrazo.VENCIDO, agora))
@@ -73,6 +84,10 @@ def painel_supervisor(*, usuario, agora=None, limite_vencidos=20) -> dict:
         "vencidos": vencidos,
         "agora": agora,
     }
+
+
+def _agrupar(abertos, coluna, agora) -> list[dict]:
+    return list(abertos.values(coluna).annotate(total=Count("id"), **_contagens(agora)).order_by())
 
 
 def filtrar_status_prazo(queryset, status, agora=None) -> QuerySet:

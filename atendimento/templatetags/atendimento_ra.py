@@ -1,9 +1,10 @@
 """Template helpers of the RA screens: masked personal data, deadline badges, optional URLs."""
 
 from django import template
+from django.forms import Select
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from atendimento import selectors
 from atendimento.models import RegistroAtendimento
@@ -93,3 +94,29 @@ def bloco_minha_unidade(context, limite=10):
         "contagem": selectors.contagem_por_status_prazo(usuario=usuario, unidade=usuario.unidade),
         "ras": list(selectors.fila_unidade(usuario=usuario)[:limite]),
     }
+
+
+@register.simple_tag
+def campo_filtro(campo):
+    """A Bootstrap form field rendered in Python (crispy's templates cost ~1 ms a field)."""
+    classe = "form-select" if isinstance(campo.field.widget, Select) else "form-control"
+    atributos = {"class": classe + (" is-invalid" if campo.errors else "")}
+    if campo.errors:
+        atributos["aria-invalid"] = "true"
+        atributos["aria-describedby"] = f"{campo.auto_id}_erro"
+    erros = format_html_join(
+        "", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in campo.errors)
+    )
+    ajuda = (
+        format_html('<div class="form-text">{}</div>', campo.help_text) if campo.help_text else ""
+    )
+    return format_html(
+        '<div class="mb-3"><label for="{}" class="form-label">{}</label>{}'
+        '<div id="{}_erro">{}</div>{}</div>',
+        campo.id_for_label,
+        campo.label,
+        campo.as_widget(attrs=atributos),
+        campo.auto_id,
+        erros,
+        ajuda,
+    )

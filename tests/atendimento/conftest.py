@@ -92,3 +92,13 @@ def usuario_sem_dados_pessoais(db):
     return UsuarioFactory(
         username="operacional", unidade=UnidadeFactory(sigla="OPE", nome="Operacional")
     )
+
+
+@pytest.fixture(autouse=True)
+def _sem_opcoes_em_cache():
+    """Each test sees the option lists of its own rows (see atendimento/widgets.py)."""
+    from atendimento import widgets
+
+    widgets._opcoes_em_cache.clear()
+    yield
+    widgets._opcoes_em_cache.clear()

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from atendimento import widgets
 from tests.atendimento.factories import (
     AnexoFactory,
     RegistroAtendimentoFactory,
@@ -49,10 +50,12 @@ def _criar_ras(n, **kwargs):
 def test_busca_numero_de_consultas_constante(client_atendente, django_assert_num_queries):
     _criar_ras(2)
     client_atendente.get(BUSCA)  # warm caches (content types, session)
+    widgets._opcoes_em_cache.clear()  # both measured requests read the option lists
     with CaptureQueriesContext(connection) as captura:
         client_atendente.get(BUSCA, {"situacao": "abertos"})
     poucos = len(captura.captured_queries)
     _criar_ras(12)
+    widgets._opcoes_em_cache.clear()
     with django_assert_num_queries(poucos):
         resposta = client_atendente.get(BUSCA, {"situacao": "abertos"})
     assert resposta.content.decode().count("data-ra=") == 14
@@ -231,3 +234,16 @@ def test_paginas_de_erro_em_portugues(client_atendente):
     resposta = client_atendente.get(reverse("atendimento:detalhe", args=[424242]))
     assert resposta.status_code == 404
     assert "Não encontrado" in resposta.content.decode()
+
+
+def test_listas_de_opcoes_em_cache_por_alguns_segundos(client_atendente, monkeypatch):
+    from tests.atendimento.factories import EspecificacaoFactory
+
+    EspecificacaoFactory(nome="Hidrômetro parado")
+    assert "Hidrômetro parado" in client_atendente.get(BUSCA).content.decode()
+    EspecificacaoFactory(nome="Ligação clandestina")
+    # Within the TTL the list is the cached one; the filter itself reads the database.
+    assert "Ligação clandestina" not in client_atendente.get(BUSCA).content.decode()
+    monkeypatch.setattr(widgets, "OPCOES_TTL", 0.0)
+    widgets._opcoes_em_cache.clear()
+    assert "Ligação clandestina" in client_atendente.get(BUSCA).content.decode()
