@@ -1,8 +1,10 @@
 """Bulk RAs for the search benchmark, written by PostgreSQL itself (INSERT … SELECT).
 
 Used by ``bench_ra_busca.py`` only when ``generate_volume --ras`` is not available.
-It builds a realistic spread over five years: ~75 % closed, ~3 % blocked, the rest
-pending (opened in the last 60 days, so overdue, atenção and no prazo all occur),
+It builds a realistic spread over five years, ids growing with the opening time as
+in production: RAs older than 60 days are 95 % closed (the rest an overdue backlog),
+newer ones 40 % closed, 3 % blocked, the rest pending (so overdue, atenção and no
+prazo all occur),
 each RA with the imóvel's own client as solicitante, its opening event and
 trâmite #1, a second trâmite for a third of them and the closing event.
 A million RAs with ~3.4 million history rows take a few minutes.
@@ -113,6 +115,8 @@ def gerar_ras(quantidade: int, stdout=None) -> None:
                 de,
                 ate,
                 n_imoveis,
+                primeiro=base + 1,
+                total=quantidade,
                 especificacoes=_arr(e.pk for e in especificacoes),
                 prazos="ARRAY[" + ",".join(str(e.prazo_dias) for e in especificacoes) + "]",
                 meios=_arr(m.pk for m in meios),
@@ -146,7 +150,7 @@ def _um_de(arr: str, salto: int) -> str:
     return f"({arr})[1 + (g * {salto}) % array_length({arr}, 1)]"
 
 
-def _lote_ras(cur, de, ate, n_imoveis, **p):
+def _lote_ras(cur, de, ate, n_imoveis, *, primeiro, total, **p):
     # h: a deterministic pseudo-random in [0, 1) per RA and purpose.
     cur.execute(
         f"""
@@ -180,7 +184,7 @@ def _lote_ras(cur, de, ate, n_imoveis, **p):
             2, false, 0, '', 'interna',
             CASE WHEN sit <> 'encerrado' AND h5 < 0.1 THEN 'externa' ELSE 'nenhuma' END, 1
         FROM (
-            SELECT g, h1, h2, h3, h4, h5,
+            SELECT g, h1, h2, h3, h4, h5, idade,
                    h1 < 0.03 AS livre,
                    {_um_de(p["especificacoes"], 7)}
                        AS esp,
@@ -188,18 +192,26 @@ def _lote_ras(cur, de, ate, n_imoveis, **p):
                        days => {_um_de(p["prazos"], 7)}
                    ) AS prazo,
                    {_um_de(p["meios"], 13)} AS meio,
-                   CASE WHEN h2 < 0.75 THEN 'encerrado'
-                        WHEN h2 < 0.78 THEN 'bloqueado' ELSE 'pendente' END AS sit,
+                   CASE WHEN idade > 60 * 86400 THEN
+                            CASE WHEN h2 < 0.95 THEN 'encerrado'
+                                 WHEN h2 < 0.955 THEN 'bloqueado' ELSE 'pendente' END
+                        ELSE
+                            CASE WHEN h2 < 0.40 THEN 'encerrado'
+                                 WHEN h2 < 0.43 THEN 'bloqueado' ELSE 'pendente' END
+                   END AS sit,
                    {_um_de(p["unidades_abertura"], 3)}
                        AS un_ab,
                    {_um_de(p["usuarios_abertura"], 11)}
                        AS us_ab,
                    {_um_de(p["unidades"], 17)} AS un_at,
                    {_um_de(p["usuarios"], 19)} AS us_resp,
-                   CASE WHEN h2 < 0.75 THEN now() - make_interval(secs => h3 * 5 * 365 * 86400)
-                        ELSE now() - make_interval(secs => h3 * 60 * 86400) END AS ab
+                   now() - make_interval(secs => idade) AS ab
             FROM (
                 SELECT g,
+                       -- Opening time grows with the id (as in production), over five
+                       -- years, with up to an hour of jitter.
+                       (1 - (g - {primeiro})::float / {total}) * 5 * 365 * 86400
+                           + ((g * 69069 + 1) % 1000033) / 1000033.0 * 3600 AS idade,
                        ((g * 2654435761) % 1000003) / 1000003.0 AS h1,
                        ((g * 40503) % 99991) / 99991.0 AS h2,
                        ((g * 69069 + 1) % 1000033) / 1000033.0 AS h3,
