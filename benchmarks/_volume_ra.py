@@ -140,7 +140,10 @@ def gerar_ras(quantidade: int, stdout=None) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{tabela}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {tabela}))"
             )
-            cur.execute(f"ANALYZE {tabela}")
+            # VACUUM fills the visibility map (index-only scans), as autovacuum would;
+            # inside a transaction (tests) only ANALYZE is possible.
+            comando = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            cur.execute(f"{comando} {tabela}")
         cur.execute("ANALYZE cadastro_cliente")
         cur.execute("ANALYZE cadastro_imovel")
 
