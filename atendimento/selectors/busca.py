@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from atendimento.filters import ORDEM_PADRAO, RegistroAtendimentoFilter
 from atendimento.models import Anexo, DevolucaoValor, MensagemAtendimento, RegistroAtendimento
-from atendimento.selectors.visibilidade import _exigir_leitura, pode_ler_ra, registros_visiveis
+from atendimento.selectors.visibilidade import exigir_leitura, pode_ler_ra, registros_visiveis
 from core.exceptions import RegraViolada
 
 RA = RegistroAtendimento
@@ -110,7 +110,7 @@ def contar_ate(queryset, limite=10_000) -> tuple[int, bool]:
 
 
 def registro_atendimento_get(*, usuario, pk) -> RegistroAtendimento:
-    _exigir_leitura(usuario)
+    exigir_leitura(usuario)
     return get_object_or_404(
         registros_visiveis(usuario).select_related(
             "solicitante_unidade",
@@ -145,7 +145,7 @@ def devolucoes_do_ra(ra) -> list[DevolucaoValor]:
 
 def anexo_get(*, usuario, pk) -> Anexo:
     """An attachment, only for users who may read its RA."""
-    _exigir_leitura(usuario)
+    exigir_leitura(usuario)
     return get_object_or_404(Anexo.objects.select_related("ra"), pk=pk)
 
 

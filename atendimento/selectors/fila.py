@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from atendimento.filters import ABERTO, prazo_q, status_prazo_q
 from atendimento.models import Especificacao, RegistroAtendimento
-from atendimento.selectors.visibilidade import _exigir_leitura, registros_visiveis, ve_painel
+from atendimento.selectors.visibilidade import exigir_leitura, registros_visiveis, ve_painel
 from cadastro.models import UnidadeOrganizacional
 
 RA = RegistroAtendimento
@@ -15,7 +15,7 @@ StatusPrazo = RA.StatusPrazo
 
 def fila_unidade(*, usuario, unidade=None) -> QuerySet:
     """Open RAs (pending or blocked) with the user's unit, nearest deadline first."""
-    _exigir_leitura(usuario)
+    exigir_leitura(usuario)
     unidade_id = unidade.pk if unidade is not None else usuario.unidade_id
     if unidade_id is None:
         return RA.objects.none()
@@ -33,7 +33,7 @@ def _contagens(agora):
 
 def contagem_por_status_prazo(*, usuario, unidade=None, agora=None) -> dict:
     """{"no_prazo": n, "atencao": n, "vencido": n, "total": n} of open RAs."""
-    _exigir_leitura(usuario)
+    exigir_leitura(usuario)
     agora = agora or timezone.now()
     qs = RA.objects.filter(ABERTO)
     if unidade is not None:

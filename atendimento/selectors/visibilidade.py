@@ -58,7 +58,7 @@ def formatar_telefone(valor: str) -> str:
     return valor or ""
 
 
-def _exigir_leitura(usuario):
+def exigir_leitura(usuario):
     if not pode_ler_ra(usuario):
         raise PermissionDenied("Entre no sistema para consultar registros de atendimento.")
 

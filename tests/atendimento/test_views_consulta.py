@@ -247,3 +247,12 @@ def test_listas_de_opcoes_em_cache_por_alguns_segundos(client_atendente, monkeyp
     monkeypatch.setattr(widgets, "OPCOES_TTL", 0.0)
     widgets._opcoes_em_cache.clear()
     assert "Ligação clandestina" in client_atendente.get(BUSCA).content.decode()
+
+
+def test_busca_sem_filtro_avisa_que_mostra_tudo(client_atendente):
+    RegistroAtendimentoFactory()
+    assert "Sem filtros: todos os registros" in client_atendente.get(BUSCA).content.decode()
+    com_filtro = client_atendente.get(BUSCA, {"situacao": "abertos"}).content.decode()
+    assert "Sem filtros" not in com_filtro
+    # Ordering or page size alone is not a filter.
+    assert "Sem filtros" in client_atendente.get(BUSCA, {"ordem": "prazo"}).content.decode()
