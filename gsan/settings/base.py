@@ -166,4 +166,4 @@ SMS_REENFILEIRAR_APOS_SEGUNDOS = env.float("SMS_REENFILEIRAR_APOS_SEGUNDOS", def
 SMS_ENVIANDO_LIMITE_SEGUNDOS = env.float("SMS_ENVIANDO_LIMITE_SEGUNDOS", default=300.0)
 SMS_PARAMETROS_CACHE_SEGUNDOS = env.float("SMS_PARAMETROS_CACHE_SEGUNDOS", default=5.0)
 # After each send task the modem's worker keeps draining its due messages this long (s).
-SMS_DRENAGEM_SEGUNDOS = env.float("SMS_DRENAGEM_SEGUNDOS", default=30.0)
+SMS_DRENAGEM_SEGUNDOS = env.float("SMS_DRENAGEM_SEGUNDOS", default=10.0)
