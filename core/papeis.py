@@ -119,6 +119,31 @@ PERMISSOES[ADMINISTRADOR] += [
 ]
 
 
+# --- ordens_servico ----------------------------------------------------------
+# Field units act on OS (by unit, see ordens_servico/permissoes.py);
+# supervisors also close overdue OS in bulk and print the boletim.
+_OS_ATENDENTE = [
+    "ordens_servico.view_tiposervico",
+    "ordens_servico.view_equipe",
+    "ordens_servico.view_ordemservico",
+    "ordens_servico.add_ordemservico",
+    "ordens_servico.change_ordemservico",
+    "ordens_servico.view_eventoos",
+]
+PERMISSOES[ATENDENTE] += _OS_ATENDENTE
+PERMISSOES[SUPERVISOR] += [
+    *_OS_ATENDENTE,
+    "ordens_servico.encerrar_vencidas",
+    "ordens_servico.ver_boletim",
+]
+PERMISSOES[ADMINISTRADOR] += [
+    *crud("ordens_servico", "tiposervico", "equipe", "ordemservico", "parametrosunidadeos"),
+    "ordens_servico.view_eventoos",
+    "ordens_servico.encerrar_vencidas",
+    "ordens_servico.ver_boletim",
+]
+
+
 def sincronizar_papeis(apps):
     """Create the groups and grant them :data:`PERMISSOES` (idempotent).
 
@@ -156,27 +181,3 @@ def papeis_do_usuario(user):
     if user.is_superuser:
         nomes.add(ADMINISTRADOR)
     return nomes
-
-
-# ordens_servico: field units act on OS (by unit, see ordens_servico/permissoes.py);
-# supervisors also close overdue OS in bulk and print the boletim.
-_OS_ATENDENTE = [
-    "ordens_servico.view_tiposervico",
-    "ordens_servico.view_equipe",
-    "ordens_servico.view_ordemservico",
-    "ordens_servico.add_ordemservico",
-    "ordens_servico.change_ordemservico",
-    "ordens_servico.view_eventoos",
-]
-PERMISSOES[ATENDENTE] += _OS_ATENDENTE
-PERMISSOES[SUPERVISOR] += [
-    *_OS_ATENDENTE,
-    "ordens_servico.encerrar_vencidas",
-    "ordens_servico.ver_boletim",
-]
-PERMISSOES[ADMINISTRADOR] += [
-    *crud("ordens_servico", "tiposervico", "equipe", "ordemservico", "parametrosunidadeos"),
-    "ordens_servico.view_eventoos",
-    "ordens_servico.encerrar_vencidas",
-    "ordens_servico.ver_boletim",
-]

@@ -5,11 +5,15 @@ Idempotent: running it again changes nothing (the modem is matched by name).
 
 from django.conf import settings
 
-from .models import Modem, Parametros
+from .models import Mensagem, Modem, Parametros
 from .services import modem_cadastrar
+from .services.supervisao import mensagem_descartar
 
 NOME_MODEM_DEMO = "emulador"
 DISPOSITIVO_DEMO = settings.VAR_DIR / "modem" / "ttyEMU0"
+# The demo RAs queue one SMS each; at 7 s per SMS they would keep a newcomer's
+# first RA waiting for minutes. A sample goes out, the rest are discarded.
+AMOSTRA_SMS_DEMO = 3
 
 
 def carregar(stdout) -> None:
@@ -23,6 +27,26 @@ def carregar(stdout) -> None:
     modem = modem_cadastrar(
         nome=NOME_MODEM_DEMO, dispositivo=str(DISPOSITIVO_DEMO), baud=115200, intervalo=7.0
     )
+    if existente is None:
+        _reduzir_fila_da_demonstracao(stdout)
     stdout.write(
         f"Modem de demonstração “{modem.nome}” em {modem.dispositivo} (fila {modem.fila})."
     )
+
+
+def _reduzir_fila_da_demonstracao(stdout) -> None:
+    """First load only (no modem yet, so no real user's message can be waiting)."""
+    pendentes = Mensagem.objects.filter(status=Mensagem.Status.PENDENTE).order_by("-criada_em")
+    descartadas = 0
+    for mensagem in pendentes[AMOSTRA_SMS_DEMO:]:
+        mensagem_descartar(
+            mensagem=mensagem,
+            usuario=None,
+            motivo="dados de demonstração (só uma amostra é enviada)",
+        )
+        descartadas += 1
+    if descartadas:
+        stdout.write(
+            f"{descartadas} SMS dos RAs de demonstração descartados; "
+            f"{AMOSTRA_SMS_DEMO} seguem como amostra."
+        )

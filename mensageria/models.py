@@ -57,7 +57,7 @@ class Parametros(models.Model):
     )
     silencio_inicio = models.TimeField("início do horário de silêncio", null=True, blank=True)
     silencio_fim = models.TimeField("fim do horário de silêncio", null=True, blank=True)
-    nome_empresa = models.CharField("nome da empresa", max_length=60, default="Compesa")
+    nome_empresa = models.CharField("nome da empresa", max_length=60, default="Saneamento")
 
     class Meta:
         verbose_name = "parâmetros da mensageria"

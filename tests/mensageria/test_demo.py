@@ -2,9 +2,10 @@ import io
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from mensageria import demo
-from mensageria.models import Modem, Parametros
+from mensageria.models import Mensagem, Modem, Parametros
 
 pytestmark = pytest.mark.django_db
 
@@ -17,3 +18,16 @@ def test_demo_registra_o_modem_emulado_e_e_idempotente():
     assert modem.dispositivo == str(settings.VAR_DIR / "modem" / "ttyEMU0")
     assert modem.intervalo_segundos == 7
     assert Parametros.atuais().transliterar is True
+
+
+def test_demo_deixa_so_uma_amostra_de_sms_na_fila():
+    """A newcomer's first RA must not wait behind every demo RA's SMS (7 s each)."""
+    call_command("load_demo", stdout=io.StringIO())
+    pendentes = Mensagem.objects.filter(status=Mensagem.Status.PENDENTE)
+    descartadas = Mensagem.objects.filter(status=Mensagem.Status.DESCARTADA)
+    assert pendentes.count() == demo.AMOSTRA_SMS_DEMO
+    assert descartadas.count() > 0
+    assert all(m.historico.filter(para="descartada").exists() for m in descartadas)
+    # A second run (make run restarted) discards nothing more.
+    call_command("load_demo", stdout=io.StringIO())
+    assert Mensagem.objects.filter(status=Mensagem.Status.PENDENTE).count() == demo.AMOSTRA_SMS_DEMO
