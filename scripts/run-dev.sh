@@ -39,6 +39,7 @@ cleanup() {
   stop_groups "${reversed[@]:0:n-1}"
   stop_groups "${pids[0]}"
   wait 2>/dev/null || true
+  exit 0
 }
 trap cleanup INT TERM EXIT
 

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('permitir_multiparte', models.BooleanField(default=True, help_text='Sem isso, um texto que não cabe num SMS é recusado.', verbose_name='permitir SMS em várias partes')),
                 ('silencio_inicio', models.TimeField(blank=True, null=True, verbose_name='início do horário de silêncio')),
                 ('silencio_fim', models.TimeField(blank=True, null=True, verbose_name='fim do horário de silêncio')),
-                ('nome_empresa', models.CharField(default='Compesa', max_length=60, verbose_name='nome da empresa')),
+                ('nome_empresa', models.CharField(default='Saneamento', max_length=60, verbose_name='nome da empresa')),
             ],
             options={
                 'verbose_name': 'parâmetros da mensageria',
