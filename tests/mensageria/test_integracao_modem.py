@@ -174,8 +174,11 @@ def test_intervalo_entre_inicios_respeitado(emu, modem):
         .values_list("enviando_desde", flat=True)
     )
     assert len(inicios) == 3
+    # Without pacing these sends would start a few milliseconds apart. The 10 ms
+    # margin absorbs wall-clock slewing between processes on a loaded VM (seen
+    # once as 0.396 s); it is not a timing target.
     for anterior, seguinte in itertools.pairwise(inicios):
-        assert (seguinte - anterior).total_seconds() >= 0.4
+        assert (seguinte - anterior).total_seconds() >= 0.39
 
 
 def test_sigkill_no_meio_do_envio_nao_perde_nada(emu, modem, worker_sms):
