@@ -71,6 +71,7 @@ def test_formulario_mostra_erros_em_portugues(entrar, atendente):
     pagina.get_by_label("Tipo").select_option("residencial")
     pagina.get_by_label("SMS", exact=True).check()
     pagina.get_by_role("button", name=re.compile("Salvar")).click()
+    pagina.get_by_text("CPF inválido: confira os dígitos verificadores.").wait_for()
     conteudo = pagina.content()
     assert "CPF inválido: confira os dígitos verificadores." in conteudo
     assert "Só um celular pode ser marcado para SMS." in conteudo

@@ -14,4 +14,6 @@ def test_senha_errada_mostra_mensagem(pagina, atendente):
     pagina.get_by_label("Usuário").fill(atendente.username)
     pagina.get_by_label("Senha").fill("errada")
     pagina.get_by_role("button", name="Entrar").click()
-    assert "Usuário ou senha incorretos" in pagina.content()
+    alerta = pagina.get_by_text("Usuário ou senha incorretos")
+    alerta.wait_for()
+    assert alerta.is_visible()

@@ -20,12 +20,12 @@ def test_supervisor_corrige_numero_e_reenvia_pelo_menu(entrar, supervisor):
     pagina = entrar(supervisor)
     pagina.get_by_role("button", name="SMS").click()
     pagina.get_by_role("link", name="Mensagens com erro").click()
-    assert "número inexistente" in pagina.content()
+    pagina.get_by_text("número inexistente").first.wait_for()
     campo = pagina.get_by_label("Celular")
     campo.fill("(81) 98888-7777")
     pagina.get_by_role("button", name="Reenviar").click()
-    pagina.wait_for_url("**/mensagens/com-erro/")
-    assert "voltou para a fila de envio" in pagina.content()
+    # The page reloads on the same URL: wait for the confirmation itself.
+    pagina.get_by_text("voltou para a fila de envio").wait_for()
     mensagem.refresh_from_db()
     assert mensagem.status == Mensagem.Status.PENDENTE
     assert mensagem.destino == "+5581988887777"
@@ -34,5 +34,6 @@ def test_supervisor_corrige_numero_e_reenvia_pelo_menu(entrar, supervisor):
     pagina.get_by_role("link", name="Consultar mensagens SMS").click()
     pagina.get_by_label("Situação").select_option("pendente")
     pagina.get_by_role("button", name="Filtrar").click()
+    pagina.wait_for_url("**status=pendente**")
+    pagina.get_by_text("1 mensagem(ns).").wait_for()
     assert "Protocolo 20261000000001" in pagina.content()
-    assert "1 mensagem(ns)." in pagina.content()
