@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from core.models import Imutavel
 
 
 class TipoServico(models.Model):
@@ -279,8 +280,10 @@ class OrdemServico(models.Model):
         return ""
 
 
-class EventoOS(models.Model):
+class EventoOS(Imutavel):
     """The OS's timeline: one immutable row per state change."""
+
+    historico_de = "da OS"
 
     class Tipo(models.TextChoices):
         GERACAO = "geracao", "Geração"
@@ -319,14 +322,6 @@ class EventoOS(models.Model):
 
     def __str__(self):
         return f"{self.get_tipo_display()} — OS {self.os_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("O histórico da OS não pode ser alterado.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("O histórico da OS não pode ser apagado.")
 
     @property
     def situacao_anterior_display(self):

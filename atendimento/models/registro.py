@@ -1,11 +1,12 @@
 """The Registro de Atendimento and everything that happens to it."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from core.models import Imutavel
 
 # Kept in one constant so that screen and database agree (GSAN accepted 600 on
 # screen and stored 400).
@@ -286,8 +287,10 @@ class RegistroAtendimento(models.Model):
         return self.solicitante_telefone
 
 
-class Tramite(models.Model):
+class Tramite(Imutavel):
     """One routing of an RA between units. Immutable."""
+
+    historico_de = "de trâmites"
 
     ra = models.ForeignKey(RegistroAtendimento, on_delete=models.CASCADE, related_name="tramites")
     unidade_origem = models.ForeignKey(
@@ -310,17 +313,11 @@ class Tramite(models.Model):
     def __str__(self):
         return f"{self.unidade_origem.sigla} → {self.unidade_destino.sigla}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("O histórico de trâmites não pode ser alterado.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValidationError("O histórico de trâmites não pode ser apagado.")
-
-
-class EventoRA(models.Model):
+class EventoRA(Imutavel):
     """The RA's timeline: one immutable row per state change or noteworthy event."""
+
+    historico_de = "do RA"
 
     class Tipo(models.TextChoices):
         ABERTURA = "abertura", "Abertura"
@@ -358,14 +355,6 @@ class EventoRA(models.Model):
 
     def __str__(self):
         return f"{self.get_tipo_display()} — RA {self.ra_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("O histórico do RA não pode ser alterado.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("O histórico do RA não pode ser apagado.")
 
 
 class Reiteracao(models.Model):
