@@ -36,6 +36,8 @@ class TipoServicoFactory(factory.django.DjangoModelFactory):
         model = TipoServico
 
     descricao = factory.Sequence(lambda n: f"Serviço {n}")
+    valor = 50
+    prazo_execucao_horas = 48
 
 
 class EspecificacaoFactory(factory.django.DjangoModelFactory):

@@ -5,16 +5,15 @@ from django.utils import timezone
 
 from atendimento import models as at
 from ordens_servico import models
+from tests.atendimento import factories as catalogo
+from tests.atendimento.factories import (  # noqa: F401  (re-exported for the OS tests)
+    GrupoFactory,
+    MeioFactory,
+    MotivoFactory,
+    TipoServicoFactory,
+    TipoSolicitacaoFactory,
+)
 from tests.factories import UnidadeFactory, UsuarioFactory
-
-
-class TipoServicoFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = models.TipoServico
-
-    descricao = factory.Sequence(lambda n: f"Serviço {n}")
-    valor = 50
-    prazo_execucao_horas = 48
 
 
 class EquipeFactory(factory.django.DjangoModelFactory):
@@ -28,48 +27,12 @@ class EquipeFactory(factory.django.DjangoModelFactory):
     carga_diaria = 4
 
 
-class GrupoFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = at.GrupoSolicitacao
-        django_get_or_create = ("nome",)
+class EspecificacaoFactory(catalogo.EspecificacaoFactory):
+    """Quiet by default: no opening SMS, closing note optional."""
 
-    nome = "Água"
-
-
-class TipoSolicitacaoFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = at.TipoSolicitacao
-
-    grupo = factory.SubFactory(GrupoFactory)
-    nome = factory.Sequence(lambda n: f"Vazamento {n}")
-
-
-class EspecificacaoFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = at.Especificacao
-
-    tipo = factory.SubFactory(TipoSolicitacaoFactory)
-    nome = factory.Sequence(lambda n: f"Vazamento no cavalete {n}")
     prazo_dias = 3
     envia_sms_abertura = False
     exige_parecer_encerramento = False
-
-
-class MeioFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = at.MeioSolicitacao
-        django_get_or_create = ("nome",)
-
-    nome = "Balcão"
-
-
-class MotivoFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = at.MotivoEncerramento
-        django_get_or_create = ("nome",)
-
-    nome = "Serviço executado"
-    tipo = at.MotivoEncerramento.Tipo.EXECUTADO
 
 
 class RegistroAtendimentoFactory(factory.django.DjangoModelFactory):
