@@ -26,6 +26,16 @@ class DataHoraInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class DataField(forms.DateField):
+    """A date within 1900-2100: a year like 9999 would overflow the day after it."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not 1900 <= value.year <= 2100:
+            raise forms.ValidationError("Data fora do intervalo aceito (1900 a 2100).")
+        return value
+
+
 class ErroDeDominioMixin:
     """Turn a domain error (RegraViolada) into a form error on its field, if any."""
 
@@ -71,8 +81,8 @@ class FiltroOSForm(CompactoMixin, forms.Form):
         label="Unidade atual", required=False, coerce=int, empty_value=None
     )
     equipe = forms.TypedChoiceField(label="Equipe", required=False, coerce=int, empty_value=None)
-    gerada_de = forms.DateField(label="Gerada de", required=False, widget=DataInput())
-    gerada_ate = forms.DateField(label="até", required=False, widget=DataInput())
+    gerada_de = DataField(label="Gerada de", required=False, widget=DataInput())
+    gerada_ate = DataField(label="até", required=False, widget=DataInput())
     vencidas = forms.BooleanField(
         label="Somente vencidas (fora da janela de execução)", required=False
     )
@@ -106,7 +116,7 @@ class FiltroOSForm(CompactoMixin, forms.Form):
 
 class ProgramarForm(ErroDeDominioMixin, forms.Form):
     equipe = forms.ModelChoiceField(label="Equipe", queryset=Equipe.objects.none())
-    data_programada = forms.DateField(label="Dia da execução", widget=DataInput())
+    data_programada = DataField(label="Dia da execução", widget=DataInput())
     posicao = forms.IntegerField(
         label="Ordem na fila",
         required=False,
@@ -232,8 +242,8 @@ class EncerrarVencidasForm(ErroDeDominioMixin, forms.Form):
 
 
 class BoletimForm(CompactoMixin, forms.Form):
-    de = forms.DateField(label="Executadas de", widget=DataInput())
-    ate = forms.DateField(label="até", widget=DataInput())
+    de = DataField(label="Executadas de", widget=DataInput())
+    ate = DataField(label="até", widget=DataInput())
     unidade = forms.ModelChoiceField(
         label="Unidade",
         required=False,

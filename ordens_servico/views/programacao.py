@@ -14,10 +14,13 @@ VER = "ordens_servico.view_ordemservico"
 
 
 def _data(valor, padrao):
+    """The date in ``valor``, or ``padrao`` when it is missing, malformed or so far
+    away that the previous/next day or week would overflow."""
     try:
-        return date.fromisoformat(valor) if valor else padrao
+        dia = date.fromisoformat(valor) if valor else padrao
     except ValueError:
         return padrao
+    return dia if 1900 <= dia.year <= 2100 else padrao
 
 
 @permission_required(VER, raise_exception=True)
@@ -43,8 +46,9 @@ def agenda(request, pk):
 
 def _contexto_semana(request, dados):
     unidade = None
-    if dados.get("unidade"):
-        unidade = UnidadeOrganizacional.objects.filter(pk=dados.get("unidade")).first()
+    valor = str(dados.get("unidade", ""))
+    if valor.isascii() and valor.isdigit():
+        unidade = UnidadeOrganizacional.objects.filter(pk=int(valor)).first()
     unidade = unidade or request.user.unidade
     hoje = timezone.localdate()
     inicio = _data(dados.get("inicio"), hoje - timedelta(days=hoje.weekday()))

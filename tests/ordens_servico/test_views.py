@@ -480,3 +480,34 @@ def test_admin_nao_apaga_os(client, administrador, os_pendente):
     url = reverse("admin:ordens_servico_ordemservico_delete", args=[os_pendente.pk])
     assert client.get(url).status_code == 403
     assert client.get(reverse("admin:ordens_servico_ordemservico_changelist")).status_code == 200
+
+
+# --- bad input on the list, the agenda and the week (no 500) -----------------
+
+
+@pytest.mark.parametrize("dia", ["9999-12-31", "0001-01-01", "2026-13-45"])
+def test_agenda_e_semana_com_data_extrema_mostram_hoje(client, tecnico, equipe, dia):
+    client.force_login(tecnico)
+    hoje = timezone.localdate()
+    resposta = client.get(reverse("ordens_servico:agenda", args=[equipe.pk]), {"dia": dia})
+    assert resposta.status_code == 200
+    assert resposta.context["dia"] == hoje
+    resposta = client.get(reverse("ordens_servico:semana"), {"inicio": dia})
+    assert resposta.status_code == 200
+    assert resposta.context["inicio"] == hoje - timedelta(days=hoje.weekday())
+
+
+def test_semana_com_unidade_nao_numerica_usa_a_do_usuario(client, tecnico, campo):
+    client.force_login(tecnico)
+    resposta = client.get(reverse("ordens_servico:semana"), {"unidade": "<script>"})
+    assert resposta.status_code == 200
+    assert resposta.context["unidade"] == campo
+
+
+@pytest.mark.parametrize("data", ["9999-12-31", "1899-12-31"])
+def test_lista_com_data_fora_do_intervalo_recusa_o_filtro(client, tecnico, os_pendente, data):
+    client.force_login(tecnico)
+    resposta = client.get(reverse("ordens_servico:lista"), {"gerada_de": data, "gerada_ate": data})
+    assert resposta.status_code == 200
+    assert "Data fora do intervalo aceito" in resposta.content.decode()
+    assert resposta.context["linhas"] == []
