@@ -4,13 +4,19 @@ from .models import Mensagem
 from .telefones import NumeroInvalido, celular_normalizar
 
 
+class DataField(forms.DateField):
+    """A date within 1900-2100: a year like 9999 would overflow the day after it."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not 1900 <= value.year <= 2100:
+            raise forms.ValidationError("Data fora do intervalo aceito (1900 a 2100).")
+        return value
+
+
 class ConsultaForm(forms.Form):
-    inicio = forms.DateField(
-        label="De", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    fim = forms.DateField(
-        label="Até", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    inicio = DataField(label="De", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    fim = DataField(label="Até", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(
         label="Situação", required=False, choices=[("", "Todas"), *Mensagem.Status.choices]
     )

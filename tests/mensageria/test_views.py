@@ -54,6 +54,16 @@ def test_consulta_filtros_invalidos_nao_quebram(client_atendente, modem):
     assert "não é um número de telefone" in resposta.content.decode()
 
 
+@pytest.mark.parametrize("data", ["9999-12-31", "0001-01-01"])
+def test_consulta_data_fora_do_intervalo_recusada(client_atendente, data):
+    resposta = client_atendente.get(
+        reverse("mensageria:mensagem_list"), {"inicio": data, "fim": data}
+    )
+    assert resposta.status_code == 200
+    assert "Data fora do intervalo aceito" in resposta.content.decode()
+    assert not resposta.context["form"].is_valid()
+
+
 def test_consulta_periodo_invertido(client_atendente):
     resposta = client_atendente.get(
         reverse("mensageria:mensagem_list"), {"inicio": "2026-11-10", "fim": "2026-11-01"}
