@@ -1,0 +1,264 @@
+"""Smoke test over every URL of the project: no 5xx for any role or hostile input.
+
+Each test walks the URL resolver (admin/, static/ and media/ left out), fills
+``<pk>`` with an existing row of a small dataset or with a missing id, and
+GETs (or POSTs an empty body to) every page as each role, as a user with no
+group and as an anonymous visitor. Failures are collected per test so one run
+lists every broken URL at once.
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.papeis import ADMINISTRADOR, ATENDENTE, SUPERVISOR
+from mensageria.models import Mensagem
+from tests.atendimento.factories import AnexoFactory, RegistroAtendimentoFactory
+from tests.factories import ClienteImovelFactory, TelefoneFactory, UsuarioFactory
+from tests.mensageria.factories import modem_criar
+from tests.ordens_servico.factories import EquipeFactory, OrdemServicoFactory
+
+INEXISTENTE = 999_999
+SCRIPT = '<script>alert("xss")</script>'
+
+# Filter names found in the search/list/report forms, by the kind of value they take.
+TEXTOS = ["q", "protocolo", "cliente", "cpf_cnpj", "matricula", "telefone", "nome", "prazo"]
+DATAS = [
+    "abertura_de",
+    "abertura_ate",
+    "encerramento_de",
+    "encerramento_ate",
+    "tramite_de",
+    "tramite_ate",
+    "gerada_de",
+    "gerada_ate",
+    "de",
+    "ate",
+    "inicio",
+    "fim",
+    "dia",
+    "semana",
+]
+NUMEROS = [
+    "pk",
+    "numero",
+    "pagina",
+    "tamanho",
+    "imovel",
+    "especificacao",
+    "tipo",
+    "tipo_servico",
+    "unidade",
+    "unidade_atual",
+    "unidade_abertura",
+    "equipe",
+    "responsavel",
+    "usuario_abertura",
+    "meio",
+    "dias",
+]
+ESCOLHAS = [
+    "situacao",
+    "status",
+    "status_prazo",
+    "evento",
+    "interacao_pendente",
+    "prioridade",
+    "devolucao",
+    "ordem",
+    "formato",
+    "vencidas",
+    "mensagens",
+    "baixar",
+]
+TODOS = TEXTOS + DATAS + NUMEROS + ESCOLHAS
+
+CONSULTAS_HOSTIS = [
+    {nome: "x" * 10_000 for nome in TEXTOS},
+    {nome: "' OR 1=1 --" for nome in TEXTOS},
+    {nome: SCRIPT for nome in TODOS},
+    {nome: "2026-13-45" for nome in DATAS},
+    {nome: "31/02/2026" for nome in DATAS},
+    {nome: "9999-12-31" for nome in DATAS},
+    {nome: "0001-01-01" for nome in DATAS},
+    {nome: "-1" for nome in NUMEROS + DATAS},
+    {nome: "9" * 30 for nome in NUMEROS + TEXTOS},
+    {nome: "1e309" for nome in NUMEROS},
+    {nome: "\x00" for nome in TODOS},
+    {"formato": "csv", "de": "2026-13-45", "ate": "9" * 30, "pagina": "-5"},
+    {"formato": "csv", "inicio": "0000-00-00", "fim": "-1"},
+]
+
+
+def _rotas(padroes=None, prefixo="", espaco=None):
+    """Yield (route, url name with namespace, pk parameter names, view) for every URL."""
+    for padrao in padroes if padroes is not None else get_resolver().url_patterns:
+        rota = prefixo + str(padrao.pattern)
+        if rota.startswith(("admin/", "static/", "media/")) or rota.startswith("^"):
+            continue
+        if isinstance(padrao, URLResolver):
+            ns = padrao.namespace or espaco
+            yield from _rotas(padrao.url_patterns, rota, ns)
+        elif isinstance(padrao, URLPattern) and padrao.name:
+            nome = f"{espaco}:{padrao.name}" if espaco else padrao.name
+            yield rota, nome, list(padrao.pattern.converters), padrao.callback
+
+
+ROTAS = list(_rotas())
+
+
+def _publica(view) -> bool:
+    return getattr(view, "login_required", True) is False
+
+
+@pytest.fixture
+def dados(unidade, atendente):
+    """One existing row for every kind of ``<pk>`` in the URLs."""
+    vinculo = ClienteImovelFactory()
+    TelefoneFactory(cliente=vinculo.cliente)
+    ra = RegistroAtendimentoFactory(
+        unidade_abertura=unidade,
+        usuario_abertura=atendente,
+        imovel=vinculo.imovel,
+        cliente=vinculo.cliente,
+    )
+    encerrado = RegistroAtendimentoFactory(unidade_abertura=unidade, encerrado=True)
+    equipe = EquipeFactory(unidade=unidade)
+    ordem = OrdemServicoFactory(unidade_atual=unidade, ra=ra, imovel=ra.imovel)
+    modem = modem_criar()
+    mensagem = Mensagem.objects.create(
+        destino="+5581999990001",
+        texto="Protocolo 123",
+        status=Mensagem.Status.FALHOU,
+        registro_atendimento=ra,
+    )
+    return {
+        "cadastro:imovel_detalhe": vinculo.imovel.pk,
+        "cadastro:cliente_detalhe": vinculo.cliente.pk,
+        "cadastro:cliente_editar": vinculo.cliente.pk,
+        "atendimento:reativar": encerrado.pk,
+        "atendimento:anexo": AnexoFactory(ra=ra).pk,
+        "ordens_servico:gerar_para_ra": ra.pk,
+        "ordens_servico:agenda": equipe.pk,
+        "prefixo:atendimento": ra.pk,
+        "prefixo:ordens_servico": ordem.pk,
+        "prefixo:mensageria:mensagens": mensagem.pk,
+        "prefixo:mensageria:modems": modem.pk,
+    }
+
+
+def _pk(dados, nome, rota):
+    if nome in dados:
+        return dados[nome]
+    for chave, valor in dados.items():
+        partes = chave.split(":")
+        if (
+            partes[0] == "prefixo"
+            and nome.startswith(partes[1])
+            and (len(partes) == 2 or f"/{partes[2]}/" in f"/{rota}")
+        ):
+            return valor
+    raise AssertionError(f"sem objeto de exemplo para {nome} ({rota})")
+
+
+def _urls(dados, *, inexistente=True):
+    """(url name, url, view) with existing ids, and with a missing id when asked."""
+    for rota, nome, parametros, view in ROTAS:
+        if not parametros:
+            yield nome, reverse(nome), view
+            continue
+        ids = [_pk(dados, nome, rota)] + ([INEXISTENTE] if inexistente else [])
+        for valor in ids:
+            yield nome, reverse(nome, kwargs=dict.fromkeys(parametros, valor)), view
+
+
+def _sem_grupo(db):
+    from cadastro.models import UnidadeOrganizacional
+
+    return UsuarioFactory(username="sem_grupo", unidade=UnidadeOrganizacional.objects.first())
+
+
+@pytest.fixture(params=[ATENDENTE, SUPERVISOR, ADMINISTRADOR, "sem_grupo"])
+def logado(request, client, dados, atendente, supervisor, administrador):
+    usuario = {
+        ATENDENTE: atendente,
+        SUPERVISOR: supervisor,
+        ADMINISTRADOR: administrador,
+    }.get(request.param) or _sem_grupo(None)
+    client.force_login(usuario)
+    return client
+
+
+def _problemas_5xx(client, metodo, alvos):
+    client.raise_request_exception = False
+    problemas = []
+    for nome, url, consulta in alvos:
+        completa = f"{url}?{urlencode(consulta)}" if consulta else url
+        resposta = getattr(client, metodo)(completa)
+        if resposta.status_code >= 500:
+            problemas.append(
+                f"{metodo.upper()} {nome} {list((consulta or {}).values())[:1]!r:.40} -> {resposta.status_code}"
+            )
+        elif (
+            SCRIPT in str(consulta)
+            and resposta.get("Content-Type", "").startswith("text/html")
+            and not getattr(resposta, "streaming", False)
+            and SCRIPT.encode() in resposta.content
+        ):
+            problemas.append(f"{metodo.upper()} {nome} devolve <script> sem escapar")
+    return "\n".join(problemas)
+
+
+def test_todas_as_rotas_sao_cobertas(dados):
+    nomes = [nome for _, nome, _, _ in ROTAS]
+    assert "atendimento:busca" in nomes and "healthz" in nomes and "login" in nomes
+    assert not any(rota.startswith("admin/") for rota, *_ in ROTAS)
+    assert len(list(_urls(dados))) > len(ROTAS)
+
+
+def test_get_sem_erro_de_servidor(logado, dados):
+    alvos = [(nome, url, None) for nome, url, _ in _urls(dados)]
+    assert _problemas_5xx(logado, "get", alvos) == ""
+
+
+def test_get_com_consultas_hostis_sem_erro_e_escapado(logado, dados):
+    alvos = [
+        (nome, url, consulta)
+        for nome, url, _ in _urls(dados, inexistente=False)
+        for consulta in CONSULTAS_HOSTIS
+    ]
+    assert _problemas_5xx(logado, "get", alvos) == ""
+
+
+def test_post_vazio_sem_erro_de_servidor(logado, dados):
+    alvos = [(nome, url, None) for nome, url, _ in _urls(dados)]
+    assert _problemas_5xx(logado, "post", alvos) == ""
+
+
+def test_anonimo_vai_para_o_login_exceto_paginas_publicas(client, dados):
+    login = reverse("login")
+    publicas = []
+    for nome, url, view in _urls(dados):
+        resposta = client.get(url)
+        assert resposta.status_code < 500, nome
+        if _publica(view):
+            publicas.append(nome)
+            continue
+        assert resposta.status_code == 302, f"{nome} {url} -> {resposta.status_code}"
+        assert resposta["Location"].startswith(f"{login}?next="), nome
+        resposta = client.post(url)
+        assert resposta.status_code in (302, 405), f"POST {nome} -> {resposta.status_code}"
+    assert "login" in publicas and "healthz" in publicas
+
+
+def test_anonimo_com_consultas_hostis_nao_quebra(client, dados):
+    alvos = [
+        (nome, url, consulta)
+        for nome, url, view in _urls(dados, inexistente=False)
+        if _publica(view)
+        for consulta in CONSULTAS_HOSTIS
+    ]
+    assert alvos
+    assert _problemas_5xx(client, "get", alvos) == ""
+    assert _problemas_5xx(client, "post", [(n, u, None) for n, u, _ in alvos]) == ""
