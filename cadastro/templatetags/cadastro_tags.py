@@ -25,3 +25,12 @@ def telefone(fone, ver_dados):
 @register.filter
 def documento(cliente, ver_dados):
     return cliente.cpf_cnpj_formatado if ver_dados else cliente.cpf_cnpj_mascarado
+
+
+@register.filter
+def email(cliente, ver_dados):
+    """The e-mail in full for who may see personal data, else only its first letter."""
+    usuario, _, dominio = (cliente.email or "").partition("@")
+    if ver_dados or not dominio:
+        return cliente.email
+    return f"{usuario[:1]}***@{dominio}"

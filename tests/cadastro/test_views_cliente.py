@@ -180,3 +180,15 @@ def test_todos_os_erros_aparecem_de_uma_vez(client_atendente, contagem):
     assert "Só um celular pode ser marcado para SMS." in html
     assert "Só um telefone do cliente pode receber SMS" in html
     assert contagem() == antes
+
+
+def test_detalhe_mascara_email_sem_permissao_de_dados_pessoais(client, client_atendente, unidade):
+    from tests.factories import UsuarioFactory
+
+    cliente = ClienteFactory(email="carla.menezes@example.com")
+    url = reverse("cadastro:cliente_detalhe", args=[cliente.pk])
+    assert "carla.menezes@example.com" in client_atendente.get(url).content.decode()
+    client.force_login(UsuarioFactory(unidade=unidade))  # no role: masked
+    conteudo = client.get(url).content.decode()
+    assert "carla.menezes" not in conteudo
+    assert "c***@example.com" in conteudo
