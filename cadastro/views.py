@@ -115,7 +115,10 @@ def cliente_novo(request):
     )
 
 
-@permission_required("cadastro.change_cliente", raise_exception=True)
+# The edit form shows the full CPF, phones and e-mail: editing needs both permissions.
+@permission_required(
+    ["cadastro.change_cliente", "cadastro.ver_dados_pessoais"], raise_exception=True
+)
 def cliente_editar(request, pk):
     cliente = get_object_or_404(Cliente.objects.prefetch_related("telefones"), pk=pk)
     if request.method == "POST":

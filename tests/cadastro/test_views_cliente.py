@@ -192,3 +192,23 @@ def test_detalhe_mascara_email_sem_permissao_de_dados_pessoais(client, client_at
     conteudo = client.get(url).content.decode()
     assert "carla.menezes" not in conteudo
     assert "c***@example.com" in conteudo
+
+
+def test_editar_exige_permissao_de_ver_dados_pessoais(client, unidade):
+    from django.contrib.auth.models import Group, Permission
+
+    from tests.factories import UsuarioFactory
+
+    cliente = ClienteFactory(nome="Carla Menezes", cpf_cnpj="52998224725")
+    grupo = Group.objects.create(name="Edita sem ver dados")
+    grupo.permissions.set(Permission.objects.filter(codename="change_cliente"))
+    usuario = UsuarioFactory(unidade=unidade)
+    usuario.groups.add(grupo)
+    client.force_login(usuario)
+    url = reverse("cadastro:cliente_editar", args=[cliente.pk])
+    resposta = client.get(url)
+    assert resposta.status_code == 403
+    assert "529.982" not in resposta.content.decode()
+    assert client.post(url, _post(nome="Outra")).status_code == 403
+    cliente.refresh_from_db()
+    assert cliente.nome == "Carla Menezes"
