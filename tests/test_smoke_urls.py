@@ -14,7 +14,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.papeis import ADMINISTRADOR, ATENDENTE, SUPERVISOR
 from mensageria.models import Mensagem
-from tests.atendimento.factories import AnexoFactory, RegistroAtendimentoFactory
+from tests.atendimento.factories import (
+    AnexoFactory,
+    RegistroAtendimentoFactory,
+    ReiteracaoFactory,
+)
 from tests.factories import ClienteImovelFactory, TelefoneFactory, UsuarioFactory
 from tests.mensageria.factories import modem_criar
 from tests.ordens_servico.factories import EquipeFactory, OrdemServicoFactory
@@ -262,3 +266,125 @@ def test_anonimo_com_consultas_hostis_nao_quebra(client, dados):
     assert alvos
     assert _problemas_5xx(client, "get", alvos) == ""
     assert _problemas_5xx(client, "post", [(n, u, None) for n, u, _ in alvos]) == ""
+
+
+# --- LGPD: no page shows full personal data to whom may not see it ----------
+
+CPF_CLIENTE = "52998224725"
+CPF_SOLICITANTE = "11144477735"
+CELULAR_CLIENTE = ("81", "987651234")
+CELULAR_SOLICITANTE = "+5581976543210"
+EMAIL_CLIENTE = "fulana.sigilosa@exemplo.com.br"
+EMAIL_SOLICITANTE = "beltrano.reservado@exemplo.com.br"
+
+# Pieces that only a full (unmasked) value contains: the masks keep the middle
+# digits of a CPF, the last four of a phone and the domain of an e-mail.
+VAZAMENTOS = [
+    CPF_CLIENTE,
+    "529.982",
+    CPF_SOLICITANTE,
+    "111.444",
+    "98765",
+    "97654",
+    "fulana.sigilosa",
+    "beltrano.reservado",
+]
+
+
+@pytest.fixture
+def dados_pessoais(dados, unidade, atendente):
+    from atendimento.models import RegistroAtendimento
+    from cadastro.models import Cliente
+
+    ra = RegistroAtendimento.objects.get(pk=dados["prefixo:atendimento"])
+    Cliente.objects.filter(pk=ra.cliente_id).update(
+        nome="Fulana Sigilosa", cpf_cnpj=CPF_CLIENTE, email=EMAIL_CLIENTE
+    )
+    ra.cliente.telefones.update(ddd=CELULAR_CLIENTE[0], numero=CELULAR_CLIENTE[1])
+    livre = RegistroAtendimentoFactory(
+        unidade_abertura=unidade,
+        usuario_abertura=atendente,
+        cliente=None,
+        tipo_solicitante=RegistroAtendimento.TipoSolicitante.LIVRE,
+        solicitante_nome="Beltrano Reservado",
+        solicitante_telefone=CELULAR_SOLICITANTE,
+        solicitante_email=EMAIL_SOLICITANTE,
+        solicitante_cpf_cnpj=CPF_SOLICITANTE,
+    )
+    ReiteracaoFactory(
+        ra=livre, solicitante_nome="Beltrano Reservado", solicitante_telefone=CELULAR_SOLICITANTE
+    )
+    Mensagem.objects.create(
+        destino=CELULAR_SOLICITANTE,
+        texto="Protocolo 456",
+        status=Mensagem.Status.FALHOU,
+        registro_atendimento=livre,
+    )
+    return {**dados, "livre": livre.pk, "cliente": ra.cliente_id, "imovel": ra.imovel_id}
+
+
+def _supervisor_sem_dados_pessoais(unidade):
+    """Every permission of a supervisor except seeing personal data."""
+    from django.contrib.auth.models import Group, Permission
+
+    grupo = Group.objects.create(name="Supervisor sem dados pessoais")
+    grupo.permissions.set(
+        Permission.objects.filter(group__name=SUPERVISOR).exclude(codename="ver_dados_pessoais")
+    )
+    usuario = UsuarioFactory(username="sup_sem_dados", unidade=unidade)
+    usuario.groups.add(grupo)
+    return usuario
+
+
+def _conteudo(resposta) -> str:
+    if getattr(resposta, "streaming", False):
+        return b"".join(resposta.streaming_content).decode("utf-8", "replace")
+    return resposta.content.decode("utf-8", "replace")
+
+
+def _alvos_lgpd(dados):
+    extras = [
+        {"formato": "csv"},
+        {"mensagens": "1"},
+        {"q": "Sigilosa"},
+        {"situacao": "pendente"},
+        {"cliente": "Beltrano Reservado"},
+    ]
+    sem_parametros = {nome for _, nome, parametros, _ in ROTAS if not parametros}
+    for nome, url, _ in _urls(dados, inexistente=False):
+        yield nome, url, None
+        if nome in sem_parametros:
+            for consulta in extras:
+                yield nome, url, consulta
+    livre = dados["livre"]
+    for nome in ("atendimento:detalhe", "atendimento:comprovante", "atendimento:confirmacao"):
+        yield nome, reverse(nome, args=[livre]), None
+    yield "abertura", reverse("atendimento:inserir"), {"cliente": dados["cliente"]}
+    yield "abertura", reverse("atendimento:inserir"), {"imovel": dados["imovel"]}
+
+
+@pytest.mark.parametrize("quem", ["sem_grupo", "supervisor_sem_dados"])
+def test_dados_pessoais_mascarados_em_todas_as_paginas(client, dados_pessoais, unidade, quem):
+    usuario = _sem_grupo(None) if quem == "sem_grupo" else _supervisor_sem_dados_pessoais(unidade)
+    client.force_login(usuario)
+    client.raise_request_exception = False
+    vistos, vazamentos = 0, []
+    for nome, url, consulta in _alvos_lgpd(dados_pessoais):
+        resposta = client.get(url, consulta or {})
+        assert resposta.status_code < 500, f"{nome} {consulta}"
+        if resposta.status_code != 200:
+            continue
+        vistos += 1
+        conteudo = _conteudo(resposta)
+        vazamentos += [f"{nome} {consulta or ''}: {v}" for v in VAZAMENTOS if v in conteudo]
+    assert vistos > 5
+    assert "\n".join(vazamentos) == ""
+
+
+def test_paginas_publicas_nao_mostram_dados_pessoais(client, dados_pessoais):
+    for nome, url, view in _urls(dados_pessoais, inexistente=False):
+        if not _publica(view):
+            continue
+        conteudo = _conteudo(client.get(url))
+        assert not [v for v in VAZAMENTOS if v in conteudo], nome
+        assert "Sigilosa" not in conteudo and "Reservado" not in conteudo, nome
