@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.exceptions import RegraViolada
+from core.texto import celula_csv
 
 from . import selectors, services
 from .forms import ConsultaForm, DescartarForm, ReenviarForm
@@ -60,11 +61,11 @@ def _csv(mensagens, ver_numero: bool) -> StreamingHttpResponse:
                     timezone.localtime(m.enviada_em).strftime("%d/%m/%Y %H:%M:%S")
                     if m.enviada_em
                     else "",
-                    m.erro_texto,
+                    celula_csv(m.erro_texto),
                     m.modem.nome if m.modem else "",
                     m.codificacao.upper(),
                     m.partes,
-                    m.texto,
+                    celula_csv(m.texto),
                 ]
             )
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.texto import celula_csv
 from ordens_servico import selectors
 from ordens_servico.forms import FiltroOSForm
 from ordens_servico.templatetags.ordens_servico_tags import CORES
@@ -45,19 +46,19 @@ def _csv(ordens):
             [
                 os.numero,
                 os.get_situacao_display() + (" (vencida)" if os.vencida(agora) else ""),
-                os.tipo_servico.descricao,
+                celula_csv(os.tipo_servico.descricao),
                 os.unidade_atual.sigla,
-                os.equipe.nome if os.equipe_id else "",
+                celula_csv(os.equipe.nome if os.equipe_id else ""),
                 os.data_programada.strftime("%d/%m/%Y") if os.data_programada else "",
                 os.ra.protocolo if os.ra_id else "",
                 os.imovel.matricula_formatada if os.imovel_id else "",
-                os.endereco,
+                celula_csv(os.endereco),
                 timezone.localtime(os.data_geracao).strftime("%d/%m/%Y %H:%M"),
                 timezone.localtime(os.data_limite).strftime("%d/%m/%Y %H:%M"),
                 timezone.localtime(os.data_encerramento).strftime("%d/%m/%Y %H:%M")
                 if os.data_encerramento
                 else "",
-                os.motivo_encerramento,
+                celula_csv(os.motivo_encerramento),
             ]
         )
 

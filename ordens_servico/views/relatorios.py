@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.exceptions import RegraViolada
+from core.texto import celula_csv
 from ordens_servico import permissoes, selectors, services
 from ordens_servico.forms import BoletimForm, EncerrarVencidasForm
 from ordens_servico.pdf import boletim_pdf
@@ -71,12 +72,12 @@ def _boletim_csv(ordens):
             [
                 os.numero,
                 timezone.localtime(os.data_execucao).strftime("%d/%m/%Y %H:%M"),
-                os.equipe.nome if os.equipe_id else "",
+                celula_csv(os.equipe.nome if os.equipe_id else ""),
                 os.unidade_atual.sigla,
-                os.tipo_servico.descricao,
+                celula_csv(os.tipo_servico.descricao),
                 f"{os.tipo_servico.valor:.2f}".replace(".", ","),
                 os.ra.protocolo if os.ra_id else "",
-                os.endereco,
+                celula_csv(os.endereco),
             ]
         )
 

@@ -94,6 +94,14 @@ def test_consulta_csv(client_atendente, modem, django_assert_max_num_queries):
     assert {linha[-1] for linha in linhas[1:]} == {"Texto 0", "Texto 1", "Texto 2"}
 
 
+def test_consulta_csv_neutraliza_formulas(client_atendente, modem):
+    services.mensagem_sms_criar(destino="+5581999990009", texto="=HYPERLINK(1)", modem=modem)
+    resposta = client_atendente.get(reverse("mensageria:mensagem_list"), {"formato": "csv"})
+    corpo = b"".join(resposta.streaming_content).decode("utf-8-sig")
+    linhas = list(csv.reader(io.StringIO(corpo), delimiter=";"))
+    assert linhas[1][-1] == "'=HYPERLINK(1)"
+
+
 def test_consulta_num_queries_constante(client_atendente, modem, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -99,6 +99,17 @@ def test_lista_csv(cliente_tecnico, os_pendente):
     assert f"{os_pendente.pk};Pendente;Conserto de vazamento" in conteudo
 
 
+def test_lista_csv_neutraliza_formulas(cliente_tecnico, campo, tipo):
+    os = OrdemServicoFactory(unidade_atual=campo, tipo_servico=tipo)
+    ra = RegistroAtendimentoFactory(local_ocorrencia='=HYPERLINK("http://x")')
+    OrdemServico.objects.filter(pk=os.pk).update(ra=ra)
+    resposta = cliente_tecnico.get(
+        reverse("ordens_servico:lista"), {"situacao": "abertas", "formato": "csv"}
+    )
+    conteudo = b"".join(resposta.streaming_content).decode()
+    assert ';"\'=HYPERLINK(""http://x"")";' in conteudo
+
+
 def test_lista_exige_login(client):
     resposta = client.get(reverse("ordens_servico:lista"))
     assert resposta.status_code == 302
