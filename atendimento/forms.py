@@ -15,6 +15,7 @@ from atendimento.models import (
 from atendimento.models.registro import PARECER_MAX
 from cadastro.models import Cliente, ClienteImovel, Imovel, UnidadeOrganizacional, Usuario
 from cadastro.validators import interpretar_matricula
+from core.forms import DataField, DataHoraField
 
 RA = RegistroAtendimento
 
@@ -141,7 +142,7 @@ class RegistroAtendimentoForm(forms.Form):
     prioridade = forms.TypedChoiceField(
         label="Prioridade", choices=RA.Prioridade.choices, coerce=int, initial=2
     )
-    data_reservada = forms.DateField(label="Data reservada", required=False, widget=DataInput())
+    data_reservada = DataField(label="Data reservada", required=False, widget=DataInput())
     melhor_horario = forms.ChoiceField(
         label="Melhor horário",
         choices=[("", "—"), *RA.MelhorHorario.choices],
@@ -156,7 +157,7 @@ class RegistroAtendimentoForm(forms.Form):
     numero_manual = forms.CharField(
         label="Número manual", max_length=11, required=False, help_text="Formulário em papel."
     )
-    data_abertura = forms.DateTimeField(
+    data_abertura = DataHoraField(
         label="Data/hora do atendimento",
         required=False,
         widget=DataHoraInput(),
@@ -319,7 +320,7 @@ class EncerrarForm(VersaoForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    data = forms.DateTimeField(
+    data = DataHoraField(
         label="Data/hora do encerramento",
         required=False,
         widget=DataHoraInput(),
@@ -395,7 +396,7 @@ class MensagemForm(VersaoForm):
 
 
 class ProrrogarForm(VersaoForm):
-    nova_data = forms.DateTimeField(label="Nova data prevista", widget=DataHoraInput())
+    nova_data = DataHoraField(label="Nova data prevista", widget=DataHoraInput())
     motivo = forms.CharField(
         label="Motivo da prorrogação", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )

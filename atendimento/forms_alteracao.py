@@ -6,6 +6,7 @@ from django.db.models import Q
 from atendimento.forms import DataInput, VersaoForm
 from atendimento.models import RegistroAtendimento, StatusComplementar
 from atendimento.services.alteracao import CAMPOS_ALTERAVEIS, DESCRICAO_MAX
+from core.forms import DataField
 
 RA = RegistroAtendimento
 
@@ -20,7 +21,7 @@ class AlterarForm(VersaoForm):
     prioridade = forms.TypedChoiceField(
         label="Prioridade", choices=RA.Prioridade.choices, coerce=int
     )
-    data_reservada = forms.DateField(
+    data_reservada = DataField(
         label="Data reservada para a visita",
         required=False,
         widget=DataInput(),

@@ -1,17 +1,9 @@
 from django import forms
 
+from core.forms import DataField
+
 from .models import Mensagem
 from .telefones import NumeroInvalido, celular_normalizar
-
-
-class DataField(forms.DateField):
-    """A date within 1900-2100: a year like 9999 would overflow the day after it."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value and not 1900 <= value.year <= 2100:
-            raise forms.ValidationError("Data fora do intervalo aceito (1900 a 2100).")
-        return value
 
 
 class ConsultaForm(forms.Form):

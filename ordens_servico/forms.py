@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from atendimento.models import MotivoEncerramento
 from cadastro.models import UnidadeOrganizacional
+from core.forms import DataField, DataHoraField
 from ordens_servico import selectors
 from ordens_servico.models import Equipe, OrdemServico, TipoServico
 from ordens_servico.permissoes import unidades_abaixo
@@ -24,16 +25,6 @@ class DataHoraInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DataField(forms.DateField):
-    """A date within 1900-2100: a year like 9999 would overflow the day after it."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value and not 1900 <= value.year <= 2100:
-            raise forms.ValidationError("Data fora do intervalo aceito (1900 a 2100).")
-        return value
 
 
 class ErroDeDominioMixin:
@@ -155,7 +146,7 @@ class EncerrarForm(ErroDeDominioMixin, forms.Form):
         help_text="Um motivo de execução encerra a OS como executada; os demais, como não "
         "executada.",
     )
-    data = forms.DateTimeField(
+    data = DataHoraField(
         label="Data e hora do encerramento",
         widget=DataHoraInput(),
         help_text="Não pode ser anterior à geração da OS nem no futuro.",

@@ -260,3 +260,16 @@ def test_form_sem_versao_e_recusado(client, tecnico, abrir):
     assert "recarregue a página" in resposta.content.decode()
     ra.refresh_from_db()
     assert ra.responsavel is None and ra.versao == 1
+
+
+@pytest.mark.parametrize("nova", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_prorrogar_para_data_absurda_recusa_e_ra_continua_legivel(client, tecnico, abrir, nova):
+    """9999-12-31 23:59 in Recife is year 10000 in UTC: stored, the RA could not be read back."""
+    ra = abrir()
+    client.force_login(tecnico)
+    resposta = client.post(url("prorrogar", ra), {"nova_data": nova, "motivo": "x", "versao": 1})
+    assert resposta.status_code == 200
+    assert "Data fora do intervalo aceito" in resposta.content.decode()
+    ra.refresh_from_db()
+    assert ra.versao == 1
+    assert client.get(url("detalhe", ra)).status_code == 200
