@@ -388,3 +388,105 @@ def test_paginas_publicas_nao_mostram_dados_pessoais(client, dados_pessoais):
         conteudo = _conteudo(client.get(url))
         assert not [v for v in VAZAMENTOS if v in conteudo], nome
         assert "Sigilosa" not in conteudo and "Reservado" not in conteudo, nome
+
+
+# --- hostile form posts: every field of every form, as a user who may act ----
+
+CAMPOS_POST = [
+    "anexos",
+    "arquivo",
+    "ate",
+    "cliente",
+    "cpf_cnpj",
+    "data",
+    "data_abertura",
+    "data_programada",
+    "data_reservada",
+    "ddd",
+    "de",
+    "descricao",
+    "destinatario",
+    "destino",
+    "devolucao_documento",
+    "devolucao_motivo",
+    "devolucao_referencia",
+    "devolucao_valor",
+    "dias",
+    "email",
+    "equipe",
+    "especificacao",
+    "evento",
+    "fim",
+    "imovel",
+    "inicio",
+    "latitude",
+    "local_ocorrencia",
+    "longitude",
+    "matricula",
+    "meio",
+    "melhor_horario",
+    "motivo",
+    "nome",
+    "nova_data",
+    "numero",
+    "numero_manual",
+    "observacao",
+    "parecer",
+    "posicao",
+    "prioridade",
+    "quantidade",
+    "ra_referencia",
+    "ramal",
+    "relacao",
+    "situacao",
+    "solicitante_cpf_cnpj",
+    "solicitante_email",
+    "solicitante_funcionario",
+    "solicitante_nome",
+    "solicitante_telefone",
+    "solicitante_unidade",
+    "status_complementar",
+    "telefone",
+    "texto",
+    "tipo",
+    "tipo_servico",
+    "tipo_solicitante",
+    "unidade",
+    "unidade_destino",
+    "visibilidade",
+    "acao",
+    "dia",
+    "telefones-TOTAL_FORMS",
+    "telefones-INITIAL_FORMS",
+]
+
+VALORES_POST = [
+    "9999-12-31T23:59",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-13-45",
+    "9" * 30,
+    "-1",
+    "x" * 10_000,
+    SCRIPT,
+]
+
+
+def test_post_hostil_em_todos_os_formularios_sem_erro(client, dados, administrador):
+    client.force_login(administrador)
+    alvos = []
+    for nome, url, _ in _urls(dados, inexistente=False):
+        for valor in VALORES_POST:
+            alvos.append((nome, url, {**dict.fromkeys(CAMPOS_POST, valor), "versao": "1"}))
+    client.raise_request_exception = False
+    problemas = []
+    for nome, url, corpo in alvos:
+        resposta = client.post(url, corpo)
+        if resposta.status_code >= 500:
+            problemas.append(f"POST {nome} {corpo['texto'][:20]!r} -> {resposta.status_code}")
+        elif (
+            resposta.get("Content-Type", "").startswith("text/html")
+            and SCRIPT.encode() in resposta.content
+        ):
+            problemas.append(f"POST {nome} devolve <script> sem escapar")
+    assert "\n".join(problemas) == ""
