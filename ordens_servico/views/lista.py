@@ -2,6 +2,7 @@
 
 import csv
 
+from django.contrib.auth.decorators import permission_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -113,6 +114,8 @@ def _linhas(ordens):
     return linhas
 
 
+# Like the OS page: reading OS needs the permission (the list shows addresses).
+@permission_required("ordens_servico.view_ordemservico", raise_exception=True)
 def lista(request):
     dados = request.GET.copy()
     if not dados:

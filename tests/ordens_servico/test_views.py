@@ -522,3 +522,13 @@ def test_lista_com_data_fora_do_intervalo_recusa_o_filtro(client, tecnico, os_pe
     assert resposta.status_code == 200
     assert "Data fora do intervalo aceito" in resposta.content.decode()
     assert resposta.context["linhas"] == []
+
+
+def test_lista_e_csv_exigem_permissao_de_ver_os(client, os_pendente):
+    from tests.factories import UsuarioFactory
+
+    client.force_login(UsuarioFactory(unidade=os_pendente.unidade_atual))  # no role
+    url = reverse("ordens_servico:lista")
+    assert client.get(url).status_code == 403
+    assert client.get(url, {"formato": "csv"}).status_code == 403
+    assert client.get(reverse("ordens_servico:detalhe", args=[os_pendente.pk])).status_code == 403
