@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from atendimento import selectors
 from cadastro.validators import formatar_cpf_cnpj
+from core.texto import celula_csv
 
 BOM = "\ufeff"
 
@@ -36,14 +37,6 @@ CABECALHO = [
     "Descrição",
 ]
 
-_PERIGOSOS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _texto(valor) -> str:
-    """Free text, guarded against spreadsheet formula injection."""
-    texto = str(valor or "")
-    return "'" + texto if texto.startswith(_PERIGOSOS) else texto
-
 
 def _data(valor) -> str:
     return timezone.localtime(valor).strftime("%d/%m/%Y %H:%M") if valor else ""
@@ -58,7 +51,7 @@ def _mensagens(ra) -> str:
     for m in ra.mensagens.all():
         quem = "Solicitante" if m.do_solicitante else _usuario(m.autor) or "Sistema"
         partes.append(f"[{_data(m.data)}] {quem} ({m.get_visibilidade_display()}): {m.texto}")
-    return _texto(" | ".join(partes))
+    return celula_csv(" | ".join(partes))
 
 
 def cabecalho(*, com_mensagens=False) -> list[str]:
@@ -80,26 +73,26 @@ def linha(ra, *, dados_pessoais: bool, com_mensagens=False, agora=None) -> list[
         _data(ra.data_prevista_atual),
         _data(ra.data_encerramento),
         str(max(0, (fim - ra.data_abertura).days)),
-        _texto(ra.especificacao.tipo.grupo.nome),
-        _texto(ra.especificacao.tipo.nome),
-        _texto(ra.especificacao.nome),
-        _texto(ra.meio.nome),
+        celula_csv(ra.especificacao.tipo.grupo.nome),
+        celula_csv(ra.especificacao.tipo.nome),
+        celula_csv(ra.especificacao.nome),
+        celula_csv(ra.meio.nome),
         ra.unidade_abertura.sigla,
-        _texto(_usuario(ra.usuario_abertura)),
+        celula_csv(_usuario(ra.usuario_abertura)),
         ra.unidade_atual.sigla,
-        _texto(_usuario(ra.responsavel)),
-        _texto(ra.nome_solicitante),
+        celula_csv(_usuario(ra.responsavel)),
+        celula_csv(ra.nome_solicitante),
         formatar_cpf_cnpj(cpf) if dados_pessoais else selectors.mascarar_cpf_cnpj(cpf),
         selectors.formatar_telefone(telefone)
         if dados_pessoais
         else selectors.mascarar_telefone(telefone),
         ra.imovel.matricula_formatada if ra.imovel_id else "",
-        _texto(ra.imovel.endereco if ra.imovel_id else ra.local_ocorrencia),
+        celula_csv(ra.imovel.endereco if ra.imovel_id else ra.local_ocorrencia),
         ra.get_prioridade_display(),
         ra.get_interacao_pendente_display(),
         str(ra.quantidade_reiteracoes),
-        _texto(ra.motivo_encerramento.nome if ra.motivo_encerramento_id else ""),
-        _texto(ra.descricao),
+        celula_csv(ra.motivo_encerramento.nome if ra.motivo_encerramento_id else ""),
+        celula_csv(ra.descricao),
     ]
     if com_mensagens:
         valores.append(_mensagens(ra))
