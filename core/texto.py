@@ -10,10 +10,22 @@ def normalizar(texto: str) -> str:
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# Codes a spreadsheet would turn into numbers and mangle: 12 or more digits (Excel
+# shows 2,025E+13 and keeps only 15 significant digits), a leading zero (dropped),
+# or a phone starting with "+" (read as a formula), masked or not.
+_CODIGO = re.compile(r"\d{12,}|0\d+|\+[\d ()*.-]*\d[\d ()*.-]*")
 
 
 def celula_csv(valor) -> str:
-    """Free text for a CSV cell, guarded against spreadsheet formula injection:
-    a leading ``=``, ``+``, ``-`` or ``@`` gets a quote so Excel shows it as text."""
-    texto = str(valor or "")
+    """A CSV cell that a spreadsheet shows exactly as written.
+
+    Codes that look like numbers (14-digit protocol, ``+55…`` phone, leading zero)
+    become the string formula ``="…"``, which Excel and LibreOffice display as text:
+    it is safe because the pattern admits no quote, so nothing can follow the
+    string. Other text is guarded against formula injection: a leading ``=``,
+    ``+``, ``-`` or ``@`` gets a quote so the spreadsheet shows it as text.
+    """
+    texto = "" if valor is None else str(valor)
+    if len(texto) <= 40 and _CODIGO.fullmatch(texto):
+        return f'="{texto}"'
     return "'" + texto if texto.startswith(_FORMULA) else texto
