@@ -43,8 +43,8 @@ class _Eco:
 
 def _csv(mensagens, ver_numero: bool) -> StreamingHttpResponse:
     escritor = csv.writer(_Eco(), delimiter=";")
-    cabecalho = ["id", "criada_em", "evento", "protocolo", "celular", "situacao", "tentativas"]
-    cabecalho += ["enviada_em", "erro", "modem", "codificacao", "partes", "texto"]
+    cabecalho = ["Número", "Criada em", "Evento", "Protocolo", "Celular", "Situação"]
+    cabecalho += ["Tentativas", "Enviada em", "Erro", "Modem", "Codificação", "Partes", "Texto"]
 
     def linhas():
         yield "\ufeff" + escritor.writerow(cabecalho)
@@ -54,15 +54,15 @@ def _csv(mensagens, ver_numero: bool) -> StreamingHttpResponse:
                     m.pk,
                     timezone.localtime(m.criada_em).strftime("%d/%m/%Y %H:%M:%S"),
                     m.get_evento_display(),
-                    m.registro_atendimento.protocolo if m.registro_atendimento else "",
-                    m.destino if ver_numero else celular_mascarar(m.destino),
+                    celula_csv(m.registro_atendimento.protocolo if m.registro_atendimento else ""),
+                    celula_csv(m.destino if ver_numero else celular_mascarar(m.destino)),
                     m.get_status_display(),
                     m.tentativas,
                     timezone.localtime(m.enviada_em).strftime("%d/%m/%Y %H:%M:%S")
                     if m.enviada_em
                     else "",
                     celula_csv(m.erro_texto),
-                    m.modem.nome if m.modem else "",
+                    celula_csv(m.modem.nome if m.modem else ""),
                     m.codificacao.upper(),
                     m.partes,
                     celula_csv(m.texto),

@@ -89,9 +89,35 @@ def test_consulta_csv(client_atendente, modem, django_assert_max_num_queries):
     assert resposta["Content-Type"].startswith("text/csv")
     corpo = b"".join(resposta.streaming_content).decode("utf-8-sig")
     linhas = list(csv.reader(io.StringIO(corpo), delimiter=";"))
-    assert linhas[0][:3] == ["id", "criada_em", "evento"]
+    assert linhas[0] == [
+        "Número",
+        "Criada em",
+        "Evento",
+        "Protocolo",
+        "Celular",
+        "Situação",
+        "Tentativas",
+        "Enviada em",
+        "Erro",
+        "Modem",
+        "Codificação",
+        "Partes",
+        "Texto",
+    ]
     assert len(linhas) == 4
     assert {linha[-1] for linha in linhas[1:]} == {"Texto 0", "Texto 1", "Texto 2"}
+
+
+def test_consulta_csv_protocolo_e_celular_como_texto(client_atendente, modem, unidade, atendente):
+    """Excel turns a 14-digit protocol into 2,025E+13 and a +55… phone into a formula."""
+    ra = ra_criar(unidade=unidade, usuario=atendente)
+    services.registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    resposta = client_atendente.get(reverse("mensageria:mensagem_list"), {"formato": "csv"})
+    corpo = b"".join(resposta.streaming_content).decode("utf-8-sig")
+    cabecalho, linha = list(csv.reader(io.StringIO(corpo), delimiter=";"))
+    linha = dict(zip(cabecalho, linha, strict=True))
+    assert linha["Protocolo"] == f'="{ra.protocolo}"'
+    assert linha["Celular"] == '="+5581999990001"'
 
 
 def test_consulta_csv_neutraliza_formulas(client_atendente, modem):
