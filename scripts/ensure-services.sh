@@ -3,13 +3,15 @@
 # start them when installed and stopped, install them from Debian when absent.
 set -euo pipefail
 
+source "$(dirname "$0")/apt-lock.sh"
+
 apt_updated=""
 apt_install() {
   if [ -z "$apt_updated" ]; then
-    apt-get update -qq
+    apt_get update -qq
     apt_updated=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  apt_get install -y -qq "$@" >/dev/null
 }
 
 wait_for() {
