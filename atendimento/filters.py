@@ -26,7 +26,7 @@ from atendimento.models import (
 )
 from atendimento.widgets import SelectRapido
 from cadastro.models import Cliente, UnidadeOrganizacional, Usuario
-from cadastro.validators import digito_modulo11, somente_digitos
+from cadastro.validators import matriculas_candidatas, somente_digitos
 from core.texto import normalizar
 
 RA = RegistroAtendimento
@@ -37,17 +37,29 @@ NOME_MAX_CLIENTES = 2000
 
 def prazo_q(status: str, agora: datetime.datetime) -> Q:
     """The date part of a deadline status, for querysets already limited to open RAs
-    (so PostgreSQL can count from the partial indexes without reading the table)."""
+    (so PostgreSQL can count from the partial indexes, which include pausado_desde,
+    without reading the table). A paused RA has only the "pausado" status."""
+    if status == RA.StatusPrazo.PAUSADO:
+        return Q(pausado_desde__isnull=False)
+    correndo = Q(pausado_desde__isnull=True)
     if status == RA.StatusPrazo.VENCIDO:
-        return Q(data_prevista_atual__lte=agora)
+        return correndo & Q(data_prevista_atual__lte=agora)
     if status == RA.StatusPrazo.ATENCAO:
-        return Q(data_atencao__lte=agora, data_prevista_atual__gt=agora)
-    return Q(data_atencao__gt=agora, data_prevista_atual__gt=agora)
+        return correndo & Q(data_atencao__lte=agora, data_prevista_atual__gt=agora)
+    return correndo & Q(data_atencao__gt=agora, data_prevista_atual__gt=agora)
 
 
 def status_prazo_q(status: str, agora: datetime.datetime) -> Q:
     """SQL twin of ``RegistroAtendimento.status_prazo()`` (same precedence)."""
     return ABERTO & prazo_q(status, agora)
+
+
+def protocolo_q(protocolo: str) -> Q:
+    """RAs that gave ``protocolo``: their own or a later one (``RegistroAtendimento.protocolos``
+    lists the same sources; a new source of protocols is added to both)."""
+    # Resolved first so the main query is an OR of index lookups.
+    ids = list(Reiteracao.objects.filter(protocolo=protocolo).values_list("ra_id", flat=True))
+    return Q(protocolo=protocolo) | Q(pk__in=ids)
 
 
 def inicio_do_dia(dia: datetime.date) -> datetime.datetime:
@@ -69,29 +81,16 @@ class ProtocoloField(forms.CharField):
 
 
 class MatriculaField(forms.CharField):
-    """Accepts ``1234567-8`` (check digit verified) or digits with or without the DV.
+    """The matrícula in the forms every screen accepts (``cadastro.validators``).
 
-    Returns the candidate matrículas: ``12345678`` may be 12345678 or 1234567-8.
+    Returns the candidate matrículas: ``100123457`` may be 100123457 or 10012345-7.
     """
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return value
-        texto = value.strip().replace(".", "")
-        if m := re.fullmatch(r"(\d{1,9})-(\d)", texto):
-            numero, digito = int(m.group(1)), int(m.group(2))
-            if digito_modulo11(numero) != digito:
-                raise ValidationError("Dígito verificador da matrícula não confere.")
-            return [numero]
-        if not re.fullmatch(r"\d{1,10}", texto):
-            raise ValidationError("Matrícula: informe só números, com ou sem o dígito (1234567-8).")
-        candidatas = [int(texto)] if len(texto) <= 9 else []
-        if len(texto) > 1 and digito_modulo11(int(texto[:-1])) == int(texto[-1]):
-            candidatas.append(int(texto[:-1]))
-        if not candidatas:
-            raise ValidationError("Dígito verificador da matrícula não confere.")
-        return candidatas
+        return matriculas_candidatas(value)
 
 
 class CpfCnpjField(forms.CharField):
@@ -296,9 +295,7 @@ class RegistroAtendimentoFilter(django_filters.FilterSet):
     # Methods ---------------------------------------------------------------
 
     def filtrar_protocolo(self, queryset, name, value):
-        # Resolved first so the main query is an OR of two index lookups.
-        ids = list(Reiteracao.objects.filter(protocolo=value).values_list("ra_id", flat=True))
-        return queryset.filter(Q(protocolo=value) | Q(pk__in=ids))
+        return queryset.filter(protocolo_q(value))
 
     def filtrar_matricula(self, queryset, name, value):
         return queryset.filter(imovel__matricula__in=value)

@@ -13,8 +13,9 @@ from atendimento.models import (
     RegistroAtendimento,
 )
 from atendimento.models.registro import PARECER_MAX
-from cadastro.models import Cliente, ClienteImovel, Imovel, UnidadeOrganizacional, Usuario
-from cadastro.validators import interpretar_matricula
+from cadastro.models import Cliente, ClienteImovel, UnidadeOrganizacional, Usuario
+from cadastro.selectors import imovel_da_matricula
+from cadastro.validators import MATRICULA_EXEMPLO
 from core.forms import DataField, DataHoraField
 
 RA = RegistroAtendimento
@@ -53,17 +54,13 @@ def _unidades_destino():
 
 
 class MatriculaField(forms.CharField):
-    """An imóvel typed as its matrícula with check digit (1234567-8)."""
+    """An imóvel typed as its matrícula, with or without the check digit (as the search)."""
 
     def clean(self, value):
         texto = super().clean(value)
         if not texto:
             return None
-        try:
-            numero = interpretar_matricula(texto)
-        except ValidationError as exc:
-            raise ValidationError(exc.messages[0]) from exc
-        imovel = Imovel.objects.filter(matricula=numero).first()
+        imovel = imovel_da_matricula(texto)
         if imovel is None:
             raise ValidationError(f"Não há imóvel com a matrícula {texto}.")
         return imovel
@@ -97,7 +94,10 @@ class RegistroAtendimentoForm(forms.Form):
     matricula = MatriculaField(
         label="Matrícula do imóvel",
         required=False,
-        help_text="Ex.: 1234567-8. Deixe vazio se o local não é um imóvel cadastrado.",
+        help_text=(
+            f"Com ou sem o dígito, ex.: {MATRICULA_EXEMPLO}. "
+            "Deixe vazio se o local não é um imóvel cadastrado."
+        ),
     )
     local_ocorrencia = forms.CharField(
         label="Local da ocorrência (texto livre)", max_length=250, required=False
@@ -189,8 +189,7 @@ class RegistroAtendimentoForm(forms.Form):
         imovel_bound = imovel
         if self.is_bound and self.data.get("matricula"):
             try:
-                numero = interpretar_matricula(self.data["matricula"])
-                imovel_bound = Imovel.objects.filter(matricula=numero).first()
+                imovel_bound = imovel_da_matricula(self.data["matricula"])
             except ValidationError:
                 imovel_bound = None
         if imovel_bound is not None:
@@ -258,7 +257,11 @@ class RegistroAtendimentoForm(forms.Form):
 class RegistroAtendimentoSimplificadoForm(forms.Form):
     """Inserir RA simplificado: the counter's quick path (free-name requester)."""
 
-    matricula = MatriculaField(label="Matrícula do imóvel", required=False)
+    matricula = MatriculaField(
+        label="Matrícula do imóvel",
+        required=False,
+        help_text=f"Com ou sem o dígito, ex.: {MATRICULA_EXEMPLO}.",
+    )
     local_ocorrencia = forms.CharField(label="Local da ocorrência", max_length=250, required=False)
     especificacao = RegistroAtendimentoForm.base_fields["especificacao"]
     meio = RegistroAtendimentoForm.base_fields["meio"]

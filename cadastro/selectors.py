@@ -4,6 +4,7 @@ import re
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -16,7 +17,6 @@ BUSCA_POR_PAGINA = 20
 # pg_trgm cannot use its index for fragments shorter than a trigram.
 PALAVRA_MIN = 3
 _SO_NUMERO = re.compile(r"[\d.\-/\s]+")
-_MATRICULA_COM_DV = re.compile(r"(\d{1,9})-(\d)")
 # localidade.setor.quadra.lote[.sublote], as printed on the bill
 _INSCRICAO = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,4})\.(\d{1,4})(?:\.(\d{1,3}))?")
 
@@ -75,21 +75,27 @@ class ResultadoBusca:
 
 def _matriculas_candidatas(texto: str) -> list[int]:
     """Matrícula numbers the attendant may have typed: with or without the check digit."""
-    m = _MATRICULA_COM_DV.fullmatch(texto.replace(" ", ""))
-    if m:
-        numero, digito = int(m.group(1)), int(m.group(2))
-        return [numero] if validators.digito_modulo11(numero) == digito else []
-    digitos = validators.somente_digitos(texto)
-    if not digitos or len(digitos) > 10:
+    try:
+        return validators.matriculas_candidatas(texto)
+    except ValidationError:
         return []
-    candidatas = []
-    if len(digitos) <= 9:
-        candidatas.append(int(digitos))
-    if len(digitos) >= 2:
-        numero, digito = int(digitos[:-1]), int(digitos[-1])
-        if validators.digito_modulo11(numero) == digito:
-            candidatas.append(numero)
-    return candidatas
+
+
+def imovel_da_matricula(texto: str) -> Imovel | None:
+    """The imóvel a typed matrícula names, in the forms the search accepts; None if none.
+
+    Raises ValidationError for a malformed matrícula, a wrong check digit, or
+    digits that name two imóveis (with and without the check digit).
+    """
+    candidatas = validators.matriculas_candidatas(texto)
+    imoveis = list(Imovel.objects.filter(matricula__in=candidatas).order_by("matricula")[:2])
+    if len(imoveis) > 1:
+        opcoes = " ou ".join(i.matricula_formatada for i in imoveis)
+        raise ValidationError(
+            f"{texto.strip()} pode ser a matrícula {opcoes}: digite com o traço antes do dígito.",
+            code="matricula_ambigua",
+        )
+    return imoveis[0] if imoveis else None
 
 
 def _pagina(qs: QuerySet, pagina: int) -> tuple[list, bool]:
@@ -229,7 +235,7 @@ def _busca_numerica(termo: str, resultado: ResultadoBusca) -> ResultadoBusca:
 
     resultado.criterio = "matrícula"
     candidatas = _matriculas_candidatas(termo)
-    if _MATRICULA_COM_DV.fullmatch(termo.replace(" ", "")) and not candidatas:
+    if validators.MATRICULA_COM_DV.fullmatch(termo.replace(" ", "")) and not candidatas:
         resultado.mensagem = "Dígito verificador da matrícula não confere. Confira o número."
         return resultado
     if candidatas:

@@ -75,12 +75,49 @@ def formatar_matricula(matricula: int) -> str:
     return f"{matricula}-{digito_modulo11(matricula)}"
 
 
+# A real one: matrículas are a counter from 10,000,000 (8 digits) plus the check digit.
+MATRICULA_EXEMPLO = formatar_matricula(10_012_345)
+MATRICULA_COM_DV = re.compile(r"(\d{1,9})-(\d)")
+
+
+def matriculas_candidatas(texto: str) -> list[int]:
+    """Matrículas the text may name, in the forms every screen accepts.
+
+    ``10012345-7`` (check digit verified), or digits with or without the check
+    digit: ``100123457`` may be 100123457 or 10012345-7, so both are returned.
+    Raises ValidationError when the text cannot be a matrícula.
+    """
+    texto = re.sub(r"[\s.]", "", texto or "")
+    if m := MATRICULA_COM_DV.fullmatch(texto):
+        numero, digito = int(m.group(1)), int(m.group(2))
+        if digito_modulo11(numero) != digito:
+            raise ValidationError(
+                "Dígito verificador da matrícula não confere.", code="matricula_digito"
+            )
+        return [numero]
+    if not re.fullmatch(r"\d{1,10}", texto):
+        raise ValidationError(
+            f"Matrícula: informe só números, com ou sem o dígito (ex.: {MATRICULA_EXEMPLO}).",
+            code="matricula_formato",
+        )
+    candidatas = [int(texto)] if len(texto) <= 9 else []
+    if len(texto) > 1 and digito_modulo11(int(texto[:-1])) == int(texto[-1]):
+        candidatas.append(int(texto[:-1]))
+    if not candidatas:
+        raise ValidationError(
+            "Dígito verificador da matrícula não confere.", code="matricula_digito"
+        )
+    return candidatas
+
+
 def interpretar_matricula(texto: str) -> int:
-    """Parse ``1234567-8`` (check digit verified) into 1234567."""
+    """Parse ``10012345-7`` (check digit verified) into 10012345."""
     texto = (texto or "").strip()
-    m = re.fullmatch(r"(\d{1,9})-(\d)", texto)
+    m = MATRICULA_COM_DV.fullmatch(texto)
     if not m:
-        raise ValidationError("Matrícula deve ter o formato 1234567-8.", code="matricula_formato")
+        raise ValidationError(
+            f"Matrícula deve ter o formato {MATRICULA_EXEMPLO}.", code="matricula_formato"
+        )
     numero, digito = int(m.group(1)), int(m.group(2))
     if digito_modulo11(numero) != digito:
         raise ValidationError(

@@ -13,7 +13,7 @@ from atendimento.services import registro_atendimento_abrir
 from atendimento.services.abertura import unidade_destino_sugerir
 from atendimento.views._comum import erro_no_form, url_detalhe
 from cadastro.models import Cliente, ClienteImovel, Imovel
-from cadastro.validators import interpretar_matricula
+from cadastro.selectors import imovel_da_matricula
 from core.exceptions import RegraViolada
 
 PERMISSAO_ABRIR = "atendimento.add_registroatendimento"
@@ -100,7 +100,7 @@ def especificacao_info(request):
     matricula = request.GET.get("matricula", "")
     if matricula:
         try:
-            imovel = Imovel.objects.filter(matricula=interpretar_matricula(matricula)).first()
+            imovel = imovel_da_matricula(matricula)
         except ValidationError:  # an incomplete matrícula while typing: no warning yet
             imovel = None
     params = ParametrosAtendimento.atual()

@@ -1,6 +1,8 @@
 from django import template
 from django.template.loader import get_template
 
+from cadastro.validators import MATRICULA_EXEMPLO
+
 register = template.Library()
 
 
@@ -34,3 +36,9 @@ def email(cliente, ver_dados):
     if ver_dados or not dominio:
         return cliente.email
     return f"{usuario[:1]}***@{dominio}"
+
+
+@register.simple_tag
+def matricula_exemplo():
+    """A real-looking matrícula (8 digits and a valid check digit) for hints."""
+    return MATRICULA_EXEMPLO
