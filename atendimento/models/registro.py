@@ -30,6 +30,9 @@ class RegistroAtendimento(models.Model):
         NO_PRAZO = "no_prazo", "No prazo"
         ATENCAO = "atencao", "Atenção"
         VENCIDO = "vencido", "Vencido"
+        # The clock is stopped while waiting on the requester (DOMAIN §4.4): a
+        # paused RA is never overdue nor "atenção"; resuming moves its dates.
+        PAUSADO = "pausado", "Pausado"
 
     class Prioridade(models.IntegerChoices):
         BAIXA = 1, "Baixa"
@@ -258,6 +261,8 @@ class RegistroAtendimento(models.Model):
     def status_prazo(self, agora=None):
         if self.situacao == self.Situacao.ENCERRADO:
             return None
+        if self.pausado_desde is not None:
+            return self.StatusPrazo.PAUSADO
         agora = agora or timezone.now()
         if agora >= self.data_prevista_atual:
             return self.StatusPrazo.VENCIDO

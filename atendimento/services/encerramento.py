@@ -177,6 +177,12 @@ def registro_atendimento_reiterar(
         exigir_permissao(usuario, ra)
         exigir_situacao(ra, Situacao.PENDENTE, acao="reiterar")
         agora = timezone.now()
+        if ra.pausado_desde is not None:
+            raise RegraViolada(
+                "O prazo deste RA está pausado desde "
+                f"{timezone.localtime(ra.pausado_desde):%d/%m/%Y %H:%M} (aguardando o "
+                "solicitante): só é possível reiterar depois que o prazo for retomado e vencer."
+            )
         if agora <= ra.data_prevista_atual:
             raise RegraViolada(
                 "Este RA ainda está no prazo (até "

@@ -67,6 +67,12 @@ def registro_atendimento_pausar(*, ra, usuario, motivo, versao=None):
         if ra.pausado_desde is not None:
             raise RegraViolada(f"O prazo já está pausado desde {_formatar(ra.pausado_desde)}.")
         agora = timezone.now()
+        if agora >= ra.data_prevista_atual:
+            # A paused RA is not overdue: pausing now would hide a missed deadline.
+            raise RegraViolada(
+                f"O prazo deste RA já venceu em {_formatar(ra.data_prevista_atual)}: não é "
+                "possível pausá-lo. Se houver motivo, prorrogue o prazo."
+            )
         ra.pausado_desde = agora
         ra_salvar(ra, usuario=usuario, campos=["pausado_desde"])
         evento_registrar(

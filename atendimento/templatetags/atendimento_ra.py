@@ -15,6 +15,7 @@ _BADGES = {
     RegistroAtendimento.StatusPrazo.NO_PRAZO: "text-bg-success",
     RegistroAtendimento.StatusPrazo.ATENCAO: "text-bg-warning",
     RegistroAtendimento.StatusPrazo.VENCIDO: "text-bg-danger",
+    RegistroAtendimento.StatusPrazo.PAUSADO: "text-bg-info",
 }
 
 

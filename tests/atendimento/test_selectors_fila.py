@@ -49,7 +49,7 @@ def test_contagem_por_status_prazo(atendente, unidade):
     RegistroAtendimentoFactory(unidade_atual=unidade, encerrado=True)
     RegistroAtendimentoFactory(status="vencido")  # elsewhere
     da_unidade = selectors.contagem_por_status_prazo(usuario=atendente, unidade=unidade)
-    assert da_unidade == {"no_prazo": 1, "atencao": 2, "vencido": 3, "total": 6}
+    assert da_unidade == {"no_prazo": 1, "atencao": 2, "vencido": 3, "pausado": 0, "total": 6}
     geral = selectors.contagem_por_status_prazo(usuario=atendente)
     assert geral["vencido"] == 4 and geral["total"] == 7
 
@@ -60,11 +60,23 @@ def test_painel_do_supervisor(supervisor, unidade):
     RegistroAtendimentoFactory(unidade_atual=outra, status="vencido")
     RegistroAtendimentoFactory(unidade_atual=outra, status="vencido")
     RegistroAtendimentoFactory(unidade_atual=outra, status="no_prazo")
+    # Its dates say overdue, but the clock was stopped before that (waiting on the requester).
+    RegistroAtendimentoFactory(
+        unidade_atual=unidade,
+        status="vencido",
+        pausado_desde=timezone.now() - datetime.timedelta(days=2),
+    )
     painel = selectors.painel_supervisor(usuario=supervisor)
-    assert painel["totais"] == {"no_prazo": 1, "atencao": 0, "vencido": 3, "total": 4}
+    assert painel["totais"] == {
+        "no_prazo": 1,
+        "atencao": 0,
+        "vencido": 3,
+        "pausado": 1,
+        "total": 5,
+    }
     assert [linha["unidade_atual__sigla"] for linha in painel["por_unidade"]] == ["ESG", "CAT"]
     assert len(painel["vencidos"]) == 3
-    assert sum(linha["total"] for linha in painel["por_especificacao"]) == 4
+    assert sum(linha["total"] for linha in painel["por_especificacao"]) == 5
 
 
 def test_painel_e_so_de_supervisor(atendente):

@@ -3,16 +3,20 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from atendimento import prazos
+from atendimento import prazos, selectors
 from atendimento.models import EventoRA, ParametrosAtendimento
+from atendimento.selectors.acoes import acoes_disponiveis
 from atendimento.services import (
     registro_atendimento_pausar,
     registro_atendimento_prorrogar,
+    registro_atendimento_reiterar,
     registro_atendimento_retomar,
 )
 from cadastro.models import Feriado
 from core.exceptions import RegraViolada
+from tests.atendimento.conftest import vencer
 from tests.atendimento.factories import EspecificacaoFactory
+from tests.factories import ImovelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +123,62 @@ def test_pausar_e_retomar_desloca_o_prazo(abrir, tecnico):
     assert ra.data_prevista_atual - prevista == ra.tempo_pausado
     tipos = list(EventoRA.objects.filter(ra=ra).values_list("tipo", flat=True))
     assert tipos[-2:] == ["pausa", "retomada"]
+
+
+@pytest.fixture
+def pausado_ha_dois_dias(abrir, tecnico):
+    """An RA paused two days ago whose (unmoved) deadline passed an hour ago:
+    while the clock is stopped the deadline has not really passed."""
+    ra = abrir()
+    ra = registro_atendimento_pausar(ra=ra, usuario=tecnico, motivo="Aguardando o solicitante")
+    agora = timezone.now()
+    type(ra).objects.filter(pk=ra.pk).update(
+        data_abertura=agora - datetime.timedelta(days=3),
+        pausado_desde=agora - datetime.timedelta(days=2),
+        data_atencao=agora - datetime.timedelta(hours=10),
+        data_prevista_atual=agora - datetime.timedelta(hours=1),
+    )
+    ra.refresh_from_db()
+    return ra
+
+
+def test_ra_pausado_nao_vence_nem_entra_em_atencao(pausado_ha_dois_dias, abrir, tecnico):
+    pausado = pausado_ha_dois_dias
+    vencido = vencer(abrir(imovel=ImovelFactory()))  # same unit, not paused
+    assert pausado.status_prazo() == "pausado"
+    assert vencido.status_prazo() == "vencido"
+    todos = type(pausado).objects.all()
+    assert list(selectors.filtrar_status_prazo(todos, "vencido")) == [vencido]
+    assert list(selectors.filtrar_status_prazo(todos, "atencao")) == []
+    assert list(selectors.filtrar_status_prazo(todos, "pausado")) == [pausado]
+    contagem = selectors.contagem_por_status_prazo(usuario=tecnico, unidade=pausado.unidade_atual)
+    assert contagem == {"no_prazo": 0, "atencao": 0, "vencido": 1, "pausado": 1, "total": 2}
+    assert "reiterar" not in [a.nome for a in acoes_disponiveis(usuario=tecnico, ra=pausado)]
+    assert "reiterar" in [a.nome for a in acoes_disponiveis(usuario=tecnico, ra=vencido)]
+
+
+def test_ra_pausado_nao_pode_ser_reiterado(pausado_ha_dois_dias, tecnico):
+    with pytest.raises(RegraViolada, match="pausado"):
+        registro_atendimento_reiterar(
+            ra=pausado_ha_dois_dias, usuario=tecnico, solicitante_nome="Ana"
+        )
+    assert pausado_ha_dois_dias.reiteracoes.count() == 0
+
+
+def test_retomar_desloca_o_prazo_pelo_tempo_pausado(pausado_ha_dois_dias, tecnico):
+    antes = pausado_ha_dois_dias.data_prevista_atual
+    atencao_antes = pausado_ha_dois_dias.data_atencao
+    ra = registro_atendimento_retomar(ra=pausado_ha_dois_dias, usuario=tecnico)
+    deslocamento = ra.data_prevista_atual - antes
+    assert datetime.timedelta(days=2) <= deslocamento < datetime.timedelta(days=2, minutes=1)
+    # It was "no prazo" when paused (atenção came 38 h later): so it is again.
+    assert ra.status_prazo() == "no_prazo"
+    assert ra.data_atencao - atencao_antes == deslocamento
+
+
+def test_nao_pausa_prazo_ja_vencido(abrir, tecnico):
+    ra = vencer(abrir())
+    with pytest.raises(RegraViolada, match="já venceu"):
+        registro_atendimento_pausar(ra=ra, usuario=tecnico, motivo="Aguardando o solicitante")
+    ra.refresh_from_db()
+    assert ra.pausado_desde is None
