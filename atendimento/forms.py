@@ -13,6 +13,7 @@ from atendimento.models import (
     RegistroAtendimento,
 )
 from atendimento.models.registro import PARECER_MAX
+from atendimento.roteamento import unidades_destino
 from cadastro.models import Cliente, ClienteImovel, UnidadeOrganizacional, Usuario
 from cadastro.selectors import imovel_da_matricula
 from cadastro.validators import MATRICULA_EXEMPLO
@@ -293,9 +294,12 @@ class TramitarForm(VersaoForm):
         label="Parecer", max_length=PARECER_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ra, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unidade_destino"].queryset = _unidades_destino()
+        # Exactly where the service lets this RA go (see atendimento/roteamento.py).
+        self.fields["unidade_destino"].queryset = unidades_destino(
+            origem=ra.unidade_atual, excluir_origem=True
+        )
 
 
 class RaReferenciaField(forms.CharField):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from atendimento import prazos
 from atendimento.models import DevolucaoValor, Especificacao, RegistroAtendimento, Tramite
 from atendimento.protocolo import protocolo_gerar
+from atendimento.roteamento import unidade_que_recebe
 from atendimento.selectors import registro_atendimento_duplicado
 from atendimento.services._comum import Situacao, evento_registrar, parametros
 from atendimento.services.anexos import anexo_gravar, anexo_validar
@@ -27,11 +28,10 @@ TOLERANCIA_RELOGIO = datetime.timedelta(minutes=2)
 
 def unidade_destino_sugerir(*, especificacao, usuario, unidade_destino=None):
     """Destination of trâmite #1: the chosen unit, else the especificação's, else the
-    attendant's own; a unit with a centralizadora hands its RAs to it."""
+    attendant's own; a unit centralized from outside the attendant's group hands its
+    RAs to its centralizadora (see :mod:`atendimento.roteamento`)."""
     destino = unidade_destino or especificacao.unidade_destino or usuario.unidade
-    if destino is not None and destino.centralizadora_id:
-        destino = destino.centralizadora
-    return destino
+    return unidade_que_recebe(destino, origem=usuario.unidade)
 
 
 def unidade_destino_validar(destino) -> None:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from atendimento.models import Tramite
 from atendimento.models.registro import PARECER_MAX
 from atendimento.permissoes import pode_atuar
+from atendimento.roteamento import unidade_que_recebe
 from atendimento.selectors import registro_atendimento_duplicado
 from atendimento.services._comum import (
     Situacao,
@@ -17,10 +18,9 @@ from atendimento.services._comum import (
     ra_travar,
     texto_obrigatorio,
 )
-from atendimento.services.abertura import unidade_destino_sugerir, unidade_destino_validar
+from atendimento.services.abertura import unidade_destino_validar
 from cadastro.models import Imovel
 from core.exceptions import RegraViolada
-from ordens_servico.models import OrdemServico
 from ordens_servico.services import ordens_servico_do_ra_tramitar
 
 
@@ -35,22 +35,17 @@ def registro_atendimento_tramitar(*, ra, unidade_destino, parecer, usuario, vers
         exigir_situacao(ra, Situacao.PENDENTE, acao="tramitar")
         if unidade_destino is None:
             raise RegraViolada("Escolha a unidade de destino.", campo="unidade_destino")
-        destino = unidade_destino_sugerir(
-            especificacao=ra.especificacao, usuario=usuario, unidade_destino=unidade_destino
-        )
+        destino = unidade_que_recebe(unidade_destino, origem=ra.unidade_atual)
         unidade_destino_validar(destino)
         if destino.pk == ra.unidade_atual_id:
             raise RegraViolada(
                 f"O RA já está com a unidade {destino.sigla}: escolha outra unidade de destino.",
                 campo="unidade_destino",
             )
-        em_execucao = ra.ordens_servico.filter(situacao=OrdemServico.Situacao.EM_EXECUCAO).first()
-        if em_execucao is not None:
-            raise RegraViolada(
-                f"A OS {em_execucao.pk} deste RA está em execução; o RA não pode ser tramitado "
-                "até que ela seja concluída."
-            )
+        # First: it refuses while an OS of the RA is with a team.
+        movidas = ordens_servico_do_ra_tramitar(ra=ra, unidade=destino, usuario=usuario)
         origem = ra.unidade_atual
+        via = "" if destino == unidade_destino else f" (centralizadora de {unidade_destino.sigla})"
         agora = timezone.now()
         Tramite.objects.create(
             ra=ra,
@@ -67,7 +62,6 @@ def registro_atendimento_tramitar(*, ra, unidade_destino, parecer, usuario, vers
             ra.responsavel = None
             campos.append("responsavel")
         ra_salvar(ra, usuario=usuario, campos=campos)
-        movidas = ordens_servico_do_ra_tramitar(ra=ra, unidade=destino, usuario=usuario)
         evento_registrar(
             ra,
             tipo="tramite",
@@ -75,7 +69,7 @@ def registro_atendimento_tramitar(*, ra, unidade_destino, parecer, usuario, vers
             anterior=ra.situacao,
             nova=ra.situacao,
             data=agora,
-            descricao=f"Tramitado de {origem.sigla} para {destino.sigla}: {parecer}",
+            descricao=f"Tramitado de {origem.sigla} para {destino.sigla}{via}: {parecer}",
             dados={"origem": origem.pk, "destino": destino.pk, "os_movidas": movidas},
         )
     return ra

@@ -91,6 +91,7 @@ tramitar = _view(
             versao=d["versao"],
         ),
         sucesso=lambda ra: f"RA tramitado para {ra.unidade_atual.sigla}.",
+        form_kwargs=lambda ra: {"ra": ra},
     )
 )
 
@@ -109,7 +110,7 @@ encerrar = _view(
             ra_referencia=d.get("ra_referencia"),
             versao=d["versao"],
         ),
-        sucesso=lambda ra: f"RA {ra.protocolo} encerrado.",
+        sucesso=lambda ra: f"RA de protocolo {ra.protocolo} encerrado.",
         perigo=True,
     )
 )

@@ -3,54 +3,63 @@
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import RegraViolada
 from ordens_servico.models import EventoOS, OrdemServico
 
 
 def ordens_servico_do_ra_tramitar(*, ra, unidade, usuario=None) -> int:
     """Routing an RA moves its open OS with it.
 
-    A scheduled OS loses its schedule: the team belongs to the old unit.
+    Refused while an OS is with a team (scheduled or in execution), as GSAN
+    does: the team belongs to the unit the RA would leave, and taking the OS
+    off its day without a word would leave the team and the citizen waiting.
     Returns how many OS moved.
     """
     agora = timezone.now()
     with transaction.atomic():
         abertas = list(
-            OrdemServico.objects.select_for_update()
+            OrdemServico.objects.select_for_update(of=("self",))
+            .select_related("equipe")
             .filter(ra=ra, situacao__in=OrdemServico.ABERTAS)
-            .exclude(unidade_atual=unidade)
             .order_by("pk")
         )
+        for os in abertas:
+            _exigir_sem_equipe(os)
+        abertas = [os for os in abertas if os.unidade_atual_id != unidade.pk]
         eventos = []
         for os in abertas:
-            anterior = os.situacao
             dados = {"de": os.unidade_atual_id, "para": unidade.pk}
-            descricao = f"OS acompanhou o trâmite do RA para {unidade.sigla}."
             os.unidade_atual = unidade
-            campos = ["unidade_atual", "versao"]
-            if os.situacao == OrdemServico.Situacao.PROGRAMADA:
-                descricao += " A programação foi desfeita (a equipe era da unidade anterior)."
-                dados["equipe"] = os.equipe_id
-                os.situacao = OrdemServico.Situacao.PENDENTE
-                os.equipe = None
-                os.data_programada = None
-                os.posicao = None
-                campos += ["situacao", "equipe", "data_programada", "posicao"]
             os.versao += 1
-            os.save(update_fields=campos)
+            os.save(update_fields=["unidade_atual", "versao"])
             eventos.append(
                 EventoOS(
                     os=os,
                     tipo=EventoOS.Tipo.TRAMITE,
-                    situacao_anterior=anterior,
+                    situacao_anterior=os.situacao,
                     situacao_nova=os.situacao,
                     usuario=usuario,
                     data=agora,
-                    descricao=descricao,
+                    descricao=f"OS acompanhou o trâmite do RA para {unidade.sigla}.",
                     dados=dados,
                 )
             )
         EventoOS.objects.bulk_create(eventos)
     return len(abertas)
+
+
+def _exigir_sem_equipe(os) -> None:
+    if os.situacao == OrdemServico.Situacao.EM_EXECUCAO:
+        raise RegraViolada(
+            f"A OS nº {os.numero} deste RA está em execução; o RA não pode ser tramitado "
+            "até que ela seja concluída."
+        )
+    if os.situacao == OrdemServico.Situacao.PROGRAMADA:
+        raise RegraViolada(
+            f"A OS nº {os.numero} deste RA está programada para a equipe {os.equipe.nome} "
+            f"em {os.data_programada:%d/%m/%Y}: retire-a da programação antes de tramitar "
+            "o RA (a equipe é da unidade atual)."
+        )
 
 
 def ordens_servico_do_ra_cancelar(*, ra, usuario, motivo: str, data=None) -> int:

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
+from atendimento.forms import TramitarForm
 from atendimento.models import EventoRA, RegistroAtendimento, Tramite
 from atendimento.permissoes import pode_atuar
 from atendimento.services import (
@@ -152,9 +153,60 @@ def test_desbloquear(abrir, tecnico, imovel, especificacao):
     assert (evento.situacao_anterior, evento.situacao_nova) == ("bloqueado", "pendente")
 
 
-def test_destino_com_centralizadora_no_tramite(abrir, atendente):
+@pytest.fixture
+def centralizadas(db):
+    """CEN centralizes FIL and IRM: what comes from outside for them lands in CEN."""
     central = UnidadeFactory(sigla="CEN")
-    filha = UnidadeFactory(sigla="FIL", centralizadora=central)
+    return (
+        central,
+        UnidadeFactory(sigla="FIL", centralizadora=central),
+        UnidadeFactory(sigla="IRM", centralizadora=central),
+    )
+
+
+def test_destino_com_centralizadora_no_tramite(abrir, atendente, centralizadas):
+    central, filha, irma = centralizadas
     ra = abrir(especificacao=EspecificacaoFactory(unidade_destino=None), imovel=ImovelFactory())
     ra = registro_atendimento_tramitar(ra=ra, unidade_destino=filha, parecer="x", usuario=atendente)
     assert ra.unidade_atual == central
+    assert "para CEN" in EventoRA.objects.filter(ra=ra, tipo="tramite").last().descricao
+    # From the centralizadora, routing to its own unit works (it is not a dead end)…
+    ra = registro_atendimento_tramitar(
+        ra=ra, unidade_destino=filha, parecer="Para a equipe", usuario=atendente
+    )
+    assert ra.unidade_atual == filha
+    # …and between two units it centralizes too.
+    ra = registro_atendimento_tramitar(
+        ra=ra, unidade_destino=irma, parecer="Área da IRM", usuario=atendente
+    )
+    assert ra.unidade_atual == irma
+    assert [t.unidade_destino.sigla for t in ra.tramites.all()][-3:] == ["CEN", "FIL", "IRM"]
+
+
+def test_lista_de_destinos_do_tramite_concorda_com_o_servico(
+    abrir, atendente, centralizadas, executora
+):
+    central = centralizadas[0]
+    inativa = UnidadeFactory(sigla="INA", ativa=False)
+    fechada = UnidadeFactory(sigla="FEC", recebe_tramite=False)
+    ra = abrir()  # with MAN, outside CEN's group
+    siglas = {u.sigla for u in TramitarForm(ra=ra).fields["unidade_destino"].queryset}
+    assert {"CEN", "CAT"} <= siglas
+    # FIL and IRM would land in CEN; MAN is where the RA already is.
+    assert not siglas & {"FIL", "IRM", "MAN", inativa.sigla, fechada.sigla}
+    ra = registro_atendimento_tramitar(
+        ra=ra, unidade_destino=central, parecer="x", usuario=atendente
+    )
+    siglas = {u.sigla for u in TramitarForm(ra=ra).fields["unidade_destino"].queryset}
+    assert {"FIL", "IRM", "MAN"} <= siglas and "CEN" not in siglas
+    # Every unit offered is accepted by the service and lands where it says.
+    for unidade in TramitarForm(ra=ra).fields["unidade_destino"].queryset:
+        assert (
+            registro_atendimento_tramitar(
+                ra=ra, unidade_destino=unidade, parecer="x", usuario=atendente
+            ).unidade_atual
+            == unidade
+        )
+        ra = registro_atendimento_tramitar(
+            ra=ra, unidade_destino=central, parecer="volta", usuario=atendente
+        )

@@ -15,6 +15,7 @@ from core.exceptions import PermissaoNegada, RegraViolada, TransicaoInvalida
 from mensageria.models import Mensagem
 from ordens_servico.models import EventoOS, OrdemServico
 from ordens_servico.services import (
+    ordem_servico_desprogramar,
     ordem_servico_encerrar,
     ordem_servico_gerar_para_ra,
     ordem_servico_programar,
@@ -65,24 +66,46 @@ def test_abrir_ra_gera_os_na_unidade_de_destino(abrir, campo, tipo):
     assert EventoOS.objects.get(os=os).tipo == EventoOS.Tipo.GERACAO
 
 
-def test_tramitar_ra_leva_a_os_e_desfaz_a_programacao(abrir, tecnico, equipe, outra_unidade):
+def test_tramitar_ra_leva_a_os_pendente(abrir, tecnico, outra_unidade):
     ra = abrir()
     os = OrdemServico.objects.get(ra=ra)
-    ordem_servico_programar(
-        os=os, usuario=tecnico, equipe=equipe, data=timezone.localdate() + timedelta(days=1)
-    )
-    with pytest.raises(RegraViolada):  # a scheduled OS blocks closing, not routing
-        registro_atendimento_encerrar(
-            ra=ra, motivo=_motivo("nao_executado"), parecer="x", usuario=tecnico
-        )
     registro_atendimento_tramitar(
         ra=ra, unidade_destino=outra_unidade, usuario=tecnico, parecer="Área da OPS."
     )
     os.refresh_from_db()
-    assert (os.unidade_atual, os.situacao, os.equipe) == (outra_unidade, S.PENDENTE, None)
+    assert (os.unidade_atual, os.situacao) == (outra_unidade, S.PENDENTE)
     evento = EventoOS.objects.filter(os=os).last()
-    assert evento.tipo == EventoOS.Tipo.TRAMITE
-    assert "programação foi desfeita" in evento.descricao
+    assert evento.tipo == EventoOS.Tipo.TRAMITE and "OPS" in evento.descricao
+
+
+def test_os_programada_impede_tramitar_o_ra(abrir, tecnico, equipe, outra_unidade, campo):
+    """GSAN refuses: routing would silently take the OS off its team's day."""
+    ra = abrir()
+    os = OrdemServico.objects.get(ra=ra)
+    dia = timezone.localdate() + timedelta(days=1)
+    ordem_servico_programar(os=os, usuario=tecnico, equipe=equipe, data=dia)
+    tramites = ra.tramites.count()
+    with pytest.raises(RegraViolada, match=r"programada para a equipe Equipe Alfa") as erro:
+        registro_atendimento_tramitar(
+            ra=ra, unidade_destino=outra_unidade, usuario=tecnico, parecer="Área da OPS."
+        )
+    assert f"{dia:%d/%m/%Y}" in str(erro.value) and "retire-a da programação" in str(erro.value)
+    os.refresh_from_db()
+    ra.refresh_from_db()
+    assert (os.unidade_atual, os.situacao, os.equipe, os.data_programada) == (
+        campo,
+        S.PROGRAMADA,
+        equipe,
+        dia,
+    )
+    assert ra.unidade_atual == campo and ra.tramites.count() == tramites
+    # Once the OS is off the schedule, the RA (and the OS) can go.
+    ordem_servico_desprogramar(os=os, usuario=tecnico)
+    registro_atendimento_tramitar(
+        ra=ra, unidade_destino=outra_unidade, usuario=tecnico, parecer="Área da OPS."
+    )
+    os.refresh_from_db()
+    assert (os.unidade_atual, os.situacao) == (outra_unidade, S.PENDENTE)
 
 
 def _motivo(tipo):
