@@ -236,6 +236,34 @@ def cliente_atualizar(
     return _gravar(_atualizar)
 
 
+def cliente_celular_sms_corrigir(*, cliente: Cliente, de: str, para: str, usuario, motivo: str):
+    """Replace the number of the client's SMS mobile ``de`` (E.164) by ``para`` (E.164).
+
+    Refuses when the SMS mobile is no longer ``de`` (someone changed it meanwhile).
+    simple-history keeps the previous row with ``usuario`` and ``motivo``.
+    """
+    if not para.startswith("+55"):
+        raise RegraViolada("Informe um celular brasileiro (+55).", campo="destino")
+    ddd, numero = para[3:5], para[5:]
+    try:
+        validators.validar_telefone(ddd, numero, celular=True)
+    except ValidationError as exc:
+        raise RegraViolada(" ".join(exc.messages), campo="destino") from exc
+    with transaction.atomic():
+        telefone = Telefone.objects.select_for_update().filter(cliente=cliente, sms=True).first()
+        if telefone is None or telefone.e164 != de:
+            raise RegraViolada(
+                f"O celular de SMS do cliente {cliente.nome} já foi alterado no cadastro: "
+                "confira o cadastro antes de corrigir."
+            )
+        if (telefone.ddd, telefone.numero) != (ddd, numero):
+            telefone.ddd, telefone.numero = ddd, numero
+            telefone._history_user = usuario
+            telefone._change_reason = motivo[:100]
+            telefone.save(update_fields=["ddd", "numero"])
+    return telefone
+
+
 # --- Imóvel -------------------------------------------------------------------
 
 

@@ -42,6 +42,9 @@ class ConsultaForm(forms.Form):
 
 class ReenviarForm(forms.Form):
     destino = forms.CharField(label="Celular", max_length=30)
+    atualizar_origem = forms.BooleanField(
+        label="Corrigir também onde o número está cadastrado", required=False
+    )
 
 
 class DescartarForm(forms.Form):

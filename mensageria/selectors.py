@@ -47,7 +47,8 @@ def _inicio_do_dia(data: datetime.date) -> datetime.datetime:
 def mensagens_com_erro(*, usuario) -> QuerySet[Mensagem]:
     """What needs a supervisor: failed, and uncertain (maybe sent, maybe not)."""
     return (
-        Mensagem.objects.select_related("modem", "registro_atendimento")
+        Mensagem.objects.select_related("modem", "registro_atendimento__cliente")
+        .prefetch_related("registro_atendimento__cliente__telefones")
         .filter(status__in=[Status.FALHOU, Status.INCERTA])
         .order_by("-atualizada_em", "-id")
     )

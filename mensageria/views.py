@@ -5,10 +5,13 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from atendimento.selectors.celular import celular_sms_origem
+from atendimento.services import registro_atendimento_celular_corrigir
 from core.exceptions import RegraViolada
 from core.texto import celula_csv
 
@@ -79,6 +82,13 @@ def mensagem_erros(request):
     pagina = Paginator(selectors.mensagens_com_erro(usuario=request.user), POR_PAGINA).get_page(
         request.GET.get("pagina")
     )
+    for m in pagina:
+        # Where the wrong number lives, so correcting it can fix the RA's later SMS too.
+        m.origem_celular = (
+            celular_sms_origem(ra=m.registro_atendimento, destino=m.destino)
+            if m.registro_atendimento_id
+            else None
+        )
     return render(
         request,
         "mensageria/mensagem_erros.html",
@@ -87,33 +97,40 @@ def mensagem_erros(request):
 
 
 def _acao(request, pk, form_class, executar, sucesso):
-    mensagem = get_object_or_404(Mensagem, pk=pk)
+    """Validate, run ``executar`` (it may return a success text of its own), redirect."""
+    mensagem = get_object_or_404(Mensagem.objects.select_related("registro_atendimento"), pk=pk)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         erros = "; ".join(e for lista in form.errors.values() for e in lista)
         messages.error(request, f"Mensagem {pk}: {erros}")
         return redirect("mensageria:mensagem_erros")
     try:
-        executar(mensagem, form.cleaned_data if form else {})
+        texto = executar(mensagem, form.cleaned_data if form else {})
     except RegraViolada as exc:
         messages.error(request, f"Mensagem {pk}: {exc}")
     else:
-        messages.success(request, sucesso.format(pk=pk))
+        messages.success(request, texto if isinstance(texto, str) else sucesso.format(pk=pk))
     return redirect("mensageria:mensagem_erros")
+
+
+def _reenviar(mensagem, dados, usuario) -> str:
+    sucesso = f"Mensagem {mensagem.pk} voltou para a fila de envio"
+    if dados["atualizar_origem"] and mensagem.registro_atendimento_id:
+        corrigido = registro_atendimento_celular_corrigir(
+            ra=mensagem.registro_atendimento,
+            mensagem=mensagem,
+            celular=dados["destino"],
+            usuario=usuario,
+        )
+        return f"{sucesso}; corrigido também {corrigido}."
+    services.mensagem_reenviar(mensagem=mensagem, usuario=usuario, destino=dados["destino"])
+    return f"{sucesso}."
 
 
 @require_POST
 @permission_required("mensageria.supervisionar_mensagem", raise_exception=True)
 def mensagem_reenviar(request, pk):
-    return _acao(
-        request,
-        pk,
-        ReenviarForm,
-        lambda m, dados: services.mensagem_reenviar(
-            mensagem=m, usuario=request.user, destino=dados["destino"]
-        ),
-        "Mensagem {pk} voltou para a fila de envio.",
-    )
+    return _acao(request, pk, ReenviarForm, lambda m, dados: _reenviar(m, dados, request.user), "")
 
 
 @require_POST
@@ -153,7 +170,8 @@ def modem_status(request):
 def modem_retomar(request, pk):
     modem = get_object_or_404(Modem, pk=pk)
     quantidade = services.modem_retomar(modem=modem, usuario=request.user)
-    messages.success(request, f"Modem {modem.nome} retomado; {quantidade} mensagem(ns) na fila.")
+    mensagens = f"{quantidade} mensage{pluralize(quantidade, 'm,ns')}"
+    messages.success(request, f"Modem {modem.nome} retomado; {mensagens} na fila.")
     return redirect("mensageria:modem_status")
 
 

@@ -8,6 +8,7 @@ the allowed transition, saves only the changed fields, and writes an EventoRA.
 from atendimento.services.abertura import registro_atendimento_abrir
 from atendimento.services.alteracao import registro_atendimento_alterar
 from atendimento.services.anexos import registro_atendimento_anexar
+from atendimento.services.celular import registro_atendimento_celular_corrigir
 from atendimento.services.encerramento import (
     registro_atendimento_encerrar,
     registro_atendimento_reativar,
@@ -33,6 +34,7 @@ __all__ = [
     "registro_atendimento_alterar",
     "registro_atendimento_anexar",
     "registro_atendimento_assumir",
+    "registro_atendimento_celular_corrigir",
     "registro_atendimento_desbloquear",
     "registro_atendimento_encaminhar",
     "registro_atendimento_encerrar",

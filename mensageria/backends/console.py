@@ -3,6 +3,8 @@
 import itertools
 import sys
 
+from django.template.defaultfilters import pluralize
+
 from . import BaseBackend, Envio
 
 _referencias = itertools.count(1)
@@ -15,7 +17,8 @@ class ConsoleBackend(BaseBackend):
         referencia = next(_referencias) % 256
         self.stream.write(
             f"--- SMS via {self.modem.nome} para {envio.destino} "
-            f"({envio.codificacao}, {envio.partes} parte(s), ref {referencia}) ---\n"
+            f"({envio.codificacao}, {envio.partes} parte{pluralize(envio.partes)}, "
+            f"ref {referencia}) ---\n"
             f"{envio.texto}\n"
         )
         self.stream.flush()

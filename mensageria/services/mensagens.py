@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from core.exceptions import RegraViolada, TransicaoInvalida
@@ -437,7 +438,8 @@ def _registrar_falha(mensagem_id: int, modem: Modem, erro: ErroEnvio) -> str:
             _transitar(
                 mensagem,
                 Status.FALHOU,
-                observacao=f"{erro.texto} — {mensagem.tentativas} tentativa(s), desisti.",
+                observacao=f"{erro.texto} — falhou em {mensagem.tentativas} "
+                f"tentativa{pluralize(mensagem.tentativas)}; sem novas tentativas.",
                 **erro_campos,
             )
         else:

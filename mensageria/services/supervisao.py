@@ -23,11 +23,16 @@ def _travar(mensagem_id: int, permitidos: set) -> Mensagem:
     return mensagem
 
 
-def mensagem_reenviar(*, mensagem: Mensagem, usuario, destino: str | None = None) -> Mensagem:
-    """Send a failed/uncertain message again, optionally to a corrected number (audited)."""
+def mensagem_reenviar(
+    *, mensagem: Mensagem, usuario, destino: str | None = None, observacao: str = ""
+) -> Mensagem:
+    """Send a failed/uncertain message again, optionally to a corrected number (audited).
+
+    ``observacao`` is appended to the history row (e.g. where else the number was fixed).
+    """
     with transaction.atomic():
         mensagem = _travar(mensagem.pk, {Status.FALHOU, Status.INCERTA})
-        observacao = "Reenvio pedido pelo supervisor."
+        nota = "Reenvio pedido pelo supervisor."
         campos = {}
         if destino is not None and destino.strip():
             try:
@@ -35,7 +40,7 @@ def mensagem_reenviar(*, mensagem: Mensagem, usuario, destino: str | None = None
             except NumeroInvalido as exc:
                 raise RegraViolada(str(exc), campo="destino") from exc
             if novo != mensagem.destino:
-                observacao = f"Número corrigido de {mensagem.destino} para {novo}; reenvio."
+                nota = f"Número corrigido de {mensagem.destino} para {novo}; reenvio."
                 campos["destino"] = novo
         if mensagem.erro_classe == Mensagem.ClasseErro.TEXTO:
             raise RegraViolada("O texto desta mensagem não pode ser enviado; descarte-a.")
@@ -44,7 +49,7 @@ def mensagem_reenviar(*, mensagem: Mensagem, usuario, destino: str | None = None
             mensagem,
             Status.PENDENTE,
             usuario=usuario,
-            observacao=observacao,
+            observacao=f"{nota} {observacao}".strip(),
             tentativas=0,
             proxima_tentativa_em=None,
             enviando_desde=None,

@@ -95,6 +95,7 @@ def test_sms_send(db):
     saida = rodar("sms_send", "--to", "81 99999-0001", "--text", "Teste de envio")
     mensagem = Mensagem.objects.get()
     assert f"Mensagem {mensagem.pk} para +5581999990001 enfileirada (fila modem.a" in saida
+    assert "GSM7, 1 parte)." in saida
     with pytest.raises(CommandError, match="brasileiro"):
         rodar("sms_send", "--to", "+44 20 7946 0000", "--text", "x")
     with pytest.raises(CommandError, match="1000"):

@@ -151,7 +151,7 @@ def test_erro_temporario_tenta_de_novo_ate_o_maximo(modem, django_capture_on_com
     assert services.mensagem_enviar(mensagem_id=m.pk) == Status.FALHOU
     m.refresh_from_db()
     assert m.tentativas == 3 and m.erro_codigo == 47
-    assert "desisti" in m.historico.last().observacao
+    assert "falhou em 3 tentativas; sem novas tentativas" in m.historico.last().observacao
     assert memoria.enviadas == []
 
 

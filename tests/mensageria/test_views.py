@@ -214,11 +214,13 @@ def test_status_dos_modems(client, supervisor, modem, client_atendente):
     assert client_atendente.get(url).status_code == 403
     client.force_login(supervisor)
     conteudo = client.get(url).content.decode()
-    assert "principal" in conteudo and "21/31" in conteudo and "1 pendente(s)" in conteudo
+    assert "principal" in conteudo and "21/31" in conteudo
+    assert "1 pendente" in conteudo and "pendente(s)" not in conteudo
     client.post(reverse("mensageria:modem_pausar", args=[modem.pk]))
     modem.refresh_from_db()
     assert modem.pausado
-    client.post(reverse("mensageria:modem_retomar", args=[modem.pk]))
+    resposta = client.post(reverse("mensageria:modem_retomar", args=[modem.pk]), follow=True)
+    assert "retomado; 1 mensagem na fila." in resposta.content.decode()
     modem.refresh_from_db()
     assert not modem.pausado
 
@@ -263,3 +265,154 @@ def test_healthz_broker_fora_do_ar_503(client, modem):
     assert resposta.status_code == 503
     assert resposta.json()["broker"]["ok"] is False
     assert resposta.json()["database"]["ok"] is True
+
+
+# --- Correcting the number at its source (RA or client), audited ---------------
+
+
+@pytest.fixture
+def ra_com_sms_falho(modem, unidade, atendente):
+    """An RA opened with a wrong mobile: its protocol SMS failed (number does not exist)."""
+    ra = ra_criar(unidade=unidade, usuario=atendente, telefone="+5581999990001")
+    memoria.falhas.append(erro_cms(1))
+    mensagem = services.registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    services.mensagem_enviar(mensagem_id=mensagem.pk)
+    mensagem.refresh_from_db()
+    assert mensagem.status == "falhou"
+    return ra, mensagem
+
+
+def _reenviar(client, mensagem, destino, **extra):
+    return client.post(
+        reverse("mensageria:mensagem_reenviar", args=[mensagem.pk]),
+        {"destino": destino, **extra},
+        follow=True,
+    )
+
+
+def test_tela_oferece_corrigir_o_telefone_do_ra(client, supervisor, ra_com_sms_falho):
+    ra, mensagem = ra_com_sms_falho
+    client.force_login(supervisor)
+    conteudo = client.get(reverse("mensageria:mensagem_erros")).content.decode()
+    assert f'name="atualizar_origem" id="origem-{mensagem.pk}"' in conteudo
+    assert f"Corrigir também o telefone do solicitante no RA nº {ra.pk}" in conteudo
+
+
+def test_corrigir_no_ra_faz_o_sms_de_encerramento_ir_para_o_numero_certo(
+    client, supervisor, ra_com_sms_falho
+):
+    from atendimento.models import EventoRA
+
+    ra, mensagem = ra_com_sms_falho
+    client.force_login(supervisor)
+    resposta = _reenviar(client, mensagem, "(81) 98888-7777", atualizar_origem="on")
+    assert "telefone do solicitante no RA" in resposta.content.decode()
+    mensagem.refresh_from_db()
+    ra.refresh_from_db()
+    assert mensagem.status == "pendente" and mensagem.destino == "+5581988887777"
+    assert ra.solicitante_telefone == "+5581988887777"
+    # Audit: the RA's timeline (immutable) and its simple-history row say who, from, to.
+    evento = ra.eventos.get(tipo=EventoRA.Tipo.ALTERACAO)
+    assert evento.usuario == supervisor
+    assert evento.dados["de"] == "+5581999990001" and evento.dados["para"] == "+5581988887777"
+    assert evento.dados["mensagem"] == mensagem.pk
+    versao = ra.history.latest()
+    assert versao.history_user == supervisor
+    assert versao.prev_record.solicitante_telefone == "+5581999990001"
+    # The point of it: the later "atendida" SMS goes to the corrected number.
+    atendida = services.registro_atendimento_notificar(ra=ra, evento="ra_atendido")
+    assert atendida.destino == "+5581988887777"
+
+
+def test_sem_a_opcao_so_a_mensagem_muda(client, supervisor, ra_com_sms_falho):
+    ra, mensagem = ra_com_sms_falho
+    client.force_login(supervisor)
+    _reenviar(client, mensagem, "(81) 98888-7777")
+    mensagem.refresh_from_db()
+    ra.refresh_from_db()
+    assert mensagem.destino == "+5581988887777"
+    assert ra.solicitante_telefone == "+5581999990001"
+    assert not ra.eventos.filter(tipo="alteracao").exists()
+
+
+def test_corrigir_no_cadastro_do_cliente(client, supervisor, modem, unidade, atendente):
+    from atendimento.models import EventoRA, RegistroAtendimento
+    from tests.factories import TelefoneFactory
+
+    telefone = TelefoneFactory(ddd="81", numero="999990001")
+    cliente = telefone.cliente
+    ra = ra_criar(
+        unidade=unidade,
+        usuario=atendente,
+        telefone="",
+        tipo_solicitante=RegistroAtendimento.TipoSolicitante.CLIENTE,
+        solicitante_nome="",
+        cliente=cliente,
+    )
+    memoria.falhas.append(erro_cms(1))
+    mensagem = services.registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    services.mensagem_enviar(mensagem_id=mensagem.pk)
+    client.force_login(supervisor)
+    conteudo = client.get(reverse("mensageria:mensagem_erros")).content.decode()
+    assert "Corrigir também o celular de SMS do cliente no cadastro" in conteudo
+
+    _reenviar(client, mensagem, "81 98888-7777", atualizar_origem="on")
+    telefone.refresh_from_db()
+    assert (telefone.ddd, telefone.numero) == ("81", "988887777")
+    versao = telefone.history.latest()
+    assert versao.history_user == supervisor
+    assert f"mensagem nº {mensagem.pk}" in versao.history_change_reason
+    assert versao.prev_record.numero == "999990001"
+    evento = ra.eventos.get(tipo=EventoRA.Tipo.ALTERACAO)
+    assert evento.usuario == supervisor and evento.dados["para"] == "+5581988887777"
+    ra.refresh_from_db()
+    assert ra.celular_sms() == "+5581988887777"
+    mensagem.refresh_from_db()
+    assert mensagem.status == "pendente" and mensagem.destino == "+5581988887777"
+
+
+def test_origem_ja_alterada_por_outro_recusa_sem_mexer_em_nada(
+    client, supervisor, ra_com_sms_falho
+):
+    from atendimento.models import RegistroAtendimento
+
+    ra, mensagem = ra_com_sms_falho
+    RegistroAtendimento.objects.filter(pk=ra.pk).update(solicitante_telefone="+5581977776666")
+    client.force_login(supervisor)
+    resposta = _reenviar(client, mensagem, "(81) 98888-7777", atualizar_origem="on")
+    assert "já foi alterado" in resposta.content.decode()
+    mensagem.refresh_from_db()
+    ra.refresh_from_db()
+    assert mensagem.status == "falhou" and mensagem.destino == "+5581999990001"
+    assert ra.solicitante_telefone == "+5581977776666"
+
+
+def test_ra_encerrado_nao_oferece_corrigir_no_ra(client, supervisor, ra_com_sms_falho):
+    from atendimento.models import RegistroAtendimento
+
+    ra, mensagem = ra_com_sms_falho
+    RegistroAtendimento.objects.filter(pk=ra.pk).update(
+        situacao=RegistroAtendimento.Situacao.ENCERRADO, data_encerramento=ra.data_abertura
+    )
+    client.force_login(supervisor)
+    conteudo = client.get(reverse("mensageria:mensagem_erros")).content.decode()
+    assert 'name="atualizar_origem"' not in conteudo
+    resposta = _reenviar(client, mensagem, "(81) 98888-7777", atualizar_origem="on")
+    assert "encerrado" in resposta.content.decode()
+    mensagem.refresh_from_db()
+    assert mensagem.status == "falhou"
+
+
+def test_supervisor_de_outra_unidade_nao_corrige_o_ra(client, ra_com_sms_falho):
+    from core.papeis import SUPERVISOR
+    from tests.factories import UnidadeFactory
+
+    ra, mensagem = ra_com_sms_falho
+    outra = UnidadeFactory(nome="Gerência Sul", sigla="GSUL", central_atendimento=False)
+    client.force_login(UsuarioFactory(unidade=outra, papeis=[SUPERVISOR]))
+    resposta = _reenviar(client, mensagem, "(81) 98888-7777", atualizar_origem="on")
+    assert "Você não pode alterar este RA" in resposta.content.decode()
+    mensagem.refresh_from_db()
+    ra.refresh_from_db()
+    assert mensagem.status == "falhou" and ra.solicitante_telefone == "+5581999990001"
+    assert not ra.eventos.filter(tipo="alteracao").exists()

@@ -1,6 +1,7 @@
 """Enqueue a test SMS."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from core.exceptions import RegraViolada
 from mensageria.services import mensagem_sms_criar
@@ -23,6 +24,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Mensagem {mensagem.pk} para {mensagem.destino} enfileirada ({onde}; "
                 f"{mensagem.codificacao.upper()}, "
-                f"{mensagem.partes} parte(s))."
+                f"{mensagem.partes} parte{pluralize(mensagem.partes)})."
             )
         )
