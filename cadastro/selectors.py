@@ -134,6 +134,15 @@ def _pelo_indice_de_trigramas():
         cursor.execute("RESET enable_indexscan")
 
 
+_PROTOCOLO = re.compile(r"\d{10,20}")
+
+
+def pode_ser_protocolo(termo: str) -> bool:
+    """Whether the search box holds an RA protocol (14 digits in GSAN's format, 20 in
+    ANS's); a 14-digit one is also a CNPJ, so both are looked up."""
+    return bool(_PROTOCOLO.fullmatch(re.sub(r"[\s.\-/]", "", termo or "")))
+
+
 def busca_atendimento(termo: str, usuario, *, pagina: int = 1) -> ResultadoBusca:
     """The attendant's single search box.
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from atendimento import selectors as atendimento_selectors
 from cadastro import selectors, services
 from cadastro.forms import (
     BuscaForm,
@@ -17,13 +18,27 @@ from core.exceptions import RegraViolada
 
 
 def busca(request):
+    """The global search box: imóveis and clientes, and RAs by any of their protocols
+    (what a citizen on the phone has). Submitting a protocol goes straight to its RA."""
     form = BuscaForm(request.GET)
     form.is_valid()  # a bad page number falls back to the first page
     termo = form.cleaned_data.get("q") or ""
     pagina = form.cleaned_data.get("pagina") or 1
     resultado = selectors.busca_atendimento(termo, request.user, pagina=pagina)
+    ras = []
+    if selectors.pode_ser_protocolo(resultado.termo) and pagina == 1:
+        ras = atendimento_selectors.registro_atendimento_por_protocolo(
+            usuario=request.user, protocolo=resultado.termo
+        )
+    if ras and resultado.vazio:
+        resultado.mensagem = ""
+        if len(ras) == 1 and not request.htmx:
+            return redirect("atendimento:detalhe", ras[0].pk)
+    elif selectors.pode_ser_protocolo(resultado.termo) and resultado.vazio:
+        resultado.mensagem = f"Nenhum RA com este protocolo. {resultado.mensagem}"
     contexto = {
         "resultado": resultado,
+        "ras": ras,
         "termo": resultado.termo,
         "ver_dados": selectors.pode_ver_dados_pessoais(request.user),
     }

@@ -1,5 +1,8 @@
 """The Registro de Atendimento and everything that happens to it."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +14,15 @@ from core.models import Imutavel
 # Kept in one constant so that screen and database agree (GSAN accepted 600 on
 # screen and stored 400).
 PARECER_MAX = 2000
+
+
+@dataclass(frozen=True)
+class ProtocoloDoRA:
+    """One protocol given for an RA: ``origem`` says to whom and why (shown next to it)."""
+
+    numero: str
+    origem: str
+    data: datetime
 
 
 class RegistroAtendimento(models.Model):
@@ -256,7 +268,23 @@ class RegistroAtendimento(models.Model):
         ]
 
     def __str__(self):
-        return f"RA {self.pk} — protocolo {self.protocolo}"
+        return f"RA nº {self.pk} — protocolo {self.protocolo}"
+
+    @property
+    def protocolos(self) -> list[ProtocoloDoRA]:
+        """Every protocol given for this RA, its own first, then the later ones in order.
+
+        The one place that knows where protocols come from: screens and the
+        searches list them from here, so a new source of protocols (another
+        requester) is added once, below. Lists prefetch ``reiteracoes``
+        (see ``registros_visiveis``).
+        """
+        protocolos = [ProtocoloDoRA(self.protocolo, "abertura", self.data_abertura)]
+        protocolos += [
+            ProtocoloDoRA(r.protocolo, f"reiteração de {r.solicitante_nome}", r.data)
+            for r in self.reiteracoes.all()
+        ]
+        return protocolos
 
     def status_prazo(self, agora=None):
         if self.situacao == self.Situacao.ENCERRADO:
@@ -359,7 +387,7 @@ class EventoRA(Imutavel):
         indexes = [models.Index(fields=["ra", "data"], name="evento_ra_data")]
 
     def __str__(self):
-        return f"{self.get_tipo_display()} — RA {self.ra_id}"
+        return f"{self.get_tipo_display()} — RA nº {self.ra_id}"
 
 
 class Reiteracao(models.Model):

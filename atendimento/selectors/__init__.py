@@ -25,6 +25,7 @@ from atendimento.selectors.busca import (
     registro_atendimento_exportacao,
     registro_atendimento_get,
     registro_atendimento_list,
+    registro_atendimento_por_protocolo,
     telefones_do_solicitante,
 )
 from atendimento.selectors.fila import (
@@ -75,6 +76,7 @@ __all__ = [
     "registro_atendimento_exportacao",
     "registro_atendimento_get",
     "registro_atendimento_list",
+    "registro_atendimento_por_protocolo",
     "registros_em_aberto_do_imovel",
     "registros_visiveis",
     "telefones_do_solicitante",

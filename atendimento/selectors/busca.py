@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from atendimento.filters import ORDEM_PADRAO, RegistroAtendimentoFilter
+from atendimento.filters import ORDEM_PADRAO, RegistroAtendimentoFilter, protocolo_q
 from atendimento.models import Anexo, DevolucaoValor, MensagemAtendimento, RegistroAtendimento
 from atendimento.selectors.visibilidade import exigir_leitura, pode_ler_ra, registros_visiveis
 from core.exceptions import RegraViolada
@@ -107,6 +107,18 @@ def contar_ate(queryset, limite=10_000) -> tuple[int, bool]:
     """(count, exact): counting stops at ``limite`` so it stays cheap on huge results."""
     n = queryset.order_by().values("pk")[: limite + 1].count()
     return min(n, limite), n <= limite
+
+
+def registro_atendimento_por_protocolo(*, usuario, protocolo: str) -> list[RegistroAtendimento]:
+    """The RAs (one, normally) that gave ``protocolo``: their own or a reiteração's.
+
+    What a citizen on the phone has is the protocol, never the RA number; the
+    global search box comes here. Digits only (spaces, dots and dashes dropped).
+    """
+    digitos = "".join(c for c in protocolo or "" if c.isdigit())
+    if not pode_ler_ra(usuario) or not 1 <= len(digitos) <= 20:
+        return []
+    return list(registros_visiveis(usuario).filter(protocolo_q(digitos))[:10])
 
 
 def registro_atendimento_get(*, usuario, pk) -> RegistroAtendimento:

@@ -77,4 +77,4 @@ def registros_visiveis(usuario) -> QuerySet:
         "cliente",
         "imovel",
         "status_complementar",
-    )
+    ).prefetch_related("reiteracoes")  # every list shows every protocol (RA.protocolos)

@@ -132,7 +132,7 @@ def encerrar(request, pk):
         else:
             texto = f"OS nº {os.numero} encerrada ({resultado.os.get_situacao_display().lower()})."
             if resultado.ra_encerrado:
-                texto += f" O RA {os.ra.protocolo} também foi encerrado."
+                texto += f" O RA de protocolo {os.ra.protocolo} também foi encerrado."
             messages.success(request, texto)
             if resultado.oferecer_encerrar_ra:
                 return redirect("ordens_servico:encerrar_ra", pk=os.pk)
@@ -167,7 +167,7 @@ def encerrar_ra(request, pk):
         except RegraViolada as erro:
             form.adicionar_erro(erro)
         else:
-            messages.success(request, f"RA {ra.protocolo} encerrado.")
+            messages.success(request, f"RA de protocolo {ra.protocolo} encerrado.")
             return redirect("ordens_servico:detalhe", pk=os.pk)
     return render(request, "ordens_servico/os_encerrar_ra.html", {"os": os, "ra": ra, "form": form})
 
@@ -211,6 +211,8 @@ def gerar_para_ra(request, pk):
         except RegraViolada as erro:
             form.adicionar_erro(erro)
         else:
-            messages.success(request, f"OS nº {os.numero} gerada para o RA {ra.protocolo}.")
+            messages.success(
+                request, f"OS nº {os.numero} gerada para o RA de protocolo {ra.protocolo}."
+            )
             return redirect(reverse("ordens_servico:detalhe", args=[os.pk]))
     return render(request, "ordens_servico/os_gerar.html", {"ra": ra, "form": form})

@@ -51,7 +51,7 @@ def test_tecnico_assume_o_ra_pelo_teclado(entrar, abrir, tecnico):
     ra = abrir()
     pagina = entrar(tecnico)
     pagina.get_by_role("link", name="Minha unidade").click()
-    pagina.get_by_role("link", name=str(ra.pk), exact=True).click()
+    pagina.get_by_role("link", name=ra.protocolo, exact=True).click()
     assert pagina.locator("#protocolo").inner_text() == ra.protocolo
     pagina.keyboard.press("Alt+a")  # Assumir
     pagina.wait_for_url("**/assumir/")

@@ -64,7 +64,7 @@ def test_atendente_abre_ra_e_a_unidade_de_destino_tramita_e_encerra(entrar, aten
     pagina.get_by_label("Parecer").fill("Cavalete substituído.")
     pagina.keyboard.press("Alt+s")
     pagina.wait_for_url(f"**/atendimento/ra/{ra.pk}/")
-    assert f"RA {ra.protocolo} encerrado." in pagina.content()
+    assert f"RA de protocolo {ra.protocolo} encerrado." in pagina.content()
     ra.refresh_from_db()
     assert ra.situacao == "encerrado" and ra.unidade_atual == zona_sul
     assert Tramite.objects.filter(ra=ra).count() == 2

@@ -133,3 +133,53 @@ def test_navegador_em_ingles_recebe_a_tela_em_portugues(client):
     html = client.get("/entrar/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Usuário" in html
     assert "Username" not in html
+
+
+# --- RAs by protocol: what the citizen on the phone has ------------------------
+
+
+def _ra_reiterado():
+    from tests.atendimento.factories import RegistroAtendimentoFactory, ReiteracaoFactory
+
+    ra = RegistroAtendimentoFactory(status="vencido")
+    return ra, ReiteracaoFactory(ra=ra, solicitante_nome="José Vizinho")
+
+
+@pytest.mark.parametrize("qual", ["ra", "reiteracao"])
+def test_protocolo_na_busca_global_vai_ao_ra(client_atendente, qual):
+    ra, reiteracao = _ra_reiterado()
+    protocolo = ra.protocolo if qual == "ra" else reiteracao.protocolo
+    resposta = client_atendente.get(URL, {"q": protocolo})
+    assert resposta.status_code == 302
+    assert resposta.url == reverse("atendimento:detalhe", args=[ra.pk])
+
+
+def test_protocolo_na_busca_ao_vivo_lista_o_ra_com_os_dois_numeros(client_atendente):
+    from tests.atendimento.factories import RegistroAtendimentoFactory
+
+    ra, reiteracao = _ra_reiterado()
+    outro = RegistroAtendimentoFactory()
+    resposta = client_atendente.get(URL, {"q": reiteracao.protocolo}, HTTP_HX_REQUEST="true")
+    html = resposta.content.decode()
+    assert resposta.status_code == 200
+    assert reverse("atendimento:detalhe", args=[ra.pk]) in html
+    assert f"RA nº {ra.pk}" in html and ra.protocolo in html
+    assert "reiteração de José Vizinho" in html
+    assert outro.protocolo not in html
+    assert "Nenhum cliente" not in html
+
+
+def test_protocolo_de_14_digitos_tambem_procura_o_cnpj(client_atendente):
+    from tests.atendimento.factories import RegistroAtendimentoFactory
+
+    empresa = ClienteFactory(nome="Padaria Central", cpf_cnpj="11222333000181")
+    ra = RegistroAtendimentoFactory(protocolo="11222333000181")
+    html = client_atendente.get(URL, {"q": "11222333000181"}).content.decode()
+    # Both found: no jump, the attendant picks.
+    assert empresa.nome in html and reverse("atendimento:detalhe", args=[ra.pk]) in html
+
+
+def test_protocolo_inexistente_diz_que_nao_ha_ra(client_atendente):
+    _ra_reiterado()
+    html = client_atendente.get(URL, {"q": "20259999999999"}).content.decode()
+    assert "Nenhum RA com este protocolo." in html

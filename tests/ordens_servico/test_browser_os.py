@@ -81,7 +81,7 @@ def test_unidade_gera_programa_e_encerra_a_os_e_o_ra_fecha_com_sms(entrar, cenar
     pagina.get_by_label("Parecer (o que foi feito)").fill("Cavalete trocado.")
     pagina.get_by_role("button", name="Encerrar OS").click()
     pagina.wait_for_url(f"**/ordens-servico/{os.pk}/")
-    assert f"O RA {ra.protocolo} também foi encerrado" in pagina.content()
+    assert f"O RA de protocolo {ra.protocolo} também foi encerrado" in pagina.content()
     assert "Encerrada — executada" in pagina.content()
 
     ra.refresh_from_db()

@@ -258,7 +258,7 @@ def test_encerrar_ultima_os_oferece_e_encerra_o_ra(client, campo, tipo, executad
     )
     assert resposta["Location"] == reverse("ordens_servico:encerrar_ra", args=[os.pk])
     pagina = client.get(resposta["Location"])
-    assert f"Encerrar também o RA {ra.protocolo}" in pagina.content.decode()
+    assert f"Encerrar também o RA de protocolo {ra.protocolo}" in pagina.content.decode()
     resposta = client.post(
         resposta["Location"], {"motivo": executado.pk, "parecer": "Tudo certo.", "versao_ra": 1}
     )
