@@ -14,6 +14,7 @@ from atendimento.models import (
 )
 from atendimento.models.registro import PARECER_MAX
 from atendimento.roteamento import unidades_destino
+from atendimento.services.alteracao import DESCRICAO_MAX
 from cadastro.models import Cliente, ClienteImovel, UnidadeOrganizacional, Usuario
 from cadastro.selectors import imovel_da_matricula
 from cadastro.validators import MATRICULA_EXEMPLO
@@ -114,7 +115,9 @@ class RegistroAtendimentoForm(forms.Form):
     meio = forms.ModelChoiceField(
         label="Meio de solicitação", queryset=MeioSolicitacao.objects.filter(ativo=True)
     )
-    descricao = forms.CharField(label="Descrição", widget=forms.Textarea(attrs={"rows": 4}))
+    descricao = forms.CharField(
+        label="Descrição", max_length=DESCRICAO_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     tipo_solicitante = forms.ChoiceField(
         label="Quem solicita",
         choices=RA.TipoSolicitante.choices,
@@ -216,14 +219,22 @@ class RegistroAtendimentoForm(forms.Form):
             }
         ]
 
+    # The service names some fields differently (see views._comum.erro_no_form).
+    campos_servico = {
+        "imovel": "matricula",
+        "cpf": "solicitante_cpf_cnpj",
+        "devolucoes": "devolucao_documento",
+    }
+
     def dados_servico(self) -> dict:
+        """What the service needs; a field the form could not read comes as None/empty."""
         d = self.cleaned_data
-        tipo = d["tipo_solicitante"]
+        tipo = d.get("tipo_solicitante", "")
         # Only the requester fields of the chosen kind reach the service.
         return {
-            "especificacao": d["especificacao"],
-            "meio": d["meio"],
-            "descricao": d["descricao"],
+            "especificacao": d.get("especificacao"),
+            "meio": d.get("meio"),
+            "descricao": d.get("descricao", ""),
             "tipo_solicitante": tipo,
             "cliente": d.get("cliente") if tipo == RA.TipoSolicitante.CLIENTE else None,
             "solicitante_unidade": d.get("solicitante_unidade")
@@ -268,21 +279,26 @@ class RegistroAtendimentoSimplificadoForm(forms.Form):
     meio = RegistroAtendimentoForm.base_fields["meio"]
     solicitante_nome = forms.CharField(label="Nome do solicitante", max_length=150)
     solicitante_telefone = forms.CharField(label="Telefone", max_length=20)
-    descricao = forms.CharField(label="Descrição", widget=forms.Textarea(attrs={"rows": 3}))
+    descricao = forms.CharField(
+        label="Descrição", max_length=DESCRICAO_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["especificacao"].widget.attrs.update(autofocus=True, **{"data-atalho": "e"})
 
+    campos_servico = {"imovel": "matricula"}
+
     def dados_servico(self) -> dict:
+        """What the service needs; a field the form could not read comes as None/empty."""
         d = self.cleaned_data
         return {
-            "especificacao": d["especificacao"],
-            "meio": d["meio"],
-            "descricao": d["descricao"],
+            "especificacao": d.get("especificacao"),
+            "meio": d.get("meio"),
+            "descricao": d.get("descricao", ""),
             "tipo_solicitante": RA.TipoSolicitante.LIVRE,
-            "solicitante_nome": d["solicitante_nome"],
-            "solicitante_telefone": d["solicitante_telefone"],
+            "solicitante_nome": d.get("solicitante_nome", ""),
+            "solicitante_telefone": d.get("solicitante_telefone", ""),
             "imovel": d.get("matricula"),
             "local_ocorrencia": d.get("local_ocorrencia", ""),
         }
@@ -355,7 +371,7 @@ class ReativarForm(VersaoForm):
     descricao = forms.CharField(
         label="Descrição do novo RA",
         required=False,
-        max_length=4000,
+        max_length=DESCRICAO_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Vazio: repete a descrição do RA encerrado.",
     )

@@ -30,3 +30,53 @@ class VersaoDesatualizada(RegraViolada):
             or "Este registro foi alterado por outra pessoa depois que você abriu a tela. "
             "Recarregue a página e confira antes de salvar de novo."
         )
+
+
+class RegrasVioladas(RegraViolada):
+    """Several rules refused the same input; each keeps its own field.
+
+    Reads as the first one, so code that expects a single RegraViolada still works.
+    """
+
+    def __init__(self, erros: list[RegraViolada]):
+        super().__init__(erros[0].mensagem, campo=erros[0].campo)
+        self.erros = list(erros)
+
+
+class ErrosColetados:
+    """Collect every refusal of a validation round, so the user sees them all at once.
+
+        erros = ErrosColetados()
+        with erros.verificar():
+            ...  # may raise RegraViolada
+        erros.levantar()
+    """
+
+    def __init__(self):
+        self.lista: list[RegraViolada] = []
+
+    def verificar(self):
+        return _Coleta(self)
+
+    def levantar(self) -> None:
+        if len(self.lista) == 1:
+            raise self.lista[0]
+        if self.lista:
+            raise RegrasVioladas(self.lista)
+
+
+class _Coleta:
+    def __init__(self, erros: ErrosColetados):
+        self.erros = erros
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, tipo, exc, tb):
+        if isinstance(exc, RegrasVioladas):
+            self.erros.lista.extend(exc.erros)
+            return True
+        if isinstance(exc, RegraViolada):
+            self.erros.lista.append(exc)
+            return True
+        return False

@@ -13,11 +13,12 @@ from atendimento.protocolo import protocolo_gerar
 from atendimento.roteamento import unidade_que_recebe
 from atendimento.selectors import registro_atendimento_duplicado
 from atendimento.services._comum import Situacao, evento_registrar, parametros
+from atendimento.services.alteracao import DESCRICAO_MAX
 from atendimento.services.anexos import anexo_gravar, anexo_validar
 from atendimento.services.numeracao import numero_manual_reservar
 from cadastro.models import Imovel
 from cadastro.validators import somente_digitos, validar_cpf_cnpj
-from core.exceptions import RegraViolada
+from core.exceptions import ErrosColetados, RegraViolada
 from mensageria.services import registro_atendimento_notificar
 from ordens_servico.services import ordem_servico_gerar
 
@@ -141,6 +142,174 @@ def _devolucoes_validar(especificacao, devolucoes) -> list[DevolucaoValor]:
     return objetos
 
 
+def registro_atendimento_abertura_verificar(
+    *,
+    usuario,
+    especificacao=None,
+    meio=None,
+    descricao="",
+    tipo_solicitante="",
+    cliente=None,
+    solicitante_unidade=None,
+    solicitante_funcionario=None,
+    solicitante_nome="",
+    solicitante_telefone="",
+    solicitante_email="",
+    solicitante_cpf_cnpj="",
+    imovel=None,
+    local_ocorrencia="",
+    latitude=None,
+    longitude=None,
+    data_abertura=None,
+    numero_manual="",
+    origem="interna",
+    prioridade=2,
+    data_reservada=None,
+    melhor_horario="",
+    unidade_destino=None,
+    devolucoes=(),
+    anexos=(),
+) -> dict:
+    """Every opening rule that needs no lock, checked in one round.
+
+    Returns the normalized values, or raises RegraViolada (RegrasVioladas when
+    several rules refuse), so the attendant corrects everything at once. The
+    screen also calls it when its form has errors: an especificação or meio the
+    form could not read comes as None and the rules that need it are skipped.
+    """
+    agora = timezone.now()
+    erros = ErrosColetados()
+    if especificacao is not None:
+        # One query for what the rules below read of the especificação.
+        especificacao = Especificacao.objects.select_related(
+            "tipo", "tipo_servico", "unidade_destino__centralizadora"
+        ).get(pk=especificacao.pk)
+    unidade_usuario = usuario.unidade
+    with erros.verificar():
+        if unidade_usuario is None or not unidade_usuario.ativa or not unidade_usuario.abre_ra:
+            sigla = unidade_usuario.sigla if unidade_usuario else "(nenhuma)"
+            raise RegraViolada(f"Sua unidade ({sigla}) não tem permissão para abrir RAs.")
+    with erros.verificar():
+        if especificacao is not None and (not especificacao.ativa or not especificacao.tipo.ativo):
+            raise RegraViolada("Esta especificação está desativada.", campo="especificacao")
+    with erros.verificar():
+        if meio is not None and not meio.ativo:
+            raise RegraViolada("Este meio de solicitação está desativado.", campo="meio")
+    descricao = (descricao or "").strip()
+    with erros.verificar():
+        if not descricao:
+            raise RegraViolada("Descreva a solicitação.", campo="descricao")
+        if len(descricao) > DESCRICAO_MAX:
+            raise RegraViolada(
+                f"A descrição tem {len(descricao)} caracteres; o máximo é {DESCRICAO_MAX}.",
+                campo="descricao",
+            )
+
+    data_abertura = data_abertura or agora
+    with erros.verificar():
+        if data_abertura > agora + TOLERANCIA_RELOGIO:
+            raise RegraViolada(
+                "A data de abertura não pode estar no futuro.", campo="data_abertura"
+            )
+
+    solicitante_nome = (solicitante_nome or "").strip()
+    with erros.verificar():
+        _solicitante_validar(
+            tipo_solicitante=tipo_solicitante,
+            cliente=cliente,
+            solicitante_unidade=solicitante_unidade,
+            solicitante_funcionario=solicitante_funcionario,
+            solicitante_nome=solicitante_nome,
+            solicitante_telefone=solicitante_telefone or "",
+        )
+    telefone = ""
+    with erros.verificar():
+        telefone = _telefone_normalizar(solicitante_telefone)
+    solicitante_email = (solicitante_email or "").strip()
+    with erros.verificar():
+        if solicitante_email:
+            try:
+                validate_email(solicitante_email)
+            except ValidationError as exc:
+                raise RegraViolada(
+                    "E-mail do solicitante inválido.", campo="solicitante_email"
+                ) from exc
+    solicitante_cpf_cnpj = somente_digitos(solicitante_cpf_cnpj)
+    if especificacao is not None:
+        with erros.verificar():
+            if especificacao.exige_imovel and imovel is None:
+                raise RegraViolada("Esta especificação exige o imóvel.", campo="imovel")
+        with erros.verificar():
+            if especificacao.exige_cliente and tipo_solicitante != TipoSolicitante.CLIENTE:
+                raise RegraViolada(
+                    "Esta especificação exige um cliente do cadastro como solicitante.",
+                    campo="cliente",
+                )
+        cpf = cliente.cpf_cnpj if cliente is not None else solicitante_cpf_cnpj
+        with erros.verificar():
+            if especificacao.exige_cpf_cnpj and not cpf:
+                raise RegraViolada(
+                    "Esta especificação exige o CPF/CNPJ do solicitante.", campo="cpf"
+                )
+    with erros.verificar():
+        if solicitante_cpf_cnpj:
+            try:
+                validar_cpf_cnpj(solicitante_cpf_cnpj)
+            except ValidationError as exc:
+                raise RegraViolada(exc.messages[0], campo="solicitante_cpf_cnpj") from exc
+    local_ocorrencia = (local_ocorrencia or "").strip()
+    tem_coordenadas = latitude is not None and longitude is not None
+    with erros.verificar():
+        if imovel is None and not local_ocorrencia and not tem_coordenadas:
+            raise RegraViolada(
+                "Informe o imóvel ou o local da ocorrência.", campo="local_ocorrencia"
+            )
+    with erros.verificar():
+        if prioridade not in RegistroAtendimento.Prioridade.values:
+            raise RegraViolada("Prioridade inválida.", campo="prioridade")
+    with erros.verificar():
+        if melhor_horario and melhor_horario not in RegistroAtendimento.MelhorHorario.values:
+            raise RegraViolada("Melhor horário inválido.", campo="melhor_horario")
+    with erros.verificar():
+        if data_reservada is not None and data_reservada < timezone.localdate():
+            raise RegraViolada(
+                "A data reservada não pode estar no passado.", campo="data_reservada"
+            )
+    with erros.verificar():
+        if origem not in RegistroAtendimento.Origem.values:
+            raise RegraViolada("Origem inválida.", campo="origem")
+    destino = None
+    if especificacao is not None:
+        destino = unidade_destino_sugerir(
+            especificacao=especificacao, usuario=usuario, unidade_destino=unidade_destino
+        )
+        with erros.verificar():
+            unidade_destino_validar(destino)
+        with erros.verificar():
+            devolucoes = _devolucoes_validar(especificacao, devolucoes)
+    params = parametros()
+    arquivos = []
+    for anexo in anexos or ():
+        with erros.verificar():
+            arquivos.append(anexo_validar(anexo, params=params))
+    erros.levantar()
+    return {
+        "especificacao": especificacao,
+        "descricao": descricao,
+        "data_abertura": data_abertura,
+        "solicitante_nome": solicitante_nome,
+        "solicitante_telefone": telefone,
+        "solicitante_email": solicitante_email,
+        "solicitante_cpf_cnpj": solicitante_cpf_cnpj,
+        "local_ocorrencia": local_ocorrencia,
+        "tem_coordenadas": tem_coordenadas,
+        "destino": destino,
+        "devolucoes": devolucoes,
+        "arquivos": arquivos,
+        "params": params,
+    }
+
+
 def registro_atendimento_abrir(
     *,
     usuario,
@@ -171,84 +340,52 @@ def registro_atendimento_abrir(
 ) -> RegistroAtendimento:
     """Open an RA: validate, route it (trâmite #1), generate its OS, notify the requester.
 
-    The protocol is taken last, inside the transaction, so a refused opening
-    never consumes a number.
+    Every rule is checked before anything is written, and all its refusals are
+    raised together (:func:`registro_atendimento_abertura_verificar`). The
+    protocol is taken last, inside the transaction, so a refused opening never
+    consumes a number.
     """
-    agora = timezone.now()
-    # One query for what the rules below read of the especificação.
-    especificacao = Especificacao.objects.select_related(
-        "tipo", "tipo_servico", "unidade_destino__centralizadora"
-    ).get(pk=especificacao.pk)
-    unidade_usuario = usuario.unidade
-    if unidade_usuario is None or not unidade_usuario.ativa or not unidade_usuario.abre_ra:
-        sigla = unidade_usuario.sigla if unidade_usuario else "(nenhuma)"
-        raise RegraViolada(f"Sua unidade ({sigla}) não tem permissão para abrir RAs.")
-    if not especificacao.ativa or not especificacao.tipo.ativo:
-        raise RegraViolada("Esta especificação está desativada.", campo="especificacao")
-    if not meio.ativo:
-        raise RegraViolada("Este meio de solicitação está desativado.", campo="meio")
-    descricao = (descricao or "").strip()
-    if not descricao:
-        raise RegraViolada("Descreva a solicitação.", campo="descricao")
-    if len(descricao) > 4000:
-        raise RegraViolada("A descrição passa de 4000 caracteres.", campo="descricao")
-
-    data_abertura = data_abertura or agora
-    if data_abertura > agora + TOLERANCIA_RELOGIO:
-        raise RegraViolada("A data de abertura não pode estar no futuro.", campo="data_abertura")
-
-    solicitante_nome = (solicitante_nome or "").strip()
-    _solicitante_validar(
+    verificado = registro_atendimento_abertura_verificar(
+        usuario=usuario,
+        especificacao=especificacao,
+        meio=meio,
+        descricao=descricao,
         tipo_solicitante=tipo_solicitante,
         cliente=cliente,
         solicitante_unidade=solicitante_unidade,
         solicitante_funcionario=solicitante_funcionario,
         solicitante_nome=solicitante_nome,
-        solicitante_telefone=solicitante_telefone or "",
+        solicitante_telefone=solicitante_telefone,
+        solicitante_email=solicitante_email,
+        solicitante_cpf_cnpj=solicitante_cpf_cnpj,
+        imovel=imovel,
+        local_ocorrencia=local_ocorrencia,
+        latitude=latitude,
+        longitude=longitude,
+        data_abertura=data_abertura,
+        numero_manual=numero_manual,
+        origem=origem,
+        prioridade=prioridade,
+        data_reservada=data_reservada,
+        melhor_horario=melhor_horario,
+        unidade_destino=unidade_destino,
+        devolucoes=devolucoes,
+        anexos=anexos,
     )
-    solicitante_telefone = _telefone_normalizar(solicitante_telefone)
-    solicitante_email = (solicitante_email or "").strip()
-    if solicitante_email:
-        try:
-            validate_email(solicitante_email)
-        except ValidationError as exc:
-            raise RegraViolada(
-                "E-mail do solicitante inválido.", campo="solicitante_email"
-            ) from exc
-    solicitante_cpf_cnpj = somente_digitos(solicitante_cpf_cnpj)
-    if especificacao.exige_imovel and imovel is None:
-        raise RegraViolada("Esta especificação exige o imóvel.", campo="imovel")
-    if especificacao.exige_cliente and tipo_solicitante != TipoSolicitante.CLIENTE:
-        raise RegraViolada(
-            "Esta especificação exige um cliente do cadastro como solicitante.", campo="cliente"
-        )
-    cpf = cliente.cpf_cnpj if cliente is not None else solicitante_cpf_cnpj
-    if especificacao.exige_cpf_cnpj and not cpf:
-        raise RegraViolada("Esta especificação exige o CPF/CNPJ do solicitante.", campo="cpf")
-    if solicitante_cpf_cnpj:
-        try:
-            validar_cpf_cnpj(solicitante_cpf_cnpj)
-        except ValidationError as exc:
-            raise RegraViolada(exc.messages[0], campo="solicitante_cpf_cnpj") from exc
-    local_ocorrencia = (local_ocorrencia or "").strip()
-    tem_coordenadas = latitude is not None and longitude is not None
-    if imovel is None and not local_ocorrencia and not tem_coordenadas:
-        raise RegraViolada("Informe o imóvel ou o local da ocorrência.", campo="local_ocorrencia")
-    if prioridade not in RegistroAtendimento.Prioridade.values:
-        raise RegraViolada("Prioridade inválida.", campo="prioridade")
-    if melhor_horario and melhor_horario not in RegistroAtendimento.MelhorHorario.values:
-        raise RegraViolada("Melhor horário inválido.", campo="melhor_horario")
-    if data_reservada is not None and data_reservada < timezone.localdate():
-        raise RegraViolada("A data reservada não pode estar no passado.", campo="data_reservada")
-    if origem not in RegistroAtendimento.Origem.values:
-        raise RegraViolada("Origem inválida.", campo="origem")
-    destino = unidade_destino_sugerir(
-        especificacao=especificacao, usuario=usuario, unidade_destino=unidade_destino
-    )
-    unidade_destino_validar(destino)
-    devolucoes = _devolucoes_validar(especificacao, devolucoes)
-    params = parametros()
-    arquivos = [anexo_validar(a, params=params) for a in anexos or ()]
+    especificacao = verificado["especificacao"]
+    descricao = verificado["descricao"]
+    data_abertura = verificado["data_abertura"]
+    solicitante_nome = verificado["solicitante_nome"]
+    solicitante_telefone = verificado["solicitante_telefone"]
+    solicitante_email = verificado["solicitante_email"]
+    solicitante_cpf_cnpj = verificado["solicitante_cpf_cnpj"]
+    local_ocorrencia = verificado["local_ocorrencia"]
+    tem_coordenadas = verificado["tem_coordenadas"]
+    destino = verificado["destino"]
+    devolucoes = verificado["devolucoes"]
+    arquivos = verificado["arquivos"]
+    params = verificado["params"]
+    unidade_usuario = usuario.unidade
 
     with transaction.atomic():
         if imovel is not None:

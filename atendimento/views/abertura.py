@@ -10,7 +10,10 @@ from atendimento import prazos, selectors
 from atendimento.forms import RegistroAtendimentoForm, RegistroAtendimentoSimplificadoForm
 from atendimento.models import Especificacao, ParametrosAtendimento, RegistroAtendimento
 from atendimento.services import registro_atendimento_abrir
-from atendimento.services.abertura import unidade_destino_sugerir
+from atendimento.services.abertura import (
+    registro_atendimento_abertura_verificar,
+    unidade_destino_sugerir,
+)
 from atendimento.views._comum import erro_no_form, url_detalhe
 from cadastro.models import Cliente, ClienteImovel, Imovel
 from cadastro.selectors import imovel_da_matricula
@@ -32,6 +35,22 @@ def _contexto_imovel(imovel):
     }
 
 
+def _abrir(request, form):
+    """Open the RA the form describes, or leave every error on the form: those of the
+    form and those of the rules, in one round (the attendant fixes all at once)."""
+    if not form.is_valid():
+        try:
+            registro_atendimento_abertura_verificar(usuario=request.user, **form.dados_servico())
+        except RegraViolada as exc:
+            erro_no_form(form, exc, so_campos_sem_erro=True)
+        return None
+    try:
+        return registro_atendimento_abrir(usuario=request.user, **form.dados_servico())
+    except RegraViolada as exc:
+        erro_no_form(form, exc)
+        return None
+
+
 @permission_required(PERMISSAO_ABRIR, raise_exception=True)
 def inserir(request):
     imovel = Imovel.objects.filter(pk=_inteiro(request.GET.get("imovel"))).first()
@@ -50,13 +69,9 @@ def inserir(request):
         cliente = vinculo.cliente if vinculo else None
     if request.method == "POST":
         form = RegistroAtendimentoForm(request.POST, request.FILES, imovel=imovel, cliente=cliente)
-        if form.is_valid():
-            try:
-                ra = registro_atendimento_abrir(usuario=request.user, **form.dados_servico())
-            except RegraViolada as exc:
-                erro_no_form(form, exc)
-            else:
-                return redirect("atendimento:confirmacao", pk=ra.pk)
+        ra = _abrir(request, form)
+        if ra is not None:
+            return redirect("atendimento:confirmacao", pk=ra.pk)
         imovel = form.cleaned_data.get("matricula") if hasattr(form, "cleaned_data") else imovel
     else:
         inicial = {"tipo_solicitante": "cliente" if cliente else "livre"}
@@ -73,13 +88,9 @@ def inserir(request):
 def inserir_simplificado(request):
     if request.method == "POST":
         form = RegistroAtendimentoSimplificadoForm(request.POST)
-        if form.is_valid():
-            try:
-                ra = registro_atendimento_abrir(usuario=request.user, **form.dados_servico())
-            except RegraViolada as exc:
-                erro_no_form(form, exc)
-            else:
-                return redirect("atendimento:confirmacao", pk=ra.pk)
+        ra = _abrir(request, form)
+        if ra is not None:
+            return redirect("atendimento:confirmacao", pk=ra.pk)
     else:
         form = RegistroAtendimentoSimplificadoForm()
     return render(request, "atendimento/registro_simplificado.html", {"form": form})
