@@ -296,8 +296,9 @@ class EventoOS(Imutavel):
         TRAMITE = "tramite", "Mudança de unidade"
 
     # Indexed by evento_os_data (os, data); no separate FK index to maintain.
+    # PROTECT: history is never deleted (see atendimento.models.Tramite).
     os = models.ForeignKey(
-        OrdemServico, on_delete=models.CASCADE, related_name="eventos", db_index=False
+        OrdemServico, on_delete=models.PROTECT, related_name="eventos", db_index=False
     )
     tipo = models.CharField("tipo", max_length=15, choices=Tipo.choices)
     situacao_anterior = models.CharField(max_length=15, blank=True)

@@ -325,7 +325,9 @@ class Tramite(Imutavel):
 
     historico_de = "de trâmites"
 
-    ra = models.ForeignKey(RegistroAtendimento, on_delete=models.CASCADE, related_name="tramites")
+    # PROTECT: history is never deleted (the database refuses it too), so an RA with
+    # history cannot be deleted; Django says so before reaching the trigger.
+    ra = models.ForeignKey(RegistroAtendimento, on_delete=models.PROTECT, related_name="tramites")
     unidade_origem = models.ForeignKey(
         "cadastro.UnidadeOrganizacional", on_delete=models.PROTECT, related_name="+"
     )
@@ -369,7 +371,7 @@ class EventoRA(Imutavel):
         ORDEM_SERVICO = "os", "Ordem de serviço"
         ALTERACAO = "alteracao", "Alteração de dados"
 
-    ra = models.ForeignKey(RegistroAtendimento, on_delete=models.CASCADE, related_name="eventos")
+    ra = models.ForeignKey(RegistroAtendimento, on_delete=models.PROTECT, related_name="eventos")
     tipo = models.CharField("tipo", max_length=15, choices=Tipo.choices)
     situacao_anterior = models.CharField(max_length=10, blank=True)
     situacao_nova = models.CharField(max_length=10, blank=True)
