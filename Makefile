@@ -12,11 +12,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-## Serve the whole product on the embedded default (SQLite, filesystem broker, emulated modem).
+## Serve the whole product on the embedded default (SQLite, SQLite broker, emulated modem);
+## a child that dies is restarted (gsan/run_dev.py).
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	bash scripts/run-dev.sh
+	$(BIN)/python -m gsan.run_dev
 
 ## Lint and run every test on real PostgreSQL, Redis and Chromium.
 test: $(STAMP)
@@ -42,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf var/db.sqlite3 var/celery var/media var/modem
+	rm -rf var/db.sqlite3* var/celery.sqlite* var/celery var/celerybeat-schedule* var/media var/modem var/log

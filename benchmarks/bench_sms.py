@@ -47,7 +47,7 @@ def iniciar_worker(fila: str, pasta: Path) -> subprocess.Popen:
     processo = subprocess.Popen(
         [
             *(sys.executable, "-m", "celery", "-A", "gsan", "worker", "-Q", fila),
-            # The modem worker of scripts/run-dev.sh and the README: one process.
+            # The modem worker of `make run` (gsan/run_dev.py) and the README: one process.
             *("--concurrency=1", "--prefetch-multiplier=4"),
             *("--without-heartbeat", "--without-mingle", "--without-gossip"),
             *("-n", f"{fila}-{os.getpid()}@%h", "-l", "INFO"),

@@ -1,7 +1,7 @@
 """Settings shared by every environment.
 
 Embedded defaults let a newcomer run the product with no server installed
-(SQLite and a filesystem Celery broker under ``var/``); real services are
+(SQLite for the data and for the Celery broker, under ``var/``); real services are
 chosen by URL (``DATABASE_URL``, ``REDIS_URL``/``CELERY_BROKER_URL``).
 """
 
@@ -10,10 +10,11 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Runtime files of the embedded default (database, broker, media, logs, modem).
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
@@ -123,23 +124,17 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="atendimento@localhost")
 
-# Celery: Redis when configured, otherwise a broker that needs no server.
+# Celery: Redis when configured, otherwise kombu's SQLAlchemy transport on a
+# SQLite file of its own (no server to install). Each read and write is a SQLite
+# transaction, so a consumer never sees half a message (the filesystem transport
+# it replaces could, and its worker died of it). Kombu keeps delivered rows with
+# visible=0; the launcher (gsan/run_dev.py) deletes them when it starts.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL == "filesystem://":
-    _broker_dir = VAR_DIR / "celery"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "store_processed": False,
-        # Exchange bindings (one per modem queue); kombu's default is ./control.
-        "control_folder": str(_broker_dir / "control"),
-        # Poll often enough that a modem's next SMS starts right after its interval.
-        "polling_interval": 0.2,
-    }
-    for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+BROKER_SQLITE = VAR_DIR / "celery.sqlite"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or f"sqla+sqlite:///{BROKER_SQLITE}")
+if CELERY_BROKER_URL.startswith("sqla+sqlite:"):
+    # Passed to SQLAlchemy's create_engine: wait for a busy database, never fail at once.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 10}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
