@@ -18,6 +18,7 @@ from core.exceptions import RegraViolada, TransicaoInvalida
 from .. import texto as texto_sms
 from ..backends import Envio, ErroEnvio, obter_backend
 from ..models import MODELOS_PADRAO, Mensagem, MensagemHistorico, ModeloMensagem, Modem, Parametros
+from ..selectors import sms_ra_previsao_do_ra
 from ..telefones import NumeroInvalido, celular_normalizar
 from .modems import modem_pausar
 
@@ -201,16 +202,26 @@ def registro_atendimento_notificar(*, ra, evento: str) -> Mensagem | None:
 
     Contract: called by the RA services inside their transaction, so the
     message row commits with the RA; the send is enqueued on commit. Returns
-    None when nothing is to be sent (especificação says no, or no mobile).
+    None when nothing is to be sent (especificação says no, no mobile, or for
+    ``ra_atendido`` a closing whose motivo is not "executado").
     """
     if evento not in EVENTOS_RA:
         raise ValueError(f"evento desconhecido: {evento}")
     especificacao = ra.especificacao
-    if evento in ("ra_aberto", "ra_existente") and not especificacao.envia_sms_abertura:
-        return None
-    if evento == "ra_atendido" and not especificacao.envia_sms_encerramento:
-        return None
-    destino = ra.celular_sms()
+    if evento == "ra_atendido":
+        if not especificacao.envia_sms_encerramento:
+            return None
+        # "Concluído. Obrigado!" would be false for an RA closed as not executed or as a
+        # duplicate (or not closed at all): only an executed closing sends it.
+        motivo = ra.motivo_encerramento
+        if ra.situacao != ra.Situacao.ENCERRADO or motivo is None:
+            return None
+        if motivo.tipo != motivo.Tipo.EXECUTADO:
+            return None
+    # The decision the screens show (Inserir RA, the RA page): they cannot disagree.
+    # A number that is not a mobile still gets its message, stored as failed with the
+    # reason, so a supervisor can correct it from the failed-messages screen.
+    destino = sms_ra_previsao_do_ra(ra, evento=evento).destino
     if not destino:
         return None
     parametros = _parametros()

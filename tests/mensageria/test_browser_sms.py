@@ -59,10 +59,21 @@ def test_supervisor_corrige_o_numero_tambem_no_ra(entrar, supervisor, unidade, a
     ).wait_for()
     ra.refresh_from_db()
     assert ra.solicitante_telefone == "+5581988887777"
-    atendida = services.registro_atendimento_notificar(ra=ra, evento="ra_atendido")
+    _encerrar_executado(ra, atendente)
+    atendida = Mensagem.objects.get(registro_atendimento=ra, evento="ra_atendido")
     assert atendida.destino == "+5581988887777"
 
     # The RA's timeline shows who corrected it (numbers masked), from what to what.
     pagina.goto(reverse("atendimento:detalhe", args=[ra.pk]))
     pagina.get_by_text("Telefone do solicitante corrigido").wait_for()
     assert "+55 81 9****-0001 → +55 81 9****-7777" in pagina.content()
+
+
+def _encerrar_executado(ra, usuario):
+    from atendimento.models import MotivoEncerramento
+    from atendimento.services import registro_atendimento_encerrar
+
+    motivo = MotivoEncerramento.objects.create(
+        nome="Executado", tipo=MotivoEncerramento.Tipo.EXECUTADO
+    )
+    registro_atendimento_encerrar(ra=ra, motivo=motivo, parecer="Conserto feito.", usuario=usuario)

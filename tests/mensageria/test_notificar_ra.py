@@ -14,6 +14,28 @@ def ra(unidade, atendente):
     return ra_criar(unidade=unidade, usuario=atendente, telefone="+5581999990001")
 
 
+@pytest.fixture
+def motivos(db):
+    from atendimento.models import MotivoEncerramento
+
+    Tipo = MotivoEncerramento.Tipo
+    return {
+        tipo: MotivoEncerramento.objects.create(nome=str(tipo.label), tipo=tipo) for tipo in Tipo
+    }
+
+
+def _encerrar(ra, motivo):
+    """Mark the RA closed (the notifier is under test here, not the closing service)."""
+    from atendimento.models import RegistroAtendimento
+
+    RegistroAtendimento.objects.filter(pk=ra.pk).update(
+        situacao=RegistroAtendimento.Situacao.ENCERRADO,
+        motivo_encerramento=motivo,
+        data_encerramento=ra.data_abertura,
+    )
+    ra.refresh_from_db()
+
+
 def test_ra_aberto_envia_protocolo(ra, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         m = registro_atendimento_notificar(ra=ra, evento="ra_aberto")
@@ -26,11 +48,12 @@ def test_ra_aberto_envia_protocolo(ra, django_capture_on_commit_callbacks):
     assert len(callbacks) == 1
 
 
-def test_ra_existente_e_ra_atendido_usam_seus_modelos(ra):
+def test_ra_existente_e_ra_atendido_usam_seus_modelos(ra, motivos):
     ModeloMensagem.objects.filter(evento="ra_atendido").update(
         texto="Protocolo {protocolo} atendido."
     )
     existente = registro_atendimento_notificar(ra=ra, evento="ra_existente")
+    _encerrar(ra, motivos["executado"])
     atendido = registro_atendimento_notificar(ra=ra, evento="ra_atendido")
     assert "ja existe" in existente.texto and ra.protocolo in existente.texto
     assert atendido.texto == f"Protocolo {ra.protocolo} atendido."
@@ -46,10 +69,12 @@ def test_texto_proprio_da_especificacao_tem_precedencia(unidade, atendente):
     assert m.texto == f"RA {ra.protocolo} aberto, prazo 03/12/2026"
 
 
-def test_especificacao_sem_sms_nao_cria_mensagem(unidade, atendente):
+def test_especificacao_sem_sms_nao_cria_mensagem(unidade, atendente, motivos):
+    modem_criar()
     especificacao = especificacao_criar(envia_sms_abertura=False, envia_sms_encerramento=False)
     ra = ra_criar(unidade=unidade, usuario=atendente, especificacao=especificacao)
     assert registro_atendimento_notificar(ra=ra, evento="ra_aberto") is None
+    _encerrar(ra, motivos["executado"])
     assert registro_atendimento_notificar(ra=ra, evento="ra_atendido") is None
     assert not Mensagem.objects.exists()
 
@@ -82,3 +107,35 @@ def test_sms_aparece_na_linha_do_tempo_do_ra_com_situacao(ra, supervisor):
     assert item.titulo == "SMS falhou"
     assert ra.protocolo in item.descricao
     assert any("número inexistente" in d for d in item.detalhes)
+
+
+# --- "Concluído. Obrigado!" only for a closing that was executed ---------------
+
+
+@pytest.mark.parametrize(
+    ("tipo", "envia"),
+    [("executado", True), ("nao_executado", False), ("duplicidade", False)],
+)
+def test_sms_de_concluido_so_quando_o_encerramento_foi_executado(
+    ra, motivos, atendente, unidade, tipo, envia
+):
+    from atendimento.services import registro_atendimento_encerrar
+
+    referencia = None
+    if tipo == "duplicidade":
+        referencia = ra_criar(unidade=unidade, usuario=atendente, especificacao=ra.especificacao)
+    registro_atendimento_encerrar(
+        ra=ra,
+        motivo=motivos[tipo],
+        parecer="Parecer do encerramento.",
+        usuario=atendente,
+        ra_referencia=referencia,
+    )
+    atendidas = Mensagem.objects.filter(registro_atendimento=ra, evento="ra_atendido")
+    assert atendidas.exists() is envia
+    if envia:
+        assert "concluido" in atendidas.get().texto
+
+
+def test_ra_aberto_nao_recebe_sms_de_concluido(ra):
+    assert registro_atendimento_notificar(ra=ra, evento="ra_atendido") is None

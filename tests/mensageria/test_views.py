@@ -320,7 +320,8 @@ def test_corrigir_no_ra_faz_o_sms_de_encerramento_ir_para_o_numero_certo(
     assert versao.history_user == supervisor
     assert versao.prev_record.solicitante_telefone == "+5581999990001"
     # The point of it: the later "atendida" SMS goes to the corrected number.
-    atendida = services.registro_atendimento_notificar(ra=ra, evento="ra_atendido")
+    _encerrar_executado(ra, supervisor)
+    atendida = Mensagem.objects.get(registro_atendimento=ra, evento="ra_atendido")
     assert atendida.destino == "+5581988887777"
 
 
@@ -416,3 +417,13 @@ def test_supervisor_de_outra_unidade_nao_corrige_o_ra(client, ra_com_sms_falho):
     ra.refresh_from_db()
     assert mensagem.status == "falhou" and ra.solicitante_telefone == "+5581999990001"
     assert not ra.eventos.filter(tipo="alteracao").exists()
+
+
+def _encerrar_executado(ra, usuario):
+    from atendimento.models import MotivoEncerramento
+    from atendimento.services import registro_atendimento_encerrar
+
+    motivo = MotivoEncerramento.objects.create(
+        nome="Executado", tipo=MotivoEncerramento.Tipo.EXECUTADO
+    )
+    registro_atendimento_encerrar(ra=ra, motivo=motivo, parecer="Conserto feito.", usuario=usuario)
