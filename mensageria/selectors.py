@@ -1,6 +1,7 @@
 """Reads of the messaging app."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
@@ -8,6 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import Mensagem, Modem
+from .telefones import NumeroInvalido, celular_normalizar
 
 Status = Mensagem.Status
 
@@ -138,3 +140,82 @@ def _verificar_broker() -> dict:
         return {"ok": True, "transporte": transporte}
     except Exception as exc:
         return {"ok": False, "erro": exc.__class__.__name__}
+
+
+# --- will an RA's SMS go? ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrevisaoSms:
+    """Whether an RA event's SMS goes, and why not: what the screens show and what
+    :func:`mensageria.services.registro_atendimento_notificar` does."""
+
+    envia: bool
+    destino: str = ""  # the number it goes (or would go) to; "" when there is none
+    motivo: str = ""  # why it does not go, written for the attendant (no phone digits)
+    fixo: bool = False  # the number is a landline
+
+
+def sms_ra_destino(*, cliente=None, telefone: str = "") -> PrevisaoSms:
+    """The mobile an RA's requester receives SMS on: the client's SMS celular when the
+    client accepts SMS, else the phone typed for the requester."""
+    if cliente is not None:
+        if not cliente.recebe_sms:
+            return PrevisaoSms(False, motivo="o cliente não aceita receber SMS (cadastro).")
+        fone = cliente.telefone_sms
+        if fone is None:
+            return PrevisaoSms(False, motivo="o cliente não tem celular marcado para SMS.")
+        numero = fone.e164
+    else:
+        numero = (telefone or "").strip()
+        if not numero:
+            return PrevisaoSms(False, motivo="não há telefone do solicitante.")
+    try:
+        return PrevisaoSms(True, destino=celular_normalizar(numero))
+    except NumeroInvalido as exc:
+        motivo = (
+            "o telefone informado é fixo; o SMS só vai para celular."
+            if exc.fixo
+            else "o telefone informado não é um celular brasileiro válido."
+        )
+        return PrevisaoSms(False, destino=numero, motivo=motivo, fixo=exc.fixo)
+
+
+def sms_ra_previsao(
+    *, especificacao, cliente=None, telefone: str = "", evento: str = "ra_aberto"
+) -> PrevisaoSms:
+    """Will the SMS of this RA event (by default the protocol, on opening) go, and if
+    not, why. The one decision behind the Inserir RA preview (before saving), the
+    RA page (after) and the code that creates the message."""
+    if especificacao is not None:
+        envia = (
+            especificacao.envia_sms_encerramento
+            if evento == "ra_atendido"
+            else especificacao.envia_sms_abertura
+        )
+        if not envia:
+            quando = "no encerramento" if evento == "ra_atendido" else "na abertura"
+            return PrevisaoSms(False, motivo=f"esta especificação não envia SMS {quando}.")
+    return sms_ra_destino(cliente=cliente, telefone=telefone)
+
+
+def sms_ra_previsao_do_ra(ra, *, evento: str = "ra_aberto") -> PrevisaoSms:
+    return sms_ra_previsao(
+        especificacao=ra.especificacao,
+        cliente=ra.cliente if ra.cliente_id else None,
+        telefone=ra.solicitante_telefone,
+        evento=evento,
+    )
+
+
+def sms_protocolo_do_ra(ra) -> dict:
+    """For the RA page: the protocol SMS if one was created, else why none was."""
+    mensagem = (
+        Mensagem.objects.filter(registro_atendimento=ra, evento=Mensagem.Evento.RA_ABERTO)
+        .order_by("criada_em", "id")
+        .first()
+    )
+    return {
+        "mensagem": mensagem,
+        "previsao": None if mensagem else sms_ra_previsao_do_ra(ra),
+    }

@@ -2,6 +2,8 @@
 
 import re
 
+import phonenumbers
+
 DDDS = frozenset(
     {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38}
     | {41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69}
@@ -12,7 +14,20 @@ EXEMPLO = "ex.: +55 81 99999-0000"
 
 
 class NumeroInvalido(ValueError):
-    """The reason is written for an attendant (pt-BR)."""
+    """The reason is written for an attendant (pt-BR); ``fixo`` tells a landline apart."""
+
+    def __init__(self, mensagem: str, *, fixo: bool = False):
+        super().__init__(mensagem)
+        self.fixo = fixo
+
+
+def _e_fixo(digitos: str) -> bool:
+    """A Brazilian landline (DDD + number), as phonenumbers' numbering plan says."""
+    try:
+        numero = phonenumbers.parse(f"+55{digitos}", None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(numero) == phonenumbers.PhoneNumberType.FIXED_LINE
 
 
 def celular_normalizar(numero: str) -> str:
@@ -31,8 +46,10 @@ def celular_normalizar(numero: str) -> str:
         digitos = digitos[2:]
     elif len(digitos) == 12 and digitos.startswith("0"):
         digitos = digitos[1:]  # 0 + DDD + number, as dialled from a landline
-    if len(digitos) == 10 and digitos[2] in "2345":
-        raise NumeroInvalido(f"{bruto} é um telefone fixo: o SMS precisa de celular ({EXEMPLO}).")
+    if _e_fixo(digitos) or (len(digitos) == 10 and digitos[2] in "2345"):
+        raise NumeroInvalido(
+            f"{bruto} é um telefone fixo: o SMS precisa de celular ({EXEMPLO}).", fixo=True
+        )
     if len(digitos) != 11:
         raise NumeroInvalido(
             f"{bruto} não é um celular brasileiro: DDD + 9 + oito dígitos ({EXEMPLO})."
@@ -41,7 +58,9 @@ def celular_normalizar(numero: str) -> str:
     if ddd not in DDDS:
         raise NumeroInvalido(f"O DDD {ddd:02d} não existe no Brasil.")
     if not assinante.startswith("9"):
-        raise NumeroInvalido(f"{bruto} é um fixo: celulares começam com 9 depois do DDD.")
+        raise NumeroInvalido(
+            f"{bruto} é um fixo: celulares começam com 9 depois do DDD.", fixo=True
+        )
     return f"+55{digitos}"
 
 

@@ -311,13 +311,11 @@ class RegistroAtendimento(models.Model):
         return self.solicitante_nome
 
     def celular_sms(self) -> str:
-        """E.164 mobile that receives this RA's SMS, or "" (contract with mensageria)."""
-        if self.cliente_id:
-            if not self.cliente.recebe_sms:
-                return ""
-            telefone = self.cliente.telefone_sms
-            return telefone.e164 if telefone else ""
-        return self.solicitante_telefone
+        """The number this RA's SMS go to, or "" (mensageria decides, in one place)."""
+        from mensageria.selectors import sms_ra_destino
+
+        cliente = self.cliente if self.cliente_id else None
+        return sms_ra_destino(cliente=cliente, telefone=self.solicitante_telefone).destino
 
 
 class Tramite(Imutavel):

@@ -532,3 +532,19 @@ def test_lista_e_csv_exigem_permissao_de_ver_os(client, os_pendente):
     assert client.get(url).status_code == 403
     assert client.get(url, {"formato": "csv"}).status_code == 403
     assert client.get(reverse("ordens_servico:detalhe", args=[os_pendente.pk])).status_code == 403
+
+
+def test_csv_de_os_mantem_protocolo_como_texto(cliente_tecnico, campo, tipo):
+    """Excel turns a 14-digit protocol into 2,026E+13: it goes out as a text cell."""
+    import csv
+    import io
+
+    os = OrdemServicoFactory(unidade_atual=campo, tipo_servico=tipo)
+    ra = RegistroAtendimentoFactory()
+    OrdemServico.objects.filter(pk=os.pk).update(ra=ra)
+    resposta = cliente_tecnico.get(
+        reverse("ordens_servico:lista"), {"situacao": "abertas", "formato": "csv"}
+    )
+    corpo = b"".join(resposta.streaming_content).decode().lstrip("\ufeff")
+    linhas = list(csv.DictReader(io.StringIO(corpo), delimiter=";"))
+    assert [linha["RA (protocolo)"] for linha in linhas] == [f'="{ra.protocolo}"']
