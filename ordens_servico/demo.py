@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from atendimento import services as ra_services
+from atendimento.models import Especificacao, MeioSolicitacao, MotivoEncerramento
 from cadastro.models import ClienteImovel, UnidadeOrganizacional, Usuario
 from core.papeis import ATENDENTE
 from ordens_servico import services
@@ -119,9 +121,6 @@ def _tecnico() -> Usuario | None:
 
 
 def _cenario(tipos, equipes) -> str:
-    from atendimento.models import Especificacao, MeioSolicitacao, MotivoEncerramento
-    from atendimento.services import registro_atendimento_abrir
-
     if OrdemServico.objects.filter(data_programacao__isnull=False).exists():
         return f"{OrdemServico.objects.count()} OS (já carregadas)"
     atendente = Usuario.objects.filter(username="atendente").first()
@@ -157,7 +156,7 @@ def _cenario(tipos, equipes) -> str:
 
     def gerar(nome, n):
         vinculo = vinculos[n]
-        ra = registro_atendimento_abrir(
+        ra = ra_services.registro_atendimento_abrir(
             usuario=atendente,
             especificacao=especificacoes[nome],
             meio=meio,
@@ -194,18 +193,18 @@ def _cenario(tipos, equipes) -> str:
     os = gerar(cavalete, 7)
     services.ordem_servico_programar(os=os, usuario=tecnico, equipe=alfa, data=hoje)
     services.ordem_servico_iniciar(os=os, usuario=tecnico)
-    services.ordem_servico_encerrar(
+    ra_services.registro_atendimento_encerrar_pela_os(
         os=os, usuario=tecnico, motivo=motivos["executado"], parecer="Cavalete substituído."
     )
     # … and one whose type does not close the RA (the screen offers to close it).
     os = gerar(falta, 8)
     services.ordem_servico_programar(os=os, usuario=tecnico, equipe=beta, data=hoje)
-    services.ordem_servico_encerrar(
+    ra_services.registro_atendimento_encerrar_pela_os(
         os=os, usuario=tecnico, motivo=motivos["executado"], parecer="Registro reaberto."
     )
     # Encerrada não executada, and one cancelled.
     os = gerar(falta, 9)
-    services.ordem_servico_encerrar(
+    ra_services.registro_atendimento_encerrar_pela_os(
         os=os,
         usuario=tecnico,
         motivo=motivos["nao_executado"],

@@ -10,7 +10,9 @@ from atendimento.services.alteracao import registro_atendimento_alterar
 from atendimento.services.anexos import registro_atendimento_anexar
 from atendimento.services.celular import registro_atendimento_celular_corrigir
 from atendimento.services.encerramento import (
+    EncerramentoOS,
     registro_atendimento_encerrar,
+    registro_atendimento_encerrar_pela_os,
     registro_atendimento_reativar,
     registro_atendimento_reiterar,
 )
@@ -29,6 +31,7 @@ from atendimento.services.tramite import (
 )
 
 __all__ = [
+    "EncerramentoOS",
     "numeracao_manual_emitir",
     "registro_atendimento_abrir",
     "registro_atendimento_alterar",
@@ -38,6 +41,7 @@ __all__ = [
     "registro_atendimento_desbloquear",
     "registro_atendimento_encaminhar",
     "registro_atendimento_encerrar",
+    "registro_atendimento_encerrar_pela_os",
     "registro_atendimento_mensagem_adicionar",
     "registro_atendimento_pausar",
     "registro_atendimento_prorrogar",

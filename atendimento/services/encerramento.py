@@ -1,6 +1,7 @@
 """Closing an RA, asking again about it (reiterar) and reopening it (reativar)."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,15 +29,25 @@ from atendimento.services.abertura import (
 from core.exceptions import RegraViolada, TransicaoInvalida
 from mensageria.services import registro_atendimento_notificar
 from ordens_servico.models import OrdemServico
-from ordens_servico.services import ordens_servico_do_ra_cancelar
+from ordens_servico.services import ordem_servico_encerrar, ordens_servico_do_ra_cancelar
 
 TipoMotivo = MotivoEncerramento.Tipo
 OS = OrdemServico.Situacao
 
 
 def registro_atendimento_encerrar(
-    *, ra, motivo, parecer, usuario, data=None, ra_referencia=None, versao=None
+    *,
+    ra,
+    motivo,
+    parecer,
+    usuario,
+    data=None,
+    ra_referencia=None,
+    versao=None,
+    ordem_servico=None,
 ):
+    """Close a pending RA (DOMAIN §4.3). ``ordem_servico``: the OS whose closing
+    closes the RA (see :func:`registro_atendimento_encerrar_pela_os`), for the history."""
     agora = timezone.now()
     data = data or agora
     parecer = (parecer or "").strip()
@@ -99,9 +110,12 @@ def registro_atendimento_encerrar(
             anterior=anterior,
             nova=ra.situacao,
             data=data,
-            descricao=f"Encerrado ({motivo.nome})" + (f": {parecer}" if parecer else "."),
+            descricao=f"Encerrado ({motivo.nome})"
+            + (f" com o encerramento da OS nº {ordem_servico.numero}" if ordem_servico else "")
+            + (f": {parecer}" if parecer else "."),
             dados={
                 "motivo": motivo.pk,
+                "os": ordem_servico.pk if ordem_servico else None,
                 "ra_referencia": referencia.pk if referencia else None,
                 "os_canceladas": canceladas,
             },
@@ -110,6 +124,60 @@ def registro_atendimento_encerrar(
         if especificacao.envia_sms_encerramento or especificacao.envia_email_encerramento:
             registro_atendimento_notificar(ra=ra, evento="ra_atendido")
     return ra
+
+
+@dataclass
+class EncerramentoOS:
+    """What closing an OS did to its RA (the screen offers the next step)."""
+
+    os: OrdemServico
+    ra_encerrado: bool = False
+    oferecer_encerrar_ra: bool = False
+
+
+def registro_atendimento_encerrar_pela_os(
+    *, os, usuario, motivo, parecer="", data=None, versao=None
+) -> EncerramentoOS:
+    """Close an OS and, when it was the last open OS of a pending RA, the RA too.
+
+    The OS is closed by ``ordem_servico_encerrar``. If its service type closes the
+    RA, the RA is closed with the same reason, time and parecer through
+    :func:`registro_atendimento_encerrar`, so every rule of closing it directly
+    holds (a parecer the especificação requires is not made up); when the RA
+    refuses, the OS stays open too and the reason is shown on the OS form.
+    Otherwise the result asks the screen to offer closing the RA.
+    """
+    with transaction.atomic():
+        os = ordem_servico_encerrar(
+            os=os, usuario=usuario, motivo=motivo, parecer=parecer, data=data, versao=versao
+        )
+        resultado = EncerramentoOS(os=os)
+        if os.ra_id is None:
+            return resultado
+        ra = RegistroAtendimento.objects.get(pk=os.ra_id)
+        aberta = OrdemServico.objects.filter(ra_id=ra.pk, situacao__in=OrdemServico.ABERTAS)
+        if ra.situacao != Situacao.PENDENTE or aberta.exists():
+            return resultado
+        if not os.tipo_servico.encerra_ra:
+            resultado.oferecer_encerrar_ra = True
+            return resultado
+        try:
+            registro_atendimento_encerrar(
+                ra=ra,
+                motivo=motivo,
+                parecer=os.parecer,
+                usuario=usuario,
+                data=os.data_encerramento,
+                ordem_servico=os,
+            )
+        except RegraViolada as erro:
+            erro.mensagem = (
+                f"Esta OS encerra também o RA de protocolo {ra.protocolo}, que não pode ser "
+                f"encerrado assim: {erro.mensagem}"
+            )
+            raise
+        resultado.ra_encerrado = True
+    return resultado
 
 
 def _referencia_validar(ra, motivo, ra_referencia):

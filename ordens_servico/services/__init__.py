@@ -1,15 +1,15 @@
 """Writes of service orders: one function per state change.
 
-The RA services call ``ordem_servico_gerar`` and the ``*_do_ra`` seams
-explicitly (no signals) when an RA opens, is routed or is closed without
-execution; ``ordem_servico_encerrar`` calls ``registro_atendimento_encerrar``
-when the service type closes the RA.
+The OS app sits below the RA app: the RA services call ``ordem_servico_gerar``,
+``ordem_servico_encerrar`` and the ``*_do_ra`` seams explicitly (no signals)
+when an RA opens, is routed, is closed, or when its last OS closes
+(``atendimento.services.registro_atendimento_encerrar_pela_os``); nothing here
+imports the RA services back.
 """
 
 from ordens_servico.services.geracao import ordem_servico_gerar, ordem_servico_gerar_para_ra
 from ordens_servico.services.ra import ordens_servico_do_ra_cancelar, ordens_servico_do_ra_tramitar
 from ordens_servico.services.transicoes import (
-    Encerramento,
     ordem_servico_cancelar,
     ordem_servico_desprogramar,
     ordem_servico_encerrar,
@@ -24,7 +24,6 @@ from ordens_servico.services.vencidas import (
 
 __all__ = [
     "MOTIVO_DECURSO_PRAZO",
-    "Encerramento",
     "ordem_servico_cancelar",
     "ordem_servico_desprogramar",
     "ordem_servico_encerrar",

@@ -1,7 +1,5 @@
 """State changes of one service order: programar, iniciar, encerrar, cancelar."""
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -211,26 +209,16 @@ def ordem_servico_iniciar(*, os, usuario, data=None, versao=None):
     return os
 
 
-@dataclass
-class Encerramento:
-    """What closing an OS did to its RA (the screen offers the next step)."""
-
-    os: OrdemServico
-    ra_encerrado: bool = False
-    oferecer_encerrar_ra: bool = False
-
-
 def ordem_servico_encerrar(
     *, os, usuario, motivo, parecer="", data=None, versao=None
-) -> Encerramento:
+) -> OrdemServico:
     """Close an OS as executed or not, by the reason's kind (executado / não executado).
 
-    When the service type closes the RA and this was the RA's last open OS,
-    the RA is closed with the same reason through ``registro_atendimento_encerrar``
-    (which sends the "RA atendida" message); otherwise, if it was the last
-    open OS of a pending RA, the result asks the screen to offer closing the RA.
+    Only the OS: what its closing does to its RA (close it, or offer to) is an
+    RA use case, ``atendimento.services.registro_atendimento_encerrar_pela_os``,
+    which the screens call and which calls this one.
     """
-    from atendimento.models import MotivoEncerramento, RegistroAtendimento
+    from atendimento.models import MotivoEncerramento
 
     parecer = (parecer or "").strip()
     if len(parecer) > PARECER_MAX:
@@ -300,31 +288,7 @@ def ordem_servico_encerrar(
             descricao=f"Encerrada: {motivo.nome}." + (f" {parecer}" if parecer else ""),
             dados={"motivo": motivo.pk},
         )
-        resultado = Encerramento(os=os)
-        if os.ra_id:
-            ra = RegistroAtendimento.objects.get(pk=os.ra_id)
-            ultima = not OrdemServico.objects.filter(
-                ra_id=os.ra_id, situacao__in=OrdemServico.ABERTAS
-            ).exists()
-            if ra.situacao == RegistroAtendimento.Situacao.PENDENTE and ultima:
-                if os.tipo_servico.encerra_ra:
-                    _encerrar_ra(os, ra, motivo=motivo, parecer=parecer, usuario=usuario, data=data)
-                    resultado.ra_encerrado = True
-                else:
-                    resultado.oferecer_encerrar_ra = True
-    return resultado
-
-
-def _encerrar_ra(os, ra, *, motivo, parecer, usuario, data):
-    from atendimento.services import registro_atendimento_encerrar
-
-    registro_atendimento_encerrar(
-        ra=ra,
-        motivo=motivo,
-        parecer=parecer or f"Encerrado pela OS nº {os.numero} ({os.tipo_servico}).",
-        usuario=usuario,
-        data=data,
-    )
+    return os
 
 
 def ordem_servico_cancelar(*, os, usuario, motivo: str, versao=None):

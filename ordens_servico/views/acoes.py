@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from atendimento import services as ra_services
 from core.exceptions import RegraViolada
 from ordens_servico import permissoes, selectors, services
 from ordens_servico.forms import (
@@ -119,7 +120,7 @@ def encerrar(request, pk):
     form = EncerrarForm(request.POST or None, os=os)
     if request.method == "POST" and form.is_valid():
         try:
-            resultado = services.ordem_servico_encerrar(
+            resultado = ra_services.registro_atendimento_encerrar_pela_os(
                 os=os,
                 usuario=request.user,
                 motivo=form.cleaned_data["motivo"],
@@ -143,8 +144,6 @@ def encerrar(request, pk):
 @permission_required(VER, raise_exception=True)
 def encerrar_ra(request, pk):
     """Offer to close the RA after its last open OS was closed."""
-    from atendimento.services import registro_atendimento_encerrar
-
     os = _os(pk)
     ra = os.ra
     if (
@@ -157,7 +156,7 @@ def encerrar_ra(request, pk):
     form = EncerrarRAForm(request.POST or None, initial=inicial)
     if request.method == "POST" and form.is_valid():
         try:
-            registro_atendimento_encerrar(
+            ra_services.registro_atendimento_encerrar(
                 ra=ra,
                 motivo=form.cleaned_data["motivo"],
                 parecer=form.cleaned_data["parecer"],

@@ -9,6 +9,7 @@ from atendimento.models import EventoRA, RegistroAtendimento
 from atendimento.services import (
     registro_atendimento_abrir,
     registro_atendimento_encerrar,
+    registro_atendimento_encerrar_pela_os,
     registro_atendimento_tramitar,
 )
 from core.exceptions import PermissaoNegada, RegraViolada, TransicaoInvalida
@@ -16,7 +17,6 @@ from mensageria.models import Mensagem
 from ordens_servico.models import EventoOS, OrdemServico
 from ordens_servico.services import (
     ordem_servico_desprogramar,
-    ordem_servico_encerrar,
     ordem_servico_gerar_para_ra,
     ordem_servico_programar,
 )
@@ -133,7 +133,7 @@ def test_encerrar_os_que_encerra_o_ra_fecha_o_ra_com_o_mesmo_motivo(
     tipo.save()
     ra = abrir()
     os = OrdemServico.objects.get(ra=ra)
-    resultado = ordem_servico_encerrar(
+    resultado = registro_atendimento_encerrar_pela_os(
         os=os, usuario=tecnico, motivo=executado, parecer="Cavalete trocado."
     )
     ra.refresh_from_db()
@@ -148,6 +148,32 @@ def test_encerrar_os_que_encerra_o_ra_fecha_o_ra_com_o_mesmo_motivo(
     assert sms.destino == ra.celular_sms()
 
 
+def test_ra_que_exige_parecer_nao_e_encerrado_pela_os_sem_parecer(
+    abrir, tecnico, tipo, executado, especificacao
+):
+    """Closing the RA through its last OS follows the rules of closing it directly."""
+    tipo.encerra_ra = True
+    tipo.save()
+    especificacao.exige_parecer_encerramento = True
+    especificacao.save()
+    ra = abrir()
+    os = OrdemServico.objects.get(ra=ra)
+    with pytest.raises(RegraViolada, match="exige o parecer de encerramento") as erro:
+        registro_atendimento_encerrar_pela_os(
+            os=os, usuario=tecnico, motivo=executado, parecer="  "
+        )
+    assert erro.value.campo == "parecer" and ra.protocolo in str(erro.value)
+    os.refresh_from_db()
+    ra.refresh_from_db()
+    assert os.situacao == S.PENDENTE and ra.situacao == RegistroAtendimento.Situacao.PENDENTE
+    registro_atendimento_encerrar_pela_os(
+        os=os, usuario=tecnico, motivo=executado, parecer="Cavalete trocado."
+    )
+    ra.refresh_from_db()
+    assert ra.situacao == RegistroAtendimento.Situacao.ENCERRADO
+    assert ra.parecer_encerramento == "Cavalete trocado."
+
+
 def test_encerrar_os_com_outra_os_aberta_nao_fecha_o_ra(abrir, tecnico, tipo, executado):
     tipo.encerra_ra = True
     tipo.save()
@@ -158,18 +184,18 @@ def test_encerrar_os_com_outra_os_aberta_nao_fecha_o_ra(abrir, tecnico, tipo, ex
         ra=ra, tipo_servico=TipoServicoFactory(descricao="Repavimentação"), usuario=tecnico
     )
     os = OrdemServico.objects.get(ra=ra, tipo_servico=tipo)
-    resultado = ordem_servico_encerrar(os=os, usuario=tecnico, motivo=executado)
+    resultado = registro_atendimento_encerrar_pela_os(os=os, usuario=tecnico, motivo=executado)
     ra.refresh_from_db()
     assert not resultado.ra_encerrado and not resultado.oferecer_encerrar_ra
     assert ra.situacao == RegistroAtendimento.Situacao.PENDENTE
-    resultado = ordem_servico_encerrar(os=outra, usuario=tecnico, motivo=executado)
+    resultado = registro_atendimento_encerrar_pela_os(os=outra, usuario=tecnico, motivo=executado)
     assert resultado.oferecer_encerrar_ra  # Repavimentação does not close the RA itself
 
 
 def test_ultima_os_oferece_encerrar_o_ra(abrir, tecnico, executado):
     ra = abrir()
     os = OrdemServico.objects.get(ra=ra)
-    resultado = ordem_servico_encerrar(os=os, usuario=tecnico, motivo=executado)
+    resultado = registro_atendimento_encerrar_pela_os(os=os, usuario=tecnico, motivo=executado)
     ra.refresh_from_db()
     assert resultado.oferecer_encerrar_ra and not resultado.ra_encerrado
     assert ra.situacao == RegistroAtendimento.Situacao.PENDENTE
@@ -188,7 +214,7 @@ def test_falha_ao_encerrar_o_ra_desfaz_o_encerramento_da_os(abrir, tecnico, tipo
     OrdemServico.objects.filter(pk=os.pk).update(data_geracao=timezone.now() - timedelta(hours=2))
     antes = timezone.now() - timedelta(minutes=30)
     with pytest.raises(RegraViolada, match="anterior à abertura do RA"):
-        ordem_servico_encerrar(os=os, usuario=tecnico, motivo=executado, data=antes)
+        registro_atendimento_encerrar_pela_os(os=os, usuario=tecnico, motivo=executado, data=antes)
     os.refresh_from_db()
     assert os.situacao == S.PENDENTE
     assert not EventoOS.objects.filter(os=os, tipo=EventoOS.Tipo.ENCERRAMENTO).exists()

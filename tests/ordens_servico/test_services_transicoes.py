@@ -150,8 +150,8 @@ def test_permissao_de_qualquer_unidade_atua(os_pendente, estranho, executado):
 
     estranho.user_permissions.add(Permission.objects.get(codename="atuar_qualquer_unidade"))
     estranho = type(estranho).objects.get(pk=estranho.pk)
-    resultado = ordem_servico_encerrar(os=os_pendente, usuario=estranho, motivo=executado)
-    assert resultado.os.situacao == S.ENCERRADA_EXECUTADA
+    os = ordem_servico_encerrar(os=os_pendente, usuario=estranho, motivo=executado)
+    assert os.situacao == S.ENCERRADA_EXECUTADA
 
 
 # --- iniciar -----------------------------------------------------------------
@@ -194,10 +194,11 @@ def test_iniciar_os_encerrada_recusa(os_pendente, tecnico, executado):
 
 
 def test_encerrar_executada(os_pendente, tecnico, executado):
-    resultado = ordem_servico_encerrar(
+    devolvida = ordem_servico_encerrar(
         os=os_pendente, usuario=tecnico, motivo=executado, parecer="Trocado o registro."
     )
     os = OrdemServico.objects.get(pk=os_pendente.pk)
+    assert devolvida.pk == os.pk and devolvida.situacao == os.situacao
     assert os.situacao == S.ENCERRADA_EXECUTADA
     assert os.data_execucao == os.data_encerramento
     assert (os.motivo, os.motivo_encerramento, os.parecer) == (
@@ -206,7 +207,6 @@ def test_encerrar_executada(os_pendente, tecnico, executado):
         "Trocado o registro.",
     )
     assert os.usuario_encerramento == tecnico
-    assert not resultado.ra_encerrado and not resultado.oferecer_encerrar_ra
     evento = EventoOS.objects.get(os=os)
     assert (evento.tipo, evento.situacao_nova) == (
         EventoOS.Tipo.ENCERRAMENTO,

@@ -267,6 +267,29 @@ def test_encerrar_ultima_os_oferece_e_encerra_o_ra(client, campo, tipo, executad
     assert ra.situacao == RegistroAtendimento.Situacao.ENCERRADO
 
 
+def test_os_que_encerra_o_ra_pede_o_parecer_que_o_ra_exige(client, campo, tipo, executado, tecnico):
+    tipo.encerra_ra = True
+    tipo.save()
+    ra = RegistroAtendimentoFactory(unidade_abertura=campo, unidade_atual=campo)
+    ra.especificacao.exige_parecer_encerramento = True
+    ra.especificacao.save()
+    os = OrdemServicoFactory(ra=ra, unidade_atual=campo, tipo_servico=tipo)
+    client.force_login(tecnico)
+    url = reverse("ordens_servico:encerrar", args=[os.pk])
+    resposta = client.post(url, _dados_encerrar(executado, parecer=""))
+    assert resposta.status_code == 200
+    pagina = resposta.content.decode()
+    assert f"RA de protocolo {ra.protocolo}" in pagina
+    assert "exige o parecer de encerramento" in pagina
+    os.refresh_from_db()
+    ra.refresh_from_db()
+    assert os.situacao == S.PENDENTE and ra.situacao == RegistroAtendimento.Situacao.PENDENTE
+    resposta = client.post(url, _dados_encerrar(executado, parecer="Registro trocado."))
+    assert resposta["Location"] == reverse("ordens_servico:detalhe", args=[os.pk])
+    ra.refresh_from_db()
+    assert (ra.situacao, ra.parecer_encerramento) == ("encerrado", "Registro trocado.")
+
+
 def test_oferta_de_encerrar_ra_sem_os_encerrada_volta_a_os(cliente_tecnico, os_pendente):
     resposta = cliente_tecnico.get(reverse("ordens_servico:encerrar_ra", args=[os_pendente.pk]))
     assert resposta["Location"] == reverse("ordens_servico:detalhe", args=[os_pendente.pk])
