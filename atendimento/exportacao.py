@@ -1,4 +1,8 @@
-"""CSV rows of an RA list, as Excel pt-BR opens them (``;``, UTF-8 with BOM, dd/mm/aaaa)."""
+"""CSV rows of an RA list, as Excel pt-BR opens them (``;``, UTF-8 with BOM, dd/mm/aaaa).
+
+Protocols, CPF/CNPJ, phones and matrículas go through ``celula_csv``, which keeps
+codes a spreadsheet would turn into numbers (a 14-digit protocol) as text.
+"""
 
 from django.utils import timezone
 
@@ -11,6 +15,7 @@ BOM = "\ufeff"
 CABECALHO = [
     "Número",
     "Protocolo",
+    "Outros protocolos",
     "Situação",
     "Prazo",
     "Aberto em",
@@ -54,6 +59,11 @@ def _mensagens(ra) -> str:
     return celula_csv(" | ".join(partes))
 
 
+def _outros_protocolos(ra) -> str:
+    """The protocols given after the RA's own (reiterações…), comma-separated."""
+    return celula_csv(", ".join(p.numero for p in ra.protocolos[1:]))
+
+
 def cabecalho(*, com_mensagens=False) -> list[str]:
     return CABECALHO + (["Mensagens"] if com_mensagens else [])
 
@@ -66,7 +76,8 @@ def linha(ra, *, dados_pessoais: bool, com_mensagens=False, agora=None) -> list[
     fim = ra.data_encerramento or agora
     valores = [
         str(ra.pk),
-        ra.protocolo,
+        celula_csv(ra.protocolo),
+        _outros_protocolos(ra),
         ra.get_situacao_display(),
         ra.StatusPrazo(status).label if status else "",
         _data(ra.data_abertura),
@@ -82,11 +93,13 @@ def linha(ra, *, dados_pessoais: bool, com_mensagens=False, agora=None) -> list[
         ra.unidade_atual.sigla,
         celula_csv(_usuario(ra.responsavel)),
         celula_csv(ra.nome_solicitante),
-        formatar_cpf_cnpj(cpf) if dados_pessoais else selectors.mascarar_cpf_cnpj(cpf),
-        selectors.formatar_telefone(telefone)
-        if dados_pessoais
-        else selectors.mascarar_telefone(telefone),
-        ra.imovel.matricula_formatada if ra.imovel_id else "",
+        celula_csv(formatar_cpf_cnpj(cpf) if dados_pessoais else selectors.mascarar_cpf_cnpj(cpf)),
+        celula_csv(
+            selectors.formatar_telefone(telefone)
+            if dados_pessoais
+            else selectors.mascarar_telefone(telefone)
+        ),
+        celula_csv(ra.imovel.matricula_formatada if ra.imovel_id else ""),
         celula_csv(ra.imovel.endereco if ra.imovel_id else ra.local_ocorrencia),
         ra.get_prioridade_display(),
         ra.get_interacao_pendente_display(),

@@ -63,7 +63,7 @@ def _boletim_csv(ordens):
             "Unidade",
             "Tipo de serviço",
             "Valor (R$)",
-            "RA",
+            "RA (protocolo)",
             "Endereço",
         ]
     )
@@ -76,7 +76,7 @@ def _boletim_csv(ordens):
                 os.unidade_atual.sigla,
                 celula_csv(os.tipo_servico.descricao),
                 f"{os.tipo_servico.valor:.2f}".replace(".", ","),
-                os.ra.protocolo if os.ra_id else "",
+                celula_csv(os.ra.protocolo if os.ra_id else ""),
                 celula_csv(os.endereco),
             ]
         )

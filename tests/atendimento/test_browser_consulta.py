@@ -29,7 +29,7 @@ def test_supervisor_filtra_vencidos_e_baixa_o_csv(entrar, supervisor):
     assert download.suggested_filename.endswith(".csv")
     with open(download.path(), encoding="utf-8-sig") as arquivo:
         dados = list(csv.DictReader(io.StringIO(arquivo.read()), delimiter=";"))
-    assert {linha["Protocolo"] for linha in dados} == {ra.protocolo for ra in vencidos}
+    assert {linha["Protocolo"] for linha in dados} == {f'="{ra.protocolo}"' for ra in vencidos}
     assert {linha["Prazo"] for linha in dados} == {"Vencido"}
 
 

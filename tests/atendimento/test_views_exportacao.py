@@ -29,11 +29,11 @@ def test_csv_do_filtro_com_bom_e_ponto_e_virgula(client_atendente):
     assert "attachment;" in resposta["Content-Disposition"]
     linhas = ler_csv(resposta)
     cabecalho, dados = linhas[0], linhas[1:]
-    assert cabecalho[:3] == ["Número", "Protocolo", "Situação"]
+    assert cabecalho[:4] == ["Número", "Protocolo", "Outros protocolos", "Situação"]
     assert len(dados) == 1
     linha = dict(zip(cabecalho, dados[0], strict=True))
     assert linha["Número"] == str(vencido.pk)
-    assert linha["Protocolo"] == vencido.protocolo
+    assert linha["Protocolo"] == f'="{vencido.protocolo}"'
     assert linha["Prazo"] == "Vencido"
     assert linha["Solicitante"] == "Ana; Souza"
     assert linha["CPF/CNPJ"] == "529.982.247-25"
@@ -79,3 +79,22 @@ def test_csv_numero_de_consultas_nao_cresce_por_linha(
         resposta = client_atendente.get(URL, {"mensagens": "1"})
         linhas = ler_csv(resposta)
     assert len(linhas) == 31
+
+
+def test_csv_codigos_como_texto_na_planilha(client_atendente):
+    """A 14-digit protocol or a +55 phone opened in Excel becomes 2,026E+13: such codes
+    go out as text cells (="…"), every protocol of the RA included."""
+    from tests.atendimento.factories import ReiteracaoFactory
+    from tests.factories import ImovelFactory
+
+    imovel = ImovelFactory()
+    ra = RegistroAtendimentoFactory(
+        imovel=imovel, cliente=ClienteFactory(cpf_cnpj="52998224725"), status="vencido"
+    )
+    reiteracao = ReiteracaoFactory(ra=ra)
+    linhas = ler_csv(client_atendente.get(URL))
+    linha = dict(zip(linhas[0], linhas[1], strict=True))
+    assert linha["Protocolo"] == f'="{ra.protocolo}"'
+    assert linha["Outros protocolos"] == f'="{reiteracao.protocolo}"'
+    assert linha["Matrícula"] == imovel.matricula_formatada
+    assert linha["CPF/CNPJ"] == "529.982.247-25"
