@@ -1,6 +1,7 @@
 """Catalogue and parameters, configured by the Administrador role. RAs are read-only
 here: every change to an RA goes through the services (and leaves history)."""
 
+from django import forms
 from django.contrib import admin
 
 from atendimento.models import (
@@ -12,6 +13,7 @@ from atendimento.models import (
     StatusComplementar,
     TipoSolicitacao,
 )
+from mensageria.models import TAGS_AJUDA, validar_modelo_sms
 
 
 class TipoSolicitacaoInline(admin.TabularInline):
@@ -40,8 +42,33 @@ class TipoSolicitacaoAdmin(admin.ModelAdmin):
     inlines = [EspecificacaoInline]
 
 
+class EspecificacaoAdminForm(forms.ModelForm):
+    """The especificação's own SMS texts pass the same check as the default templates."""
+
+    class Meta:
+        model = Especificacao
+        fields = ("texto_abertura", "texto_encerramento")  # the admin adds its fieldsets
+        help_texts = {
+            "texto_abertura": f"Vazio: usa o modelo padrão. {TAGS_AJUDA}.",
+            "texto_encerramento": f"Vazio: usa o modelo padrão. {TAGS_AJUDA}.",
+        }
+
+    def _texto_sms(self, campo):
+        texto = (self.cleaned_data.get(campo) or "").strip()
+        if texto:
+            validar_modelo_sms(texto)
+        return texto
+
+    def clean_texto_abertura(self):
+        return self._texto_sms("texto_abertura")
+
+    def clean_texto_encerramento(self):
+        return self._texto_sms("texto_encerramento")
+
+
 @admin.register(Especificacao)
 class EspecificacaoAdmin(admin.ModelAdmin):
+    form = EspecificacaoAdminForm
     list_display = (
         "nome",
         "tipo",

@@ -14,15 +14,32 @@ TAGS_MODELO = {
 }
 
 
-def validar_tags(texto: str) -> None:
-    """Reject unknown tags and unbalanced braces (seed 003, item 4)."""
+TAGS_AJUDA = "Tags: " + ", ".join(f"{{{t}}} ({d})" for t, d in TAGS_MODELO.items())
+
+# The renderer cuts longer especificação names (especificacao_no_sms), so a template
+# is checked against this width whatever names the catalogue holds or will hold.
+ESPECIFICACAO_MAX_SMS = 40
+# Protocol width per format (atendimento.protocolo): GSAN 4+1+9 digits, ANS 6+8+6.
+LARGURA_PROTOCOLO = {"gsan": 14, "ans": 20}
+
+
+def _tags(texto: str) -> list[tuple[str, str, str]]:
     try:
-        campos = [campo for _, campo, _, _ in string.Formatter().parse(texto) if campo is not None]
+        return [
+            (campo, especificacao, conversao)
+            for _, campo, especificacao, conversao in string.Formatter().parse(texto)
+            if campo is not None
+        ]
     except ValueError as exc:
         raise ValidationError(
             "Chaves desbalanceadas no texto: cada { precisa de um } (para um { literal, use {{)."
         ) from exc
-    desconhecidas = sorted({c for c in campos if c not in TAGS_MODELO})
+
+
+def validar_tags(texto: str) -> None:
+    """Reject unknown tags, formatted tags and unbalanced braces (seed 003, item 4)."""
+    tags = _tags(texto)
+    desconhecidas = sorted({c for c, _, _ in tags if c not in TAGS_MODELO})
     if "" in desconhecidas:
         raise ValidationError("Há um par de chaves vazio {} no texto.")
     if desconhecidas:
@@ -33,6 +50,110 @@ def validar_tags(texto: str) -> None:
                 "validas": ", ".join(f"{{{t}}}" for t in TAGS_MODELO),
             },
         )
+    formatadas = sorted({c for c, espec, conv in tags if espec or conv})
+    if formatadas:
+        # "{protocolo:>200}" would pad the SMS to 200 characters.
+        raise ValidationError(
+            "Use as tags sem formatação (só o nome entre chaves): %(tags)s.",
+            params={"tags": ", ".join(f"{{{t}}}" for t in formatadas)},
+        )
+
+
+def especificacao_no_sms(nome: str) -> str:
+    """The especificação's name as an SMS shows it: at most ESPECIFICACAO_MAX_SMS characters."""
+    if len(nome) <= ESPECIFICACAO_MAX_SMS:
+        return nome
+    return nome[: ESPECIFICACAO_MAX_SMS - 3].rstrip() + "..."
+
+
+def _largura_protocolo() -> int:
+    from django.apps import apps
+
+    formato = apps.get_model("atendimento", "ParametrosAtendimento").atual().formato_protocolo
+    return LARGURA_PROTOCOLO.get(formato, max(LARGURA_PROTOCOLO.values()))
+
+
+def _problema_preenchido(texto: str, parametros: "Parametros", largura_protocolo: int) -> str:
+    """Why ``texto`` rendered with the widest value of each tag cannot be sent, or ""."""
+    from . import texto as texto_sms
+
+    usadas = {c for c, _, _ in _tags(texto)}
+    valores = {
+        "protocolo": "9" * largura_protocolo,
+        "data_prevista": "31/12/2099",
+        "empresa": parametros.nome_empresa,
+    }
+    # The widest name in GSM-7, and (unless accents are transliterated) one with an
+    # accent, which turns the whole SMS into UCS-2: 70 characters per SMS instead of 160.
+    nomes = ["x" * ESPECIFICACAO_MAX_SMS]
+    if "especificacao" in usadas and not parametros.transliterar:
+        nomes.append("ç" * ESPECIFICACAO_MAX_SMS)
+    for nome in nomes:
+        preparado = texto_sms.preparar(
+            texto.format(**valores, especificacao=nome),
+            transliterar_acentos=parametros.transliterar,
+        )
+        problema = texto_sms.problema_tamanho(
+            preparado,
+            tamanho_maximo=parametros.tamanho_maximo,
+            permitir_multiparte=parametros.permitir_multiparte,
+        )
+        if problema:
+            return problema
+    return ""
+
+
+def validar_modelo_sms(
+    texto: str, *, parametros: "Parametros | None" = None, largura_protocolo: int | None = None
+) -> None:
+    """Refuse an SMS template (default or an especificação's own) that would not go.
+
+    Tags must be known and unformatted, and the text filled with the widest value
+    of each tag (protocol of the configured format, especificação as cut by the
+    renderer, dd/mm/aaaa date, the company name) must fit the maximum SMS length
+    counted in the real encoding (GSM-7 septets or UCS-2), in one SMS when
+    multipart SMS is off.
+    """
+    validar_tags(texto)
+    parametros = parametros or Parametros.atuais()
+    largura = largura_protocolo or _largura_protocolo()
+    problema = _problema_preenchido(texto, parametros, largura)
+    if not problema:
+        return
+    usadas = {c for c, _, _ in _tags(texto)}
+    descricoes = {
+        "protocolo": f"{{protocolo}} com {largura} dígitos",
+        "especificacao": f"{{especificacao}} com até {ESPECIFICACAO_MAX_SMS} caracteres",
+        "data_prevista": "{data_prevista} como dd/mm/aaaa",
+        "empresa": f"{{empresa}} “{parametros.nome_empresa}”",
+    }
+    base = [d for t, d in descricoes.items() if t in usadas]
+    prefixo = f"Preenchido com os valores mais longos ({', '.join(base)}): " if base else ""
+    if prefixo:
+        problema = problema[0].lower() + problema[1:]
+    raise ValidationError(prefixo + problema)
+
+
+def textos_sms_em_uso() -> list[tuple[str, str]]:
+    """(what it is, text) for every template an RA SMS may be rendered from today."""
+    from django.apps import apps
+
+    textos = []
+    ativos = {m.evento: m for m in ModeloMensagem.objects.filter(ativo=True)}
+    for evento, rotulo in ModeloMensagem._meta.get_field("evento").choices:
+        modelo = ativos.get(evento)
+        textos.append((f"modelo “{rotulo}”", modelo.texto if modelo else MODELOS_PADRAO[evento]))
+    Especificacao = apps.get_model("atendimento", "Especificacao")
+    for esp in Especificacao.objects.filter(ativa=True).exclude(
+        texto_abertura="", texto_encerramento=""
+    ):
+        for texto, quando in (
+            (esp.texto_abertura, "abertura"),
+            (esp.texto_encerramento, "encerramento"),
+        ):
+            if texto:
+                textos.append((f"especificação “{esp.nome}” ({quando})", texto))
+    return textos
 
 
 class Parametros(models.Model):
@@ -65,6 +186,25 @@ class Parametros(models.Model):
 
     def __str__(self):
         return "Parâmetros da mensageria"
+
+    def clean(self):
+        """New limits (length, multipart, transliteration, company name) must not make
+        a template in use too long: every SMS rendered from it would then fail."""
+        largura = _largura_protocolo()
+        problemas = []
+        for rotulo, texto in textos_sms_em_uso():
+            try:
+                validar_tags(texto)
+            except ValidationError:
+                continue  # refused when that text is saved; not these parameters' fault
+            if problema := _problema_preenchido(texto, self, largura):
+                problemas.append(f"{rotulo} ({problema[0].lower()}{problema[1:].rstrip('.')})")
+        if problemas:
+            raise ValidationError(
+                "Com estes parâmetros, estes textos de SMS deixam de caber: %(lista)s. "
+                "Encurte esses textos antes ou escolha outros parâmetros.",
+                params={"lista": "; ".join(problemas)},
+            )
 
     @classmethod
     def atuais(cls) -> "Parametros":
@@ -273,8 +413,15 @@ class ModeloMensagem(models.Model):
     def __str__(self):
         return self.get_evento_display()
 
-    def renderizar(self, **valores) -> str:
-        return self.texto.format(**{tag: valores.get(tag, "") for tag in TAGS_MODELO})
+    def clean(self):
+        try:
+            validar_tags(self.texto)
+        except ValidationError:
+            return  # the field's validator already says why
+        try:
+            validar_modelo_sms(self.texto)
+        except ValidationError as exc:
+            raise ValidationError({"texto": exc.messages}) from exc
 
 
 MODELOS_PADRAO = {

@@ -112,6 +112,28 @@ def preparar(texto: str, *, transliterar_acentos: bool = False) -> TextoPreparad
     return TextoPreparado(texto, codificacao, unidades, partes)
 
 
+def problema_tamanho(
+    preparado: TextoPreparado, *, tamanho_maximo: int, permitir_multiparte: bool
+) -> str:
+    """Why a prepared text cannot be sent under these limits, or "" (pt-BR, for the admin)."""
+    if not preparado.texto:
+        return "O texto do SMS está vazio."
+    unidade = "caracteres" if preparado.codificacao == UCS2 else "caracteres GSM"
+    if preparado.unidades > tamanho_maximo:
+        return (
+            f"O texto tem {preparado.unidades} {unidade}; o máximo permitido é "
+            f"{tamanho_maximo}. Encurte o texto em {preparado.unidades - tamanho_maximo}."
+        )
+    if preparado.partes > 1 and not permitir_multiparte:
+        capacidade = CAPACIDADE[preparado.codificacao][0]
+        motivo = " (acentos como ã, é, ç usam UCS-2)" if preparado.codificacao == UCS2 else ""
+        return (
+            f"O texto não cabe num SMS: {preparado.unidades} {unidade}, máximo {capacidade}"
+            f"{motivo}. SMS em várias partes está desligado nos parâmetros."
+        )
+    return ""
+
+
 # --- GSM-7 packing (used by the emulator to decode what the sender packed) ---
 
 

@@ -17,7 +17,15 @@ from core.exceptions import RegraViolada, TransicaoInvalida
 
 from .. import texto as texto_sms
 from ..backends import Envio, ErroEnvio, obter_backend
-from ..models import MODELOS_PADRAO, Mensagem, MensagemHistorico, ModeloMensagem, Modem, Parametros
+from ..models import (
+    MODELOS_PADRAO,
+    Mensagem,
+    MensagemHistorico,
+    ModeloMensagem,
+    Modem,
+    Parametros,
+    especificacao_no_sms,
+)
 from ..selectors import sms_ra_previsao_do_ra
 from ..telefones import NumeroInvalido, celular_normalizar
 from .modems import modem_pausar
@@ -155,24 +163,11 @@ def mensagem_sms_criar(
 
 
 def _problema_texto(preparado: texto_sms.TextoPreparado, parametros: Parametros) -> str:
-    if not preparado.texto:
-        return "O texto do SMS está vazio."
-    unidade = "caracteres" if preparado.codificacao == texto_sms.UCS2 else "caracteres GSM"
-    if preparado.unidades > parametros.tamanho_maximo:
-        return (
-            f"O texto tem {preparado.unidades} {unidade}; o máximo permitido é "
-            f"{parametros.tamanho_maximo}. Encurte o texto."
-        )
-    if preparado.partes > 1 and not parametros.permitir_multiparte:
-        capacidade = texto_sms.CAPACIDADE[preparado.codificacao][0]
-        motivo = ""
-        if preparado.codificacao == texto_sms.UCS2:
-            motivo = " (acentos como ã, é, ç usam UCS-2)"
-        return (
-            f"O texto não cabe num SMS: {preparado.unidades} {unidade}, máximo {capacidade}"
-            f"{motivo}. SMS em várias partes está desligado nos parâmetros."
-        )
-    return ""
+    return texto_sms.problema_tamanho(
+        preparado,
+        tamanho_maximo=parametros.tamanho_maximo,
+        permitir_multiparte=parametros.permitir_multiparte,
+    )
 
 
 def _texto_evento(ra, evento: str, parametros: Parametros) -> str:
@@ -186,14 +181,16 @@ def _texto_evento(ra, evento: str, parametros: Parametros) -> str:
     data_prevista = timezone.localtime(ra.data_prevista_atual).strftime("%d/%m/%Y")
     valores = {
         "protocolo": ra.protocolo,
-        "especificacao": especificacao.nome,
+        "especificacao": especificacao_no_sms(especificacao.nome),
         "data_prevista": data_prevista,
         "empresa": parametros.nome_empresa,
     }
     try:
         return molde.format(**valores)
-    except (KeyError, IndexError, ValueError):
-        # A bad override in the catalogue must not block the RA: fall back to the default.
+    except (KeyError, IndexError, ValueError, AttributeError):
+        # Texts are validated on save (validar_modelo_sms); one stored before that must
+        # still not block the RA: fall back to the default, and say so in the log.
+        log.warning("Texto de SMS inválido (%s, especificação %s)", evento, especificacao.pk)
         return MODELOS_PADRAO[evento].format(**valores)
 
 

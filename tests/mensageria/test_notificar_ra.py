@@ -139,3 +139,14 @@ def test_sms_de_concluido_so_quando_o_encerramento_foi_executado(
 
 def test_ra_aberto_nao_recebe_sms_de_concluido(ra):
     assert registro_atendimento_notificar(ra=ra, evento="ra_atendido") is None
+
+
+def test_nome_longo_da_especificacao_e_cortado_no_sms(unidade, atendente):
+    """The templates are validated against a 40-character name: the SMS never has more."""
+    modem_criar()
+    nome = "Vazamento de água na rede de distribuição da rua principal do bairro"
+    especificacao = especificacao_criar(nome=nome, texto_abertura="{especificacao}")
+    ra = ra_criar(unidade=unidade, usuario=atendente, especificacao=especificacao)
+    m = registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    assert m.texto == "Vazamento de água na rede de distribu..."
+    assert len(m.texto) == 40
