@@ -367,6 +367,21 @@ class ReiterarForm(VersaoForm):
     )
 
 
+class ContatoForm(forms.Form):
+    """A repeat call on an open RA (from the duplicate warning of Inserir RA, or the RA page)."""
+
+    solicitante_nome = forms.CharField(label="Quem está ligando", max_length=150)
+    solicitante_telefone = forms.CharField(
+        label="Telefone", max_length=20, required=False, help_text="DDD + número."
+    )
+    observacao = forms.CharField(
+        label="O que a pessoa disse",
+        max_length=PARECER_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class ReativarForm(VersaoForm):
     descricao = forms.CharField(
         label="Descrição do novo RA",

@@ -281,7 +281,12 @@ class RegistroAtendimento(models.Model):
         """
         protocolos = [ProtocoloDoRA(self.protocolo, "abertura", self.data_abertura)]
         protocolos += [
-            ProtocoloDoRA(r.protocolo, f"reiteração de {r.solicitante_nome}", r.data)
+            ProtocoloDoRA(
+                r.protocolo,
+                f"{'novo contato' if r.tipo == r.Tipo.CONTATO else 'reiteração'} de "
+                f"{r.solicitante_nome}",
+                r.data,
+            )
             for r in self.reiteracoes.all()
         ]
         return protocolos
@@ -368,6 +373,7 @@ class EventoRA(Imutavel):
         ANEXO = "anexo", "Anexo"
         ORDEM_SERVICO = "os", "Ordem de serviço"
         ALTERACAO = "alteracao", "Alteração de dados"
+        CONTATO = "contato", "Novo contato do solicitante"
 
     ra = models.ForeignKey(RegistroAtendimento, on_delete=models.PROTECT, related_name="eventos")
     tipo = models.CharField("tipo", max_length=15, choices=Tipo.choices)
@@ -391,9 +397,18 @@ class EventoRA(Imutavel):
 
 
 class Reiteracao(models.Model):
+    """Someone asked again about an RA and got a protocol of their own (DOMAIN §2: one
+    protocol per solicitante and per reiteração). After the deadline it is a
+    reiteração (counted, marks the RA urgent); before it, a new contact."""
+
+    class Tipo(models.TextChoices):
+        REITERACAO = "reiteracao", "Reiteração"
+        CONTATO = "contato", "Novo contato no prazo"
+
     ra = models.ForeignKey(
         RegistroAtendimento, on_delete=models.CASCADE, related_name="reiteracoes"
     )
+    tipo = models.CharField("tipo", max_length=10, choices=Tipo.choices, default=Tipo.REITERACAO)
     protocolo = models.CharField("protocolo", max_length=20, unique=True)
     solicitante_nome = models.CharField("quem reiterou", max_length=150)
     solicitante_telefone = models.CharField("telefone", max_length=16, blank=True)
@@ -409,7 +424,7 @@ class Reiteracao(models.Model):
         ordering = ["data"]
 
     def __str__(self):
-        return f"Reiteração {self.protocolo}"
+        return f"{self.get_tipo_display()} {self.protocolo}"
 
 
 class MensagemAtendimento(models.Model):

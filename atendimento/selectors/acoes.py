@@ -36,6 +36,8 @@ def acoes_disponiveis(*, usuario, ra, agora=None) -> list[Acao]:
         ]
         if ra.status_prazo(agora) == StatusPrazo.VENCIDO:
             acoes.append(Acao("reiterar", "Reiterar", "bi-megaphone", "r", "outline-danger"))
+        else:
+            acoes.append(Acao("contato", "Registrar novo contato", "bi-telephone-inbound", "f"))
         if ra.responsavel_id != usuario.pk:
             acoes.append(Acao("assumir", "Assumir", "bi-person-check", "a"))
         acoes.append(Acao("encaminhar", "Encaminhar a outro usuário", "bi-person-up", "u"))

@@ -31,6 +31,7 @@ class ItemLinhaTempo:
 _EVENTOS_COM_TABELA = {
     EventoRA.Tipo.TRAMITE,
     EventoRA.Tipo.REITERACAO,
+    EventoRA.Tipo.CONTATO,
     EventoRA.Tipo.MENSAGEM,
     EventoRA.Tipo.ANEXO,
     EventoRA.Tipo.ORDEM_SERVICO,
@@ -87,16 +88,17 @@ def _itens_reiteracoes(ra, dados_pessoais):
     for r in ra.reiteracoes.select_related("usuario"):
         telefone = r.solicitante_telefone
         telefone = formatar_telefone(telefone) if dados_pessoais else mascarar_telefone(telefone)
+        contato = r.tipo == r.Tipo.CONTATO
         yield ItemLinhaTempo(
             data=r.data,
-            tipo="reiteracao",
-            titulo=f"Reiteração — protocolo {r.protocolo}",
-            icone="bi-megaphone",
+            tipo=r.tipo,
+            titulo=f"{r.get_tipo_display()} — protocolo {r.protocolo}",
+            icone="bi-telephone-inbound" if contato else "bi-megaphone",
             descricao=r.observacao,
             usuario=r.usuario,
-            detalhes=[f"Quem reiterou: {r.solicitante_nome}"]
+            detalhes=[f"{'Quem ligou' if contato else 'Quem reiterou'}: {r.solicitante_nome}"]
             + ([f"Telefone: {telefone}"] if telefone else []),
-            classe="text-danger",
+            classe="" if contato else "text-danger",
         )
 
 

@@ -14,6 +14,7 @@ from atendimento.services.encerramento import (
     registro_atendimento_encerrar,
     registro_atendimento_encerrar_pela_os,
     registro_atendimento_reativar,
+    registro_atendimento_registrar_contato,
     registro_atendimento_reiterar,
 )
 from atendimento.services.mensagens import registro_atendimento_mensagem_adicionar
@@ -46,6 +47,7 @@ __all__ = [
     "registro_atendimento_pausar",
     "registro_atendimento_prorrogar",
     "registro_atendimento_reativar",
+    "registro_atendimento_registrar_contato",
     "registro_atendimento_reiterar",
     "registro_atendimento_retomar",
     "registro_atendimento_tramitar",

@@ -27,6 +27,21 @@ TipoSolicitante = RegistroAtendimento.TipoSolicitante
 TOLERANCIA_RELOGIO = datetime.timedelta(minutes=2)
 
 
+class RegistroDuplicado(RegraViolada):
+    """Opening refused: the imóvel has a pending RA of the same especificação. The screen
+    offers to record the call on it (``registro_atendimento_registrar_contato``)."""
+
+    def __init__(self, existente):
+        prevista = timezone.localtime(existente.data_prevista_atual)
+        super().__init__(
+            f"Já existe o RA nº {existente.pk} (protocolo {existente.protocolo}) em aberto para "
+            f"este imóvel com a mesma especificação, previsto para {prevista:%d/%m/%Y %H:%M}. "
+            "Registre o novo contato do solicitante nesse RA em vez de abrir outro.",
+            campo="especificacao",
+        )
+        self.existente = existente
+
+
 def unidade_destino_sugerir(*, especificacao, usuario, unidade_destino=None):
     """Destination of trâmite #1: the chosen unit, else the especificação's, else the
     attendant's own; a unit centralized from outside the attendant's group hands its
@@ -394,11 +409,7 @@ def registro_atendimento_abrir(
             imovel = Imovel.objects.select_for_update().get(pk=imovel.pk)
             existente = registro_atendimento_duplicado(imovel=imovel, especificacao=especificacao)
             if existente is not None:
-                raise RegraViolada(
-                    f"Já existe o RA {existente.protocolo} em aberto para este imóvel com a "
-                    f"mesma especificação. Reitere esse RA em vez de abrir outro.",
-                    campo="especificacao",
-                )
+                raise RegistroDuplicado(existente)
         manual = numero_manual_reservar(numero_manual) if numero_manual else None
         municipio = imovel.municipio if imovel is not None else ""
         prevista = prazos.data_prevista(

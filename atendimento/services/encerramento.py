@@ -9,6 +9,7 @@ from django.utils import timezone
 from atendimento import prazos
 from atendimento.models import MotivoEncerramento, RegistroAtendimento, Reiteracao
 from atendimento.models.registro import PARECER_MAX
+from atendimento.permissoes import pode_atuar
 from atendimento.protocolo import protocolo_gerar
 from atendimento.services._comum import (
     Situacao,
@@ -23,6 +24,7 @@ from atendimento.services._comum import (
 )
 from atendimento.services.abertura import (
     _ra_inserir,
+    _telefone_normalizar,
     unidade_destino_sugerir,
     unidade_destino_validar,
 )
@@ -255,32 +257,98 @@ def registro_atendimento_reiterar(
             raise RegraViolada(
                 "Este RA ainda está no prazo (até "
                 f"{timezone.localtime(ra.data_prevista_atual):%d/%m/%Y %H:%M}): só é possível "
-                "reiterar depois que o prazo vencer."
+                "reiterar depois que o prazo vencer. Registre um novo contato do solicitante."
             )
-        (protocolo,) = protocolo_gerar(parametros=parametros())
-        reiteracao = Reiteracao.objects.create(
-            ra=ra,
-            protocolo=protocolo,
-            solicitante_nome=solicitante_nome,
-            solicitante_telefone=(solicitante_telefone or "").strip()[:16],
-            observacao=observacao,
+        return _reiteracao_gravar(
+            ra,
+            tipo=Reiteracao.Tipo.REITERACAO,
             usuario=usuario,
-            data=agora,
+            nome=solicitante_nome,
+            telefone=(solicitante_telefone or "").strip()[:16],
+            observacao=observacao,
+            agora=agora,
         )
+
+
+def registro_atendimento_registrar_contato(
+    *, ra, usuario, solicitante_nome, solicitante_telefone="", observacao="", versao=None
+) -> Reiteracao:
+    """Someone calls again about an open RA (typically when opening a new one was refused
+    as a duplicate): the call is recorded on the RA with its own protocol, who called and
+    when, so the person leaves with a number to quote.
+
+    After the deadline (clock running) the call is a reiteração, counted and marking
+    the RA urgent; before it, a contact. Whoever may open RAs may record it, even for
+    an RA now with another unit.
+    """
+    solicitante_nome = texto_obrigatorio(
+        solicitante_nome, campo="solicitante_nome", rotulo="quem está ligando", maximo=150
+    )
+    telefone = _telefone_normalizar(solicitante_telefone or "")
+    observacao = (observacao or "").strip()[:PARECER_MAX]
+    with transaction.atomic():
+        ra = ra_travar(ra, versao=versao)
+        if not _pode_registrar_contato(usuario, ra):
+            exigir_permissao(usuario, ra)
+        exigir_situacao(ra, Situacao.PENDENTE, Situacao.BLOQUEADO, acao="registrar um novo contato")
+        agora = timezone.now()
+        vencido = ra.status_prazo(agora) == RegistroAtendimento.StatusPrazo.VENCIDO
+        tipo = Reiteracao.Tipo.REITERACAO if vencido else Reiteracao.Tipo.CONTATO
+        return _reiteracao_gravar(
+            ra,
+            tipo=tipo,
+            usuario=usuario,
+            nome=solicitante_nome,
+            telefone=telefone,
+            observacao=observacao,
+            agora=agora,
+        )
+
+
+def _pode_registrar_contato(usuario, ra) -> bool:
+    """Those who act on the RA, and every attendant whose unit opens RAs."""
+    unidade = getattr(usuario, "unidade", None)
+    return bool(
+        pode_atuar(usuario, ra)
+        or (
+            usuario.has_perm("atendimento.add_registroatendimento")
+            and unidade is not None
+            and unidade.ativa
+            and unidade.abre_ra
+        )
+    )
+
+
+def _reiteracao_gravar(ra, *, tipo, usuario, nome, telefone, observacao, agora) -> Reiteracao:
+    (protocolo,) = protocolo_gerar(parametros=parametros())
+    reiteracao = Reiteracao.objects.create(
+        ra=ra,
+        tipo=tipo,
+        protocolo=protocolo,
+        solicitante_nome=nome,
+        solicitante_telefone=telefone,
+        observacao=observacao,
+        usuario=usuario,
+        data=agora,
+    )
+    if tipo == Reiteracao.Tipo.REITERACAO:
         ra.quantidade_reiteracoes += 1
         ra.urgente = True
         ra_salvar(ra, usuario=usuario, campos=["quantidade_reiteracoes", "urgente"])
-        evento_registrar(
-            ra,
-            tipo="reiteracao",
-            usuario=usuario,
-            anterior=ra.situacao,
-            nova=ra.situacao,
-            data=agora,
-            descricao=f"Reiterado por {solicitante_nome} (protocolo {protocolo})"
-            + (f": {observacao}" if observacao else "."),
-            dados={"protocolo": protocolo, "reiteracao": reiteracao.pk},
-        )
+        evento, descricao = "reiteracao", f"Reiterado por {nome} (protocolo {protocolo})"
+    else:
+        ra_salvar(ra, usuario=usuario, campos=[])
+        evento, descricao = "contato", f"Novo contato de {nome} (protocolo {protocolo})"
+    evento_registrar(
+        ra,
+        tipo=evento,
+        usuario=usuario,
+        anterior=ra.situacao,
+        nova=ra.situacao,
+        data=agora,
+        descricao=descricao + (f": {observacao}" if observacao else "."),
+        dados={"protocolo": protocolo, "reiteracao": reiteracao.pk},
+    )
     return reiteracao
 
 

@@ -7,10 +7,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from atendimento import prazos, selectors
-from atendimento.forms import RegistroAtendimentoForm, RegistroAtendimentoSimplificadoForm
+from atendimento.forms import (
+    ContatoForm,
+    RegistroAtendimentoForm,
+    RegistroAtendimentoSimplificadoForm,
+)
 from atendimento.models import Especificacao, ParametrosAtendimento, RegistroAtendimento
 from atendimento.services import registro_atendimento_abrir
 from atendimento.services.abertura import (
+    RegistroDuplicado,
     registro_atendimento_abertura_verificar,
     unidade_destino_sugerir,
 )
@@ -46,6 +51,10 @@ def _abrir(request, form):
         return None
     try:
         return registro_atendimento_abrir(usuario=request.user, **form.dados_servico())
+    except RegistroDuplicado as exc:
+        erro_no_form(form, exc)
+        form.duplicado = exc.existente  # the screen offers to record the call on it
+        return None
     except RegraViolada as exc:
         erro_no_form(form, exc)
         return None
@@ -80,7 +89,7 @@ def inserir(request):
         if cliente is not None:
             inicial["cliente"] = cliente.pk
         form = RegistroAtendimentoForm(initial=inicial, imovel=imovel, cliente=cliente)
-    contexto = {"form": form, **_contexto_imovel(imovel)}
+    contexto = {"form": form, **_contexto_imovel(imovel), **_contexto_duplicado(form)}
     return render(request, "atendimento/registro_form.html", contexto)
 
 
@@ -93,7 +102,25 @@ def inserir_simplificado(request):
             return redirect("atendimento:confirmacao", pk=ra.pk)
     else:
         form = RegistroAtendimentoSimplificadoForm()
-    return render(request, "atendimento/registro_simplificado.html", {"form": form})
+    contexto = {"form": form, **_contexto_duplicado(form)}
+    return render(request, "atendimento/registro_simplificado.html", contexto)
+
+
+def _contexto_duplicado(form) -> dict:
+    """Opening refused as a duplicate: the call is recorded on the existing RA instead,
+    with who is calling as typed (see templates/atendimento/_partials/duplicado_contato.html)."""
+    existente = getattr(form, "duplicado", None)
+    if existente is None:
+        return {}
+    dados = form.dados_servico()
+    pessoa = dados.get("cliente") or dados.get("solicitante_funcionario")
+    inicial = {
+        "solicitante_nome": str(getattr(pessoa, "nome", pessoa or ""))
+        or dados.get("solicitante_nome", ""),
+        "solicitante_telefone": "" if pessoa else dados.get("solicitante_telefone", ""),
+        "observacao": dados.get("descricao", ""),
+    }
+    return {"duplicado": existente, "form_contato": ContatoForm(initial=inicial)}
 
 
 @require_GET

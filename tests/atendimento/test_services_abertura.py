@@ -186,7 +186,7 @@ def test_solicitante_livre_e_unidade(abrir, atendente):
 
 def test_duplicidade_bloqueia_e_outros_em_aberto_viram_aviso(abrir, imovel, especificacao):
     primeiro = abrir()
-    with pytest.raises(RegraViolada, match=f"{primeiro.protocolo}.*Reitere"):
+    with pytest.raises(RegraViolada, match=f"{primeiro.protocolo}.*novo contato"):
         abrir()
     outra = EspecificacaoFactory(nome="Falta d'água")
     segundo = abrir(especificacao=outra)

@@ -65,7 +65,7 @@ def test_inserir_duplicado_mostra_erro_e_avisos(client_atendente, dados, abrir):
     resposta = client_atendente.post(url("inserir"), dados)
     assert resposta.status_code == 200
     pagina = resposta.content.decode()
-    assert "Reitere esse RA" in pagina
+    assert "Registre o novo contato do solicitante nesse RA" in pagina
     assert existente.protocolo in pagina  # in the warning list, with a link
     assert RegistroAtendimento.objects.count() == 1
 
@@ -107,7 +107,7 @@ def test_especificacao_info(client_atendente, especificacao, abrir, imovel):
         url("especificacao_info")
         + f"?especificacao={especificacao.pk}&matricula={imovel.matricula_formatada}"
     ).content.decode()
-    assert existente.protocolo in pagina and url("reiterar", existente) in pagina
+    assert existente.protocolo in pagina and url("contato", existente) in pagina
 
 
 def test_inserir_simplificado(client_atendente, dados):
