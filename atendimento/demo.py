@@ -153,6 +153,23 @@ TECNICOS = {
 }
 
 
+# What attendants write after the especificação (pt-BR, never lorem ipsum).
+RELATOS = (
+    "Cliente relata o problema desde ontem à tarde.",
+    "Vizinhos também reclamaram; pede urgência.",
+    "Informa que já ligou antes e ninguém apareceu.",
+    "Água escorrendo pela calçada em frente ao imóvel.",
+    "Notado pela manhã; o cliente estará em casa depois das 14 h.",
+    "Pede retorno por telefone antes da visita.",
+    "Problema recorrente: é a segunda vez neste mês.",
+    "Cliente idoso; pede prioridade no atendimento.",
+    "Casa de portão azul, ao lado da padaria.",
+    "Relata cheiro forte e água parada na rua.",
+    "Hidrômetro de difícil acesso, dentro da garagem.",
+    "Solicitante deixou ponto de referência: em frente à escola municipal.",
+)
+
+
 def carregar(stdout) -> None:
     with transaction.atomic():
         ParametrosAtendimento.atual()
@@ -245,7 +262,9 @@ def _registros(esp, tecnicos) -> int:
             "usuario": atendente,
             "especificacao": esp[especificacao],
             "meio": meios[meio],
-            "descricao": kwargs.pop("descricao", f"{especificacao}. {fake.sentence(nb_words=10)}"),
+            "descricao": kwargs.pop(
+                "descricao", f"{especificacao}. {fake.random_element(RELATOS)}"
+            ),
             "imovel": vinculo.imovel,
             "data_abertura": agora - datetime.timedelta(hours=horas_atras),
         }

@@ -1,6 +1,8 @@
 import re
 import unicodedata
 
+from django.utils.translation import ngettext
+
 
 def normalizar(texto: str) -> str:
     """Lower-case, accent-free, single-spaced text for searching."""
@@ -29,3 +31,21 @@ def celula_csv(valor) -> str:
     if len(texto) <= 40 and _CODIGO.fullmatch(texto):
         return f'="{texto}"'
     return "'" + texto if texto.startswith(_FORMULA) else texto
+
+
+def formatar_duracao(duracao) -> str:
+    """A duration as people say it: "45 min", "2 h 05 min", "1 dia", "3 dias 4 h".
+
+    Coarser as it grows (minutes are noise next to days); never ``0:00:02.765763``.
+    """
+    minutos = max(0, int(duracao.total_seconds() // 60))
+    if minutos == 0:
+        return "menos de 1 min" if duracao.total_seconds() > 0 else "0 min"
+    dias, resto = divmod(minutos, 24 * 60)
+    horas, minutos = divmod(resto, 60)
+    if dias:
+        texto = ngettext("%(n)d dia", "%(n)d dias", dias) % {"n": dias}
+        return f"{texto} {horas} h" if horas else texto
+    if horas:
+        return f"{horas} h {minutos:02d} min" if minutos else f"{horas} h"
+    return f"{minutos} min"

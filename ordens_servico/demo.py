@@ -14,6 +14,7 @@ from django.utils import timezone
 from faker import Faker
 
 from atendimento import services as ra_services
+from atendimento.demo import RELATOS
 from atendimento.models import Especificacao, MeioSolicitacao, MotivoEncerramento
 from cadastro.models import ClienteImovel, UnidadeOrganizacional, Usuario
 from core.papeis import ATENDENTE
@@ -160,7 +161,7 @@ def _cenario(tipos, equipes) -> str:
             usuario=atendente,
             especificacao=especificacoes[nome],
             meio=meio,
-            descricao=f"{nome}. {fake.sentence(nb_words=8)}",
+            descricao=f"{nome}. {fake.random_element(RELATOS)}",
             tipo_solicitante="cliente",
             cliente=vinculo.cliente,
             imovel=vinculo.imovel,

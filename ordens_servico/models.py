@@ -62,6 +62,14 @@ class Equipe(models.Model):
     def __str__(self):
         return self.nome
 
+    @property
+    def em_frase(self) -> str:
+        """The team inside a sentence: "equipe Norte", or just "Equipe Alfa" when its
+        name already says it (never "a equipe Equipe Alfa")."""
+        if self.nome.lower().startswith("equipe"):
+            return self.nome
+        return f"equipe {self.nome}"
+
 
 class ParametrosUnidadeOS(models.Model):
     """Per-unit rules for service orders (absent row = defaults)."""

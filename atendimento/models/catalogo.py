@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import ngettext
 
 
 class GrupoSolicitacao(models.Model):
@@ -128,9 +129,16 @@ class Especificacao(models.Model):
 
     @property
     def prazo_descricao(self):
+        return self.prazo_texto()
+
+    def prazo_texto(self, *, dias_uteis: bool = False) -> str:
+        """The deadline in words: "24 h", "1 dia", "1 dia útil", "3 dias úteis"."""
         if self.prazo_horas is not None:
             return f"{self.prazo_horas} h"
-        return f"{self.prazo_dias} dia" + ("s" if self.prazo_dias != 1 else "")
+        n = self.prazo_dias
+        if dias_uteis:
+            return ngettext("%(n)d dia útil", "%(n)d dias úteis", n) % {"n": n}
+        return ngettext("%(n)d dia", "%(n)d dias", n) % {"n": n}
 
 
 class MeioSolicitacao(models.Model):

@@ -15,6 +15,7 @@ from atendimento.services._comum import (
     texto_obrigatorio,
 )
 from core.exceptions import RegraViolada
+from core.texto import formatar_duracao
 
 
 def _formatar(data):
@@ -113,21 +114,8 @@ def registro_atendimento_retomar(*, ra, usuario, versao=None):
             anterior=ra.situacao,
             nova=ra.situacao,
             data=agora,
-            descricao=f"Prazo retomado após {_duracao(pausa)}; nova data prevista "
+            descricao=f"Prazo retomado após {formatar_duracao(pausa)}; nova data prevista "
             f"{_formatar(ra.data_prevista_atual)}.",
             dados={"segundos_pausado": int(pausa.total_seconds())},
         )
     return ra
-
-
-def _duracao(delta) -> str:
-    minutos = int(delta.total_seconds() // 60)
-    dias, resto = divmod(minutos, 24 * 60)
-    horas, minutos = divmod(resto, 60)
-    partes = []
-    if dias:
-        partes.append(f"{dias} d")
-    if horas:
-        partes.append(f"{horas} h")
-    partes.append(f"{minutos} min")
-    return " ".join(partes)

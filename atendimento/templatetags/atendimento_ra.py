@@ -64,9 +64,16 @@ def classe_prazo(ra):
 def badge_prazo(ra):
     status = ra.status_prazo()
     if status is None:
-        return format_html('<span class="badge text-bg-secondary">{}</span>', "Encerrado")
+        # A closed RA has no deadline status; its situação ("Encerrado") is shown beside.
+        return ""
     rotulo = RegistroAtendimento.StatusPrazo(status).label
     return format_html('<span class="badge {}">{}</span>', _BADGES[status], rotulo)
+
+
+@register.filter
+def prazo_texto(especificacao, dias_uteis=False):
+    """``{{ especificacao|prazo_texto:dias_uteis }}`` → "1 dia útil", "3 dias úteis", "24 h"."""
+    return especificacao.prazo_texto(dias_uteis=bool(dias_uteis))
 
 
 @register.filter

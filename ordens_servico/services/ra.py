@@ -56,7 +56,7 @@ def _exigir_sem_equipe(os) -> None:
         )
     if os.situacao == OrdemServico.Situacao.PROGRAMADA:
         raise RegraViolada(
-            f"A OS nº {os.numero} deste RA está programada para a equipe {os.equipe.nome} "
+            f"A OS nº {os.numero} deste RA está programada para a {os.equipe.em_frase} "
             f"em {os.data_programada:%d/%m/%Y}: retire-a da programação antes de tramitar "
             "o RA (a equipe é da unidade atual)."
         )

@@ -74,12 +74,12 @@ def ordem_servico_programar(*, os, usuario, equipe, data, posicao=None, versao=N
         # The team row lock serialises concurrent scheduling of the same team.
         equipe = Equipe.objects.select_for_update().select_related("unidade").get(pk=equipe.pk)
         if not equipe.ativa:
-            raise RegraViolada(f"A equipe {equipe.nome} está inativa.", campo="equipe")
+            raise RegraViolada(f"A {equipe.em_frase} está inativa.", campo="equipe")
         if equipe.unidade_id != os.unidade_atual_id and os.unidade_atual_id not in {
             u.pk for u in equipe.unidade.superiores()
         }:
             raise RegraViolada(
-                f"A equipe {equipe.nome} é da unidade {equipe.unidade.sigla}; a OS está com "
+                f"A {equipe.em_frase} é da unidade {equipe.unidade.sigla}; a OS está com "
                 f"{os.unidade_atual.sigla}.",
                 campo="equipe",
             )
@@ -90,7 +90,7 @@ def ordem_servico_programar(*, os, usuario, equipe, data, posicao=None, versao=N
         fila = _fila_do_dia(equipe.pk, data, exceto=os.pk)
         if len(fila) >= equipe.carga_diaria:
             raise RegraViolada(
-                f"A equipe {equipe.nome} já tem {len(fila)} OS em "
+                f"A {equipe.em_frase} já tem {len(fila)} OS em "
                 f"{date_format(data, 'd/m/Y')} (carga diária: {equipe.carga_diaria}). "
                 "Escolha outro dia ou outra equipe.",
                 campo="data_programada",
@@ -197,7 +197,7 @@ def ordem_servico_iniciar(*, os, usuario, data=None, versao=None):
         os.data_inicio = data
         os.versao += 1
         os.save(update_fields=["situacao", "data_inicio", "versao"])
-        equipe = f" pela equipe {os.equipe.nome}" if os.equipe_id else ""
+        equipe = f" pela {os.equipe.em_frase}" if os.equipe_id else ""
         registrar(
             os,
             EventoOS.Tipo.INICIO,

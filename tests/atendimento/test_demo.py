@@ -22,3 +22,17 @@ def test_load_demo_cria_ras_em_todas_as_situacoes_e_e_idempotente():
     contagem = (ras.count(), EventoRA.objects.count())
     call_command("load_demo", stdout=io.StringIO())
     assert (RegistroAtendimento.objects.count(), EventoRA.objects.count()) == contagem
+
+
+def test_textos_de_demonstracao_em_portugues_sem_lorem_ipsum():
+    import re
+
+    from faker.providers.lorem.la import Provider
+
+    latim = {palavra for palavra in Provider.word_list if len(palavra) >= 5}
+    call_command("load_demo", stdout=io.StringIO())
+    descricoes = list(RegistroAtendimento.objects.values_list("descricao", flat=True))
+    assert len(descricoes) > 10
+    for descricao in descricoes:
+        palavras = set(re.findall(r"\w+", descricao.lower()))
+        assert not palavras & latim, descricao

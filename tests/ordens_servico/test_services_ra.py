@@ -85,7 +85,7 @@ def test_os_programada_impede_tramitar_o_ra(abrir, tecnico, equipe, outra_unidad
     dia = timezone.localdate() + timedelta(days=1)
     ordem_servico_programar(os=os, usuario=tecnico, equipe=equipe, data=dia)
     tramites = ra.tramites.count()
-    with pytest.raises(RegraViolada, match=r"programada para a equipe Equipe Alfa") as erro:
+    with pytest.raises(RegraViolada, match=r"programada para a Equipe Alfa") as erro:
         registro_atendimento_tramitar(
             ra=ra, unidade_destino=outra_unidade, usuario=tecnico, parecer="Área da OPS."
         )
