@@ -1,6 +1,36 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
 
 from .models import Mensagem, MensagemHistorico, ModeloMensagem, Modem, Parametros
+
+# AT+CPIN? answers, as an administrator reads them.
+ESTADOS_SIM = {
+    "READY": "pronto",
+    "SIM PIN": "pede PIN",
+    "SIM PUK": "pede PUK",
+    "PH-SIM PIN": "pede PIN do telefone",
+    "SIM PIN2": "pede PIN2",
+    "SIM PUK2": "pede PUK2",
+}
+
+
+def saude_linhas(saude: dict) -> list[str]:
+    """The modem's last health reading (``Modem.saude``) as labelled pt-BR lines."""
+    if not saude:
+        return ["Ainda não lida."]
+    if saude.get("erro"):
+        return [f"Erro: {saude['erro']}"]
+    linhas = []
+    sinal = saude.get("sinal")
+    if sinal is not None:
+        linhas.append("Sinal: desconhecido" if sinal < 0 or sinal == 99 else f"Sinal: {sinal}/31")
+    if saude.get("registro"):
+        linhas.append(f"Rede: {saude['registro']}")
+    if saude.get("operadora"):
+        linhas.append(f"Operadora: {saude['operadora']}")
+    if saude.get("sim"):
+        linhas.append(f"SIM: {ESTADOS_SIM.get(saude['sim'], saude['sim'])}")
+    return linhas or ["Sem dados."]
 
 
 @admin.register(Modem)
@@ -21,7 +51,7 @@ class ModemAdmin(admin.ModelAdmin):
         "motivo_pausa",
         "pausa_automatica",
         "ultimo_inicio_envio",
-        "saude",
+        "saude_legivel",
         "saude_lida_em",
     )
     fields = (
@@ -36,6 +66,12 @@ class ModemAdmin(admin.ModelAdmin):
         "ativo",
         *readonly_fields,
     )
+
+    @admin.display(description="saúde")
+    def saude_legivel(self, obj):
+        return format_html_join(
+            "", "<div>{}</div>", ((linha,) for linha in saude_linhas(obj.saude))
+        )
 
 
 @admin.register(ModeloMensagem)

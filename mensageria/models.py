@@ -217,16 +217,18 @@ class Modem(models.Model):
         PDU = "pdu", "PDU"
         TEXTO = "texto", "Texto"
 
-    nome = models.CharField(max_length=60, unique=True)
+    nome = models.CharField("nome", max_length=60, unique=True)
     fila = models.CharField(
-        max_length=80, unique=True, editable=False, help_text="Fila Celery do modem."
+        "fila", max_length=80, unique=True, editable=False, help_text="Fila Celery do modem."
     )
     dispositivo = models.CharField(
-        max_length=200, help_text="Porta serial: /dev/ttyUSB0, /dev/rfcomm0, /dev/modem-sms…"
+        "dispositivo",
+        max_length=200,
+        help_text="Porta serial: /dev/ttyUSB0, /dev/rfcomm0, /dev/modem-sms…",
     )
-    baud = models.PositiveIntegerField(default=115200)
+    baud = models.PositiveIntegerField("velocidade (baud)", default=115200)
     pin = models.CharField("PIN do SIM", max_length=8, blank=True)
-    modo = models.CharField(max_length=5, choices=Modo.choices, default=Modo.PDU)
+    modo = models.CharField("modo", max_length=5, choices=Modo.choices, default=Modo.PDU)
     intervalo_segundos = models.FloatField(
         "intervalo entre envios (s)",
         default=7.0,
@@ -242,18 +244,22 @@ class Modem(models.Model):
     max_tentativas = models.PositiveSmallIntegerField(
         "máximo de tentativas", default=3, validators=[MinValueValidator(1)]
     )
-    ativo = models.BooleanField(default=True)
-    pausado_em = models.DateTimeField(null=True, blank=True)
-    motivo_pausa = models.CharField(max_length=300, blank=True)
+    ativo = models.BooleanField("ativo", default=True)
+    pausado_em = models.DateTimeField("pausado em", null=True, blank=True)
+    motivo_pausa = models.CharField("motivo da pausa", max_length=300, blank=True)
     pausa_automatica = models.BooleanField(
-        default=False, help_text="Pausa por dispositivo ausente: retoma sozinha quando ele volta."
+        "pausa automática",
+        default=False,
+        help_text="Pausa por dispositivo ausente: retoma sozinha quando ele volta.",
     )
-    ultimo_inicio_envio = models.DateTimeField(null=True, blank=True)
-    saude = models.JSONField(default=dict, blank=True)
-    saude_lida_em = models.DateTimeField(null=True, blank=True)
-    criado_em = models.DateTimeField(auto_now_add=True)
+    ultimo_inicio_envio = models.DateTimeField("último início de envio", null=True, blank=True)
+    saude = models.JSONField("saúde", default=dict, blank=True)
+    saude_lida_em = models.DateTimeField("saúde lida em", null=True, blank=True)
+    criado_em = models.DateTimeField("criado em", auto_now_add=True)
 
     class Meta:
+        verbose_name = "modem"
+        verbose_name_plural = "modems"
         ordering = ["nome"]
 
     def __str__(self):
@@ -312,21 +318,30 @@ class Mensagem(models.Model):
         Status.DESCARTADA: set(),
     }
 
-    canal = models.CharField(max_length=5, choices=Canal.choices, default=Canal.SMS)
-    evento = models.CharField(max_length=20, choices=Evento.choices, default=Evento.AVULSA)
-    destino = models.CharField(max_length=120)
-    texto = models.TextField()
-    codificacao = models.CharField(max_length=5, blank=True)
-    partes = models.PositiveSmallIntegerField(default=1)
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.PENDENTE, db_index=True
+    canal = models.CharField("canal", max_length=5, choices=Canal.choices, default=Canal.SMS)
+    evento = models.CharField(
+        "evento", max_length=20, choices=Evento.choices, default=Evento.AVULSA
     )
-    tentativas = models.PositiveSmallIntegerField(default=0)
-    erro_codigo = models.IntegerField(null=True, blank=True)
-    erro_texto = models.CharField(max_length=300, blank=True)
-    erro_classe = models.CharField(max_length=12, choices=ClasseErro.choices, blank=True)
+    destino = models.CharField("destino", max_length=120)
+    texto = models.TextField("texto")
+    codificacao = models.CharField("codificação", max_length=5, blank=True)
+    partes = models.PositiveSmallIntegerField("partes", default=1)
+    status = models.CharField(
+        "situação", max_length=12, choices=Status.choices, default=Status.PENDENTE, db_index=True
+    )
+    tentativas = models.PositiveSmallIntegerField("tentativas", default=0)
+    erro_codigo = models.IntegerField("código do erro", null=True, blank=True)
+    erro_texto = models.CharField("erro", max_length=300, blank=True)
+    erro_classe = models.CharField(
+        "tipo de erro", max_length=12, choices=ClasseErro.choices, blank=True
+    )
     modem = models.ForeignKey(
-        Modem, on_delete=models.PROTECT, null=True, blank=True, related_name="mensagens"
+        Modem,
+        verbose_name="modem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mensagens",
     )
     referencia = models.PositiveIntegerField("referência no modem (+CMGS)", null=True, blank=True)
     registro_atendimento = models.ForeignKey(
@@ -338,17 +353,22 @@ class Mensagem(models.Model):
         related_name="mensagens_sms",
     )
     # Other origins (billing batch: a bill; collection: a document), by type and id.
-    origem_tipo = models.CharField(max_length=20, blank=True)
-    origem_id = models.BigIntegerField(null=True, blank=True)
+    origem_tipo = models.CharField("tipo de origem", max_length=20, blank=True)
+    origem_id = models.BigIntegerField("id da origem", null=True, blank=True)
     criada_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="criada por",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    criada_em = models.DateTimeField(auto_now_add=True, db_index=True)
-    enfileirada_em = models.DateTimeField(null=True, blank=True)
-    proxima_tentativa_em = models.DateTimeField(null=True, blank=True)
-    enviando_desde = models.DateTimeField(null=True, blank=True)
-    enviada_em = models.DateTimeField(null=True, blank=True)
-    atualizada_em = models.DateTimeField(auto_now=True)
+    criada_em = models.DateTimeField("criada em", auto_now_add=True, db_index=True)
+    enfileirada_em = models.DateTimeField("enfileirada em", null=True, blank=True)
+    proxima_tentativa_em = models.DateTimeField("próxima tentativa em", null=True, blank=True)
+    enviando_desde = models.DateTimeField("enviando desde", null=True, blank=True)
+    enviada_em = models.DateTimeField("enviada em", null=True, blank=True)
+    atualizada_em = models.DateTimeField("atualizada em", auto_now=True)
 
     class Meta:
         ordering = ["-criada_em", "-id"]
@@ -370,16 +390,25 @@ class Mensagem(models.Model):
 class MensagemHistorico(models.Model):
     """Immutable audit of every status change: who, when, from, to, why."""
 
-    mensagem = models.ForeignKey(Mensagem, on_delete=models.CASCADE, related_name="historico")
-    de = models.CharField(max_length=12, blank=True)
-    para = models.CharField(max_length=12)
-    usuario = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    mensagem = models.ForeignKey(
+        Mensagem, verbose_name="mensagem", on_delete=models.CASCADE, related_name="historico"
     )
-    quando = models.DateTimeField(auto_now_add=True)
-    observacao = models.CharField(max_length=300, blank=True)
+    de = models.CharField("de", max_length=12, blank=True)
+    para = models.CharField("para", max_length=12)
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="usuário",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quando = models.DateTimeField("quando", auto_now_add=True)
+    observacao = models.CharField("observação", max_length=300, blank=True)
 
     class Meta:
+        verbose_name = "histórico da mensagem"
+        verbose_name_plural = "históricos das mensagens"
         ordering = ["quando", "id"]
 
     def __str__(self):
@@ -388,6 +417,7 @@ class MensagemHistorico(models.Model):
 
 class ModeloMensagem(models.Model):
     evento = models.CharField(
+        "evento",
         max_length=20,
         unique=True,
         choices=[
@@ -400,11 +430,12 @@ class ModeloMensagem(models.Model):
         ],
     )
     texto = models.TextField(
+        "texto",
         validators=[validar_tags],
         help_text="Tags: " + ", ".join(f"{{{t}}} ({d})" for t, d in TAGS_MODELO.items()),
     )
-    ativo = models.BooleanField(default=True)
-    atualizado_em = models.DateTimeField(auto_now=True)
+    ativo = models.BooleanField("ativo", default=True)
+    atualizado_em = models.DateTimeField("atualizado em", auto_now=True)
 
     class Meta:
         verbose_name = "modelo de mensagem"
