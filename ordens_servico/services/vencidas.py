@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.exceptions import RegraViolada
 from ordens_servico.models import EventoOS, OrdemServico
@@ -44,8 +45,9 @@ def ordens_servico_encerrar_vencidas(
     elegiveis = ordens_servico_vencidas_elegiveis(
         tipo_servico=tipo_servico, dias=dias, unidades=unidades, agora=agora
     )
+    ha_mais_de = ngettext("%(n)d dia", "%(n)d dias", dias) % {"n": dias}
     descricao = (
-        f"Encerrada em lote: {MOTIVO_DECURSO_PRAZO.lower()} (pendente há mais de {dias} dias)."
+        f"Encerrada em lote: {MOTIVO_DECURSO_PRAZO.lower()} (pendente há mais de {ha_mais_de})."
     )
     total = 0
     lote_fechar = _lote_postgresql if connection.vendor == "postgresql" else _lote_orm

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.exceptions import RegraViolada
 from core.texto import celula_csv
@@ -38,7 +39,12 @@ def encerrar_vencidas(request):
                 contexto["encerradas"] = total
                 messages.success(
                     request,
-                    f"{total} OS de “{dados['tipo_servico']}” encerradas por decurso de prazo.",
+                    ngettext(
+                        "%(n)d OS de “%(tipo)s” encerrada por decurso de prazo.",
+                        "%(n)d OS de “%(tipo)s” encerradas por decurso de prazo.",
+                        total,
+                    )
+                    % {"n": total, "tipo": dados["tipo_servico"]},
                 )
             else:
                 contexto["elegiveis"] = services.ordens_servico_vencidas_elegiveis(

@@ -27,3 +27,40 @@ def test_mensagem_nao_repete_equipe(os_pendente, tecnico, equipe):
         )
     assert "Equipe Alfa está inativa" in str(erro.value)
     assert "equipe Equipe" not in str(erro.value)
+
+
+def test_encerrar_vencidas_no_singular(campo, tipo):
+    from datetime import timedelta
+
+    from ordens_servico.models import EventoOS
+    from ordens_servico.services import ordens_servico_encerrar_vencidas
+    from tests.ordens_servico.factories import OrdemServicoFactory
+
+    antiga = timezone.now() - timedelta(days=3)
+    os = OrdemServicoFactory(
+        unidade_atual=campo, tipo_servico=tipo, data_geracao=antiga, data_limite=antiga
+    )
+    assert ordens_servico_encerrar_vencidas(tipo_servico=tipo, dias=1) == 1
+    evento = EventoOS.objects.filter(os=os).latest("id")
+    assert "há mais de 1 dia)" in evento.descricao
+
+
+def test_mensagem_de_encerradas_no_singular(client, gerente, campo, tipo):
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from tests.ordens_servico.factories import OrdemServicoFactory
+
+    antiga = timezone.now() - timedelta(days=3)
+    OrdemServicoFactory(
+        unidade_atual=campo, tipo_servico=tipo, data_geracao=antiga, data_limite=antiga
+    )
+    client.force_login(gerente)
+    resposta = client.post(
+        reverse("ordens_servico:encerrar_vencidas"),
+        {"tipo_servico": tipo.pk, "dias": 1, "unidade": campo.pk, "acao": "encerrar"},
+        follow=True,
+    )
+    html = resposta.content.decode()
+    assert "1 OS de “Conserto de vazamento” encerrada por decurso de prazo." in html
