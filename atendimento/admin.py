@@ -13,7 +13,12 @@ from atendimento.models import (
     StatusComplementar,
     TipoSolicitacao,
 )
-from mensageria.models import TAGS_AJUDA, validar_modelo_sms
+from mensageria.models import (
+    LARGURA_PROTOCOLO,
+    TAGS_AJUDA,
+    validar_modelo_sms,
+    validar_textos_sms_em_uso,
+)
 
 
 class TipoSolicitacaoInline(admin.TabularInline):
@@ -139,8 +144,23 @@ class StatusComplementarAdmin(admin.ModelAdmin):
     list_display = ("nome", "ativo")
 
 
+class ParametrosAtendimentoAdminForm(forms.ModelForm):
+    class Meta:
+        model = ParametrosAtendimento
+        fields = ("formato_protocolo",)  # the admin adds its fieldsets
+
+    def clean(self):
+        dados = super().clean()
+        formato = dados.get("formato_protocolo")
+        if formato and formato != self.instance.formato_protocolo:
+            # A longer protocol must not make the SMS templates in use too long.
+            validar_textos_sms_em_uso(largura_protocolo=LARGURA_PROTOCOLO[formato])
+        return dados
+
+
 @admin.register(ParametrosAtendimento)
 class ParametrosAtendimentoAdmin(admin.ModelAdmin):
+    form = ParametrosAtendimentoAdminForm
     fieldsets = (
         ("Prazos", {"fields": ("prazo_em_dias_uteis", "atencao_percentual", "atencao_horas")}),
         (

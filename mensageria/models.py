@@ -134,6 +134,29 @@ def validar_modelo_sms(
     raise ValidationError(prefixo + problema)
 
 
+def validar_textos_sms_em_uso(
+    *, parametros: "Parametros | None" = None, largura_protocolo: int | None = None
+) -> None:
+    """Refuse new parameters (messaging ones, or the protocol width of atendimento's
+    format) under which a template in use would no longer fit."""
+    parametros = parametros or Parametros.atuais()
+    largura = largura_protocolo or _largura_protocolo()
+    problemas = []
+    for rotulo, texto in textos_sms_em_uso():
+        try:
+            validar_tags(texto)
+        except ValidationError:
+            continue  # refused when that text is saved; not these parameters' fault
+        if problema := _problema_preenchido(texto, parametros, largura):
+            problemas.append(f"{rotulo} ({problema[0].lower()}{problema[1:].rstrip('.')})")
+    if problemas:
+        raise ValidationError(
+            "Com estes parâmetros, estes textos de SMS deixam de caber: %(lista)s. "
+            "Encurte esses textos antes ou escolha outros parâmetros.",
+            params={"lista": "; ".join(problemas)},
+        )
+
+
 def textos_sms_em_uso() -> list[tuple[str, str]]:
     """(what it is, text) for every template an RA SMS may be rendered from today."""
     from django.apps import apps
@@ -190,21 +213,7 @@ class Parametros(models.Model):
     def clean(self):
         """New limits (length, multipart, transliteration, company name) must not make
         a template in use too long: every SMS rendered from it would then fail."""
-        largura = _largura_protocolo()
-        problemas = []
-        for rotulo, texto in textos_sms_em_uso():
-            try:
-                validar_tags(texto)
-            except ValidationError:
-                continue  # refused when that text is saved; not these parameters' fault
-            if problema := _problema_preenchido(texto, self, largura):
-                problemas.append(f"{rotulo} ({problema[0].lower()}{problema[1:].rstrip('.')})")
-        if problemas:
-            raise ValidationError(
-                "Com estes parâmetros, estes textos de SMS deixam de caber: %(lista)s. "
-                "Encurte esses textos antes ou escolha outros parâmetros.",
-                params={"lista": "; ".join(problemas)},
-            )
+        validar_textos_sms_em_uso(parametros=self)
 
     @classmethod
     def atuais(cls) -> "Parametros":

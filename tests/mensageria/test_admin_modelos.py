@@ -179,3 +179,26 @@ def test_mensagem_de_recusa_legivel(db):
         "com até 40 caracteres, {empresa} “Saneamento”): o texto tem 212 caracteres GSM; o "
         "máximo permitido é 164. Encurte o texto em 48."
     ]
+
+
+def test_trocar_para_protocolo_ans_recusado_se_um_modelo_deixa_de_caber(client, administrador):
+    """20-digit protocols make a template that fitted with 14 too long: refuse the switch."""
+    ModeloMensagem.objects.filter(evento="ra_existente").update(
+        texto="{empresa}: " + "x" * 136 + " {protocolo}"  # 163 with 14 digits, 169 with 20
+    )
+    parametros = ParametrosAtendimento.atual()
+    client.force_login(administrador)
+    url = reverse("admin:atendimento_parametrosatendimento_change", args=[parametros.pk])
+    form = client.get(url).context["adminform"].form
+    dados = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, bool)}
+    dados.update({k: "on" for k, v in form.initial.items() if v is True})
+    dados.update(formato_protocolo="ans", registro_ans="123456")
+    resposta = client.post(url, dados)
+    assert resposta.status_code == 200
+    conteudo = resposta.content.decode()
+    assert "estes textos de SMS deixam de caber" in conteudo
+    assert "modelo “RA existente”" in conteudo
+    parametros.refresh_from_db()
+    assert parametros.formato_protocolo == "gsan"
+    ModeloMensagem.objects.filter(evento="ra_existente").update(texto="Protocolo {protocolo}")
+    assert client.post(url, dados).status_code == 302
