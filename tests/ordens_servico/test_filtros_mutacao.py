@@ -394,3 +394,76 @@ def test_encerrar_vencidas_recusa_unidade_fora_da_do_supervisor(
     assert resposta.context["form"].errors["unidade"]
     fora.refresh_from_db()
     assert fora.situacao == S.PENDENTE
+
+
+# --- the OS of one RA -------------------------------------------------------------
+
+
+@pytest.fixture
+def dois_ras(atendente, campo, tipo):
+    """Two RAs whose especificação generates an OS each, plus an executed OS of the first."""
+    from atendimento.services import registro_atendimento_abrir
+    from tests.factories import ClienteFactory, ImovelFactory
+    from tests.ordens_servico.factories import EspecificacaoFactory, MeioFactory
+
+    especificacao = EspecificacaoFactory(unidade_destino=campo, tipo_servico=tipo)
+
+    def abrir():
+        return registro_atendimento_abrir(
+            usuario=atendente,
+            especificacao=especificacao,
+            meio=MeioFactory(),
+            descricao="Água jorrando no cavalete.",
+            tipo_solicitante="cliente",
+            cliente=ClienteFactory(),
+            imovel=ImovelFactory(),
+        )
+
+    ra, outro = abrir(), abrir()
+    executada = _encerrada(campo, tipo, ra=ra)
+    return ra, outro, executada
+
+
+def _os_de(ra):
+    return OrdemServico.objects.get(ra=ra, situacao=S.PENDENTE)
+
+
+def test_tramitar_o_ra_leva_so_as_suas_os_abertas(dois_ras, tecnico, campo, outra_unidade):
+    from atendimento.services import registro_atendimento_tramitar
+
+    ra, outro, executada = dois_ras
+    aberta, do_outro = _os_de(ra), _os_de(outro)
+    registro_atendimento_tramitar(
+        ra=ra, unidade_destino=outra_unidade, usuario=tecnico, parecer="Área da OPS."
+    )
+    unidades = dict(OrdemServico.objects.values_list("pk", "unidade_atual"))
+    assert unidades == {
+        aberta.pk: outra_unidade.pk,
+        do_outro.pk: campo.pk,
+        executada.pk: campo.pk,
+    }
+
+
+def test_encerrar_o_ra_nao_executado_cancela_so_as_suas_os_abertas(
+    dois_ras, tecnico, nao_executado
+):
+    from atendimento.services import registro_atendimento_encerrar
+
+    ra, outro, executada = dois_ras
+    aberta, do_outro = _os_de(ra), _os_de(outro)
+    registro_atendimento_encerrar(
+        ra=ra, motivo=nao_executado, parecer="Cliente desistiu.", usuario=tecnico
+    )
+    situacoes = dict(OrdemServico.objects.values_list("pk", "situacao"))
+    assert situacoes == {
+        aberta.pk: S.ENCERRADA_NAO_EXECUTADA,
+        do_outro.pk: S.PENDENTE,
+        executada.pk: S.ENCERRADA_EXECUTADA,
+    }
+
+
+def test_painel_de_os_do_ra_so_mostra_as_suas(dois_ras):
+    from ordens_servico.selectors import ordens_servico_do_ra
+
+    ra, _outro, executada = dois_ras
+    assert set(ordens_servico_do_ra(ra=ra)) == {_os_de(ra), executada}
