@@ -15,9 +15,11 @@ from atendimento.models import (
 from atendimento.models.registro import PARECER_MAX
 from atendimento.roteamento import unidades_destino
 from atendimento.services.alteracao import DESCRICAO_MAX
+from atendimento.services.anexos import AnexoGuardado, anexo_temporario_ler
 from cadastro.models import Cliente, ClienteImovel, UnidadeOrganizacional, Usuario
 from cadastro.selectors import imovel_da_matricula
 from cadastro.validators import MATRICULA_EXEMPLO
+from core.exceptions import RegraViolada
 from core.forms import DataField, DataHoraField
 
 RA = RegistroAtendimento
@@ -181,9 +183,14 @@ class RegistroAtendimentoForm(forms.Form):
         label="Valor a devolver (R$)", max_digits=12, decimal_places=2, required=False
     )
     anexos = MultiplosArquivosField(label="Anexos", required=False)
+    # Files kept from an earlier submission that came back with errors (signed tokens).
+    anexos_guardados = forms.Field(required=False, widget=forms.MultipleHiddenInput)
 
-    def __init__(self, *args, imovel=None, cliente=None, **kwargs):
+    def __init__(self, *args, imovel=None, cliente=None, usuario=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.usuario = usuario
+        # What the screen lists as already attached (set by the view after a refusal).
+        self.anexos_guardados_lista: list[AnexoGuardado] = []
         self.fields["especificacao"].widget.attrs.update(autofocus=True, **{"data-atalho": "e"})
         self.fields["descricao"].widget.attrs["data-atalho"] = "d"
         self.fields["matricula"].widget.attrs["data-atalho"] = "m"
@@ -205,6 +212,23 @@ class RegistroAtendimentoForm(forms.Form):
         if self.is_bound and self.data.get("cliente", "").isdigit():
             ids.add(int(self.data["cliente"]))
         self.fields["cliente"].queryset = Cliente.objects.filter(pk__in=ids).order_by("nome")
+
+    def clean_anexos_guardados(self):
+        valor = self.cleaned_data.get("anexos_guardados") or []
+        tokens = [t for t in ([valor] if isinstance(valor, str) else valor) if t]
+        if tokens and self.usuario is None:
+            self.add_error("anexos", "Escolha os arquivos de novo.")
+            return []
+        guardados, erros = [], []
+        for token in tokens:
+            try:
+                guardados.append(anexo_temporario_ler(token=token, usuario=self.usuario))
+            except RegraViolada as exc:
+                erros.append(str(exc))
+        self.anexos_guardados_lista = guardados
+        if erros:  # shown on the file input, where the attendant chooses it again
+            self.add_error("anexos", erros[0])
+        return guardados
 
     def devolucoes(self):
         d = self.cleaned_data
@@ -262,7 +286,10 @@ class RegistroAtendimentoForm(forms.Form):
             "melhor_horario": d.get("melhor_horario", ""),
             "unidade_destino": d.get("unidade_destino"),
             "devolucoes": self.devolucoes(),
-            "anexos": d.get("anexos") or [],
+            "anexos": [
+                *(d.get("anexos") or []),
+                *(g.como_arquivo() for g in d.get("anexos_guardados") or []),
+            ],
         }
 
 

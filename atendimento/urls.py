@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("ra/novo/", abertura.inserir, name="inserir"),
     path("ra/novo/simplificado/", abertura.inserir_simplificado, name="inserir_simplificado"),
     path("ra/novo/especificacao/", abertura.especificacao_info, name="especificacao_info"),
+    path("ra/novo/sms/", abertura.sms_previsao, name="sms_previsao"),
     path("ra/<int:pk>/confirmacao/", abertura.confirmacao, name="confirmacao"),
     path("ra/<int:pk>/comprovante/", abertura.comprovante, name="comprovante"),
     path("ra/<int:pk>/tramitar/", acoes.tramitar, name="tramitar"),

@@ -46,10 +46,10 @@ class RegrasVioladas(RegraViolada):
 class ErrosColetados:
     """Collect every refusal of a validation round, so the user sees them all at once.
 
-        erros = ErrosColetados()
-        with erros.verificar():
-            ...  # may raise RegraViolada
-        erros.levantar()
+    erros = ErrosColetados()
+    with erros.verificar():
+        ...  # may raise RegraViolada
+    erros.levantar()
     """
 
     def __init__(self):

@@ -17,3 +17,10 @@ CELERY_BEAT_SCHEDULE["ordens-servico-encerrar-vencidas"] = {
     "task": "ordens_servico.tasks.ordens_servico_encerrar_vencidas_task",
     "schedule": crontab(hour=2, minute=30),
 }
+
+# atendimento: delete the files kept for forms that came back with errors and were
+# never sent again (atendimento.services.anexos).
+CELERY_BEAT_SCHEDULE["atendimento-anexos-temporarios-limpar"] = {
+    "task": "atendimento.anexos_temporarios_limpar_task",
+    "schedule": crontab(minute=15),
+}

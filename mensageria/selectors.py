@@ -209,13 +209,11 @@ def sms_ra_previsao_do_ra(ra, *, evento: str = "ra_aberto") -> PrevisaoSms:
 
 
 def sms_protocolo_do_ra(ra) -> dict:
-    """For the RA page: the protocol SMS if one was created, else why none was."""
+    """For the RA page: the protocol SMS if one was created, and the decision (why none
+    was, or why the one created failed)."""
     mensagem = (
         Mensagem.objects.filter(registro_atendimento=ra, evento=Mensagem.Evento.RA_ABERTO)
         .order_by("criada_em", "id")
         .first()
     )
-    return {
-        "mensagem": mensagem,
-        "previsao": None if mensagem else sms_ra_previsao_do_ra(ra),
-    }
+    return {"mensagem": mensagem, "previsao": sms_ra_previsao_do_ra(ra)}

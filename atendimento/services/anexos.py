@@ -1,11 +1,17 @@
 """Attachments of an RA: type checked by content (magic bytes), size limit, images resized."""
 
+import datetime
 import io
 import os
+import uuid
+from dataclasses import dataclass, field
 
 import filetype
+from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from atendimento.models import Anexo
@@ -119,3 +125,91 @@ def registro_atendimento_anexar(*, ra, usuario, arquivo, versao=None) -> Anexo:
             dados={"anexo": anexo.pk, "tamanho": anexo.tamanho},
         )
     return anexo
+
+
+# --- files of a form that came back with errors --------------------------------
+# A browser cannot refill a file input, so the files of a refused Inserir RA are kept
+# in a temporary folder, named by a signed token the form carries in a hidden field:
+# the attendant does not choose them again. A periodic job deletes the leftovers.
+
+PASTA_TEMPORARIA = "anexos_temporarios"
+VALIDADE_TEMPORARIOS = datetime.timedelta(hours=6)
+_SAL_TEMPORARIO = "atendimento.anexo_temporario"
+
+
+@dataclass(frozen=True)
+class AnexoGuardado:
+    token: str
+    nome: str
+    mime: str
+    conteudo: bytes = field(repr=False)
+
+    @property
+    def tamanho(self) -> int:
+        return len(self.conteudo)
+
+    def como_arquivo(self) -> ContentFile:
+        return ContentFile(self.conteudo, name=self.nome)
+
+
+def _caminho_temporario(chave: str) -> str:
+    return f"{PASTA_TEMPORARIA}/{chave}"
+
+
+def anexo_temporario_guardar(*, arquivo, usuario) -> AnexoGuardado:
+    """Keep an uploaded file for the next submission of the same form (validated first:
+    a refused file is not kept)."""
+    conteudo, nome, mime = anexo_validar(arquivo)
+    chave = uuid.uuid4().hex
+    default_storage.save(_caminho_temporario(chave), ContentFile(conteudo))
+    token = signing.dumps(
+        {"chave": chave, "nome": nome, "mime": mime, "usuario": usuario.pk},
+        salt=_SAL_TEMPORARIO,
+    )
+    return AnexoGuardado(token=token, nome=nome, mime=mime, conteudo=conteudo)
+
+
+def anexo_temporario_ler(*, token: str, usuario) -> AnexoGuardado:
+    """The file a token names, for the user who sent it, or RegraViolada (expired,
+    tampered with, or already cleaned)."""
+    expirado = RegraViolada(
+        "Um arquivo anexado antes não está mais disponível (passou muito tempo). "
+        "Escolha-o de novo.",
+        campo="anexos",
+    )
+    try:
+        dados = signing.loads(
+            token, salt=_SAL_TEMPORARIO, max_age=VALIDADE_TEMPORARIOS.total_seconds()
+        )
+    except signing.BadSignature as exc:
+        raise expirado from exc
+    caminho = _caminho_temporario(dados["chave"])
+    if dados["usuario"] != usuario.pk or not default_storage.exists(caminho):
+        raise expirado
+    with default_storage.open(caminho, "rb") as arquivo:
+        conteudo = arquivo.read()
+    return AnexoGuardado(token=token, nome=dados["nome"], mime=dados["mime"], conteudo=conteudo)
+
+
+def anexo_temporario_descartar(*, token: str) -> None:
+    try:
+        dados = signing.loads(token, salt=_SAL_TEMPORARIO)
+    except signing.BadSignature:
+        return
+    default_storage.delete(_caminho_temporario(dados["chave"]))
+
+
+def anexos_temporarios_limpar(*, agora=None) -> int:
+    """Delete the kept files older than their validity; returns how many."""
+    agora = agora or timezone.now()
+    try:
+        _, nomes = default_storage.listdir(PASTA_TEMPORARIA)
+    except FileNotFoundError:
+        return 0
+    apagados = 0
+    for nome in nomes:
+        caminho = _caminho_temporario(nome)
+        if default_storage.get_modified_time(caminho) < agora - VALIDADE_TEMPORARIOS:
+            default_storage.delete(caminho)
+            apagados += 1
+    return apagados

@@ -19,10 +19,12 @@ from atendimento.services.abertura import (
     registro_atendimento_abertura_verificar,
     unidade_destino_sugerir,
 )
+from atendimento.services.anexos import anexo_temporario_descartar, anexo_temporario_guardar
 from atendimento.views._comum import erro_no_form, url_detalhe
 from cadastro.models import Cliente, ClienteImovel, Imovel
 from cadastro.selectors import imovel_da_matricula
 from core.exceptions import RegraViolada
+from mensageria.selectors import sms_protocolo_do_ra, sms_ra_previsao
 
 PERMISSAO_ABRIR = "atendimento.add_registroatendimento"
 
@@ -60,6 +62,18 @@ def _abrir(request, form):
         return None
 
 
+def _anexos_guardar(request, form) -> None:
+    """The form came back with errors: keep the files just sent, so the attendant does not
+    choose them again (a browser cannot refill a file input). A refused file is not kept:
+    its error is on the form already."""
+    for arquivo in request.FILES.getlist("anexos"):
+        try:
+            guardado = anexo_temporario_guardar(arquivo=arquivo, usuario=request.user)
+        except RegraViolada:
+            continue
+        form.anexos_guardados_lista.append(guardado)
+
+
 @permission_required(PERMISSAO_ABRIR, raise_exception=True)
 def inserir(request):
     imovel = Imovel.objects.filter(pk=_inteiro(request.GET.get("imovel"))).first()
@@ -77,10 +91,15 @@ def inserir(request):
         ).first()
         cliente = vinculo.cliente if vinculo else None
     if request.method == "POST":
-        form = RegistroAtendimentoForm(request.POST, request.FILES, imovel=imovel, cliente=cliente)
+        form = RegistroAtendimentoForm(
+            request.POST, request.FILES, imovel=imovel, cliente=cliente, usuario=request.user
+        )
         ra = _abrir(request, form)
         if ra is not None:
+            for guardado in form.anexos_guardados_lista:
+                anexo_temporario_descartar(token=guardado.token)
             return redirect("atendimento:confirmacao", pk=ra.pk)
+        _anexos_guardar(request, form)
         imovel = form.cleaned_data.get("matricula") if hasattr(form, "cleaned_data") else imovel
     else:
         inicial = {"tipo_solicitante": "cliente" if cliente else "livre"}
@@ -161,6 +180,31 @@ def especificacao_info(request):
     return render(request, "atendimento/_partials/especificacao_info.html", contexto)
 
 
+@require_GET
+def sms_previsao(request):
+    """htmx partial: will the protocol SMS go to the requester being typed, and if not, why
+    (the same decision the opening follows)."""
+    tipo = request.GET.get("tipo_solicitante", "")
+    cliente = None
+    if tipo == RegistroAtendimento.TipoSolicitante.CLIENTE:
+        cliente = Cliente.objects.filter(pk=_inteiro(request.GET.get("cliente"))).first()
+        if cliente is None:
+            return render(request, "atendimento/_partials/sms_previsao.html", {})
+    telefone = request.GET.get("solicitante_telefone", "")
+    if tipo != RegistroAtendimento.TipoSolicitante.LIVRE:
+        telefone = ""
+    especificacao = Especificacao.objects.filter(
+        pk=_inteiro(request.GET.get("especificacao"))
+    ).first()
+    contexto = {
+        "previsao": sms_ra_previsao(
+            especificacao=especificacao, cliente=cliente, telefone=telefone
+        ),
+        "ver_dados_pessoais": selectors.ve_dados_pessoais(request.user),
+    }
+    return render(request, "atendimento/_partials/sms_previsao.html", contexto)
+
+
 def _ra_da_tela(pk):
     return get_object_or_404(
         RegistroAtendimento.objects.select_related(
@@ -183,7 +227,12 @@ def confirmacao(request, pk):
     return render(
         request,
         "atendimento/registro_confirmacao.html",
-        {"ra": ra, "url_detalhe": url_detalhe(ra)},
+        {
+            "ra": ra,
+            "url_detalhe": url_detalhe(ra),
+            "sms_protocolo": sms_protocolo_do_ra(ra),
+            "ver_dados_pessoais": selectors.ve_dados_pessoais(request.user),
+        },
     )
 
 

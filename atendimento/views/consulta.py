@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from atendimento import selectors
 from atendimento.models import RegistroAtendimento
+from mensageria.selectors import sms_protocolo_do_ra
 
 
 def _querystring_sem(request, *chaves):
@@ -62,6 +63,7 @@ def detalhe(request, pk):
             "devolucoes": selectors.devolucoes_do_ra(ra),
             "reativacoes": selectors.reativacoes_do_ra(ra),
             "telefones_cliente": selectors.telefones_do_solicitante(ra),
+            "sms_protocolo": sms_protocolo_do_ra(ra),
             "ver_dados_pessoais": selectors.ve_dados_pessoais(request.user),
         },
     )

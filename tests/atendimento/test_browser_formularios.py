@@ -83,9 +83,7 @@ def test_contador_de_caracteres_ao_vivo_sem_cortar_o_texto(entrar, atendente, ca
     assert "text-danger" in contador.get_attribute("class")
     # The long single-line fields count too.
     pagina.get_by_label("Local da ocorrência (texto livre)").fill("Rua da Aurora")
-    assert pagina.locator("#id_local_ocorrencia-contador").inner_text() == (
-        "13 de 250 caracteres"
-    )
+    assert pagina.locator("#id_local_ocorrencia-contador").inner_text() == ("13 de 250 caracteres")
 
 
 def test_contador_vale_em_outros_formularios(entrar, atendente, abrir):
@@ -94,3 +92,71 @@ def test_contador_vale_em_outros_formularios(entrar, atendente, abrir):
     pagina.goto(f"/atendimento/ra/{ra.pk}/mensagem/")
     pagina.locator("#id_texto").fill("Olá")
     assert pagina.locator("#id_texto-contador").inner_text() == "3 de 2.000 caracteres"
+
+
+def test_inserir_ra_diz_se_o_sms_do_protocolo_vai_e_por_que_nao(entrar, atendente, catalogo):
+    from tests.factories import ClienteFactory, ClienteImovelFactory, ImovelFactory, TelefoneFactory
+
+    imovel = ImovelFactory()
+    recusa = ClienteFactory(nome="Josefa Recusa", recebe_sms=False)
+    TelefoneFactory(cliente=recusa, numero="988887777", sms=True)
+    ClienteImovelFactory(cliente=recusa, imovel=imovel, relacao="usuario")
+
+    pagina = entrar(atendente)
+    pagina.goto("/atendimento/ra/novo/")
+    pagina.get_by_label("Tipo / especificação").select_option(str(catalogo["especificacao"].pk))
+    pagina.get_by_label("Nome e telefone").check()
+    previsao = pagina.locator("#sms-previsao")
+    # Point 7: a landline is recognised while typing, before saving.
+    pagina.get_by_label("Telefone", exact=True).fill("(81) 3222-1234")
+    previsao.locator("[data-sms-protocolo='nao-vai']", has_text="fixo").wait_for()
+    pagina.get_by_label("Telefone", exact=True).fill("(81) 99988-7766")
+    previsao.locator("[data-sms-protocolo='vai']").wait_for()
+    assert "irá por SMS" in previsao.inner_text()
+
+    # Point 6: a client who does not accept SMS, from the imóvel.
+    pagina.goto(f"/atendimento/ra/novo/?imovel={imovel.pk}")
+    pagina.get_by_label("Tipo / especificação").select_option(str(catalogo["especificacao"].pk))
+    previsao.locator("[data-sms-protocolo='nao-vai']", has_text="não aceita").wait_for()
+    pagina.get_by_label("Meio de solicitação").select_option(label="Telefone")
+    pagina.get_by_label("Descrição").fill("Cavalete vazando.")
+    pagina.get_by_role("button", name=re.compile("Registrar RA")).click()
+    pagina.wait_for_url(re.compile(r"/atendimento/ra/\d+/confirmacao/"))
+    aviso = pagina.locator("[data-sms-protocolo='nao-vai']")
+    assert "não foi enviado por SMS" in aviso.inner_text()
+    assert "não aceita receber SMS" in aviso.inner_text()
+    ra = RegistroAtendimento.objects.get()
+    pagina.goto(f"/atendimento/ra/{ra.pk}/")
+    assert "não aceita receber SMS" in pagina.locator("#sms-protocolo").inner_text()
+    assert "não aceita SMS" in pagina.locator("#telefones").inner_text()
+
+
+def test_anexo_nao_se_perde_quando_o_formulario_volta_com_erro(
+    entrar, atendente, catalogo, settings, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    from atendimento.models import Anexo
+
+    settings.MEDIA_ROOT = tmp_path
+    foto = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(foto, format="PNG")
+    pagina = entrar(atendente)
+    pagina.goto("/atendimento/ra/novo/")
+    _preencher_basico(pagina, catalogo)
+    pagina.get_by_label("Anexos").set_input_files(
+        {"name": "vazamento.png", "mimeType": "image/png", "buffer": foto.getvalue()}
+    )
+    pagina.get_by_role("button", name=re.compile("Registrar RA")).click()  # no descrição
+    pagina.locator("[data-resumo-erros]").wait_for()
+    guardados = pagina.locator("#anexos-guardados")
+    assert "vazamento.png" in guardados.inner_text()
+    assert "não é preciso escolhê-los de novo" in guardados.inner_text()
+    assert guardados.get_by_label(re.compile("vazamento.png")).is_checked()
+    pagina.get_by_label("Descrição").fill("Cano estourado na calçada.")
+    pagina.get_by_role("button", name=re.compile("Registrar RA")).click()
+    pagina.wait_for_url(re.compile(r"/atendimento/ra/\d+/confirmacao/"))
+    ra = RegistroAtendimento.objects.get()
+    assert [a.nome_original for a in Anexo.objects.filter(ra=ra)] == ["vazamento.png"]
