@@ -189,6 +189,11 @@ class RegistroAtendimentoForm(forms.Form):
     def __init__(self, *args, imovel=None, cliente=None, usuario=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.usuario = usuario
+        if usuario is not None:
+            # Exactly where the opening service sends the RA (atendimento/roteamento.py).
+            self.fields["unidade_destino"].queryset = unidades_destino(
+                origem=usuario.unidade, excluir_origem=False
+            )
         # What the screen lists as already attached (set by the view after a refusal).
         self.anexos_guardados_lista: list[AnexoGuardado] = []
         self.fields["especificacao"].widget.attrs.update(autofocus=True, **{"data-atalho": "e"})

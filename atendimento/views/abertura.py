@@ -107,7 +107,9 @@ def inserir(request):
             inicial["matricula"] = imovel.matricula_formatada
         if cliente is not None:
             inicial["cliente"] = cliente.pk
-        form = RegistroAtendimentoForm(initial=inicial, imovel=imovel, cliente=cliente)
+        form = RegistroAtendimentoForm(
+            initial=inicial, imovel=imovel, cliente=cliente, usuario=request.user
+        )
     contexto = {"form": form, **_contexto_imovel(imovel), **_contexto_duplicado(form)}
     return render(request, "atendimento/registro_form.html", contexto)
 

@@ -273,3 +273,16 @@ def test_prorrogar_para_data_absurda_recusa_e_ra_continua_legivel(client, tecnic
     ra.refresh_from_db()
     assert ra.versao == 1
     assert client.get(url("detalhe", ra)).status_code == 200
+
+
+def test_inserir_oferece_como_destino_so_quem_recebe_o_ra(client_atendente, atendente):
+    """A unit centralized from outside is reached through its centralizadora (as routing)."""
+    from tests.factories import UnidadeFactory
+
+    central = UnidadeFactory(sigla="CEN")
+    filha = UnidadeFactory(sigla="FIL", centralizadora=central)
+    livre = UnidadeFactory(sigla="LIV")
+    campo = client_atendente.get(url("inserir")).context["form"].fields["unidade_destino"]
+    oferecidas = set(campo.queryset)
+    assert {central, livre} <= oferecidas
+    assert filha not in oferecidas
