@@ -10,6 +10,7 @@ from atendimento.models import (
     MeioSolicitacao,
     MensagemAtendimento,
     MotivoEncerramento,
+    ParametrosAtendimento,
     RegistroAtendimento,
 )
 from atendimento.models.registro import PARECER_MAX
@@ -88,8 +89,13 @@ class MultiplosArquivosField(forms.FileField):
 
 
 class EspecificacaoChoiceField(forms.ModelChoiceField):
+    _dias_uteis = None  # the system parameter, read once per form (fields are per form)
+
     def label_from_instance(self, obj):
-        return f"{obj.tipo.grupo.nome} › {obj.tipo.nome} › {obj.nome} ({obj.prazo_descricao})"
+        if self._dias_uteis is None:
+            self._dias_uteis = ParametrosAtendimento.atual().prazo_em_dias_uteis
+        prazo = obj.prazo_texto(dias_uteis=self._dias_uteis)
+        return f"{obj.tipo.grupo.nome} › {obj.tipo.nome} › {obj.nome} ({prazo})"
 
 
 class RegistroAtendimentoForm(forms.Form):

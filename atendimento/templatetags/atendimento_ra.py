@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from atendimento import selectors
-from atendimento.models import RegistroAtendimento
+from atendimento.models import ParametrosAtendimento, RegistroAtendimento
 
 register = template.Library()
 
@@ -74,6 +74,12 @@ def badge_prazo(ra):
 def prazo_texto(especificacao, dias_uteis=False):
     """``{{ especificacao|prazo_texto:dias_uteis }}`` → "1 dia útil", "3 dias úteis", "24 h"."""
     return especificacao.prazo_texto(dias_uteis=bool(dias_uteis))
+
+
+@register.simple_tag
+def prazo_da_especificacao(especificacao):
+    """The especificação's deadline in words, in working days when the parameter says so."""
+    return especificacao.prazo_texto(dias_uteis=ParametrosAtendimento.atual().prazo_em_dias_uteis)
 
 
 @register.filter

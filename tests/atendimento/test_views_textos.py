@@ -46,3 +46,17 @@ def test_siglas_ficam_em_maiusculas(client_atendente, atendente):
     html = _detalhe(client_atendente, ra)
     assert "(Manter RA)" in html and "(manter ra)" not in html
     assert "API (Open311)" in html and "api (open311)" not in html
+
+
+@pytest.mark.parametrize(("uteis", "esperado"), [(True, "3 dias úteis"), (False, "3 dias")])
+def test_prazo_da_especificacao_segue_o_parametro_de_dias_uteis(client_atendente, uteis, esperado):
+    """The RA page and Inserir RA's especificação list say "úteis" exactly when it applies."""
+    from atendimento.models import ParametrosAtendimento
+
+    ParametrosAtendimento.objects.update_or_create(pk=1, defaults={"prazo_em_dias_uteis": uteis})
+    ra = RegistroAtendimentoFactory(especificacao=EspecificacaoFactory(prazo_dias=3))
+    html = _detalhe(client_atendente, ra)
+    assert esperado in html
+    assert ("3 dias úteis" in html) == uteis
+    campo = client_atendente.get(reverse("atendimento:inserir")).context["form"]["especificacao"]
+    assert (f"({esperado})" in str(campo)) and (("úteis" in str(campo)) == uteis)
