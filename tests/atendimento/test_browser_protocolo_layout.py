@@ -106,3 +106,18 @@ def test_filtros_da_consulta_ficam_recolhidos_no_celular(entrar, atendente):
     pagina.goto("/atendimento/ra/")
     assert pagina.get_by_label("Situação", exact=True).is_visible()
     assert not pagina.get_by_role("button", name=re.compile("Filtros")).is_visible()
+
+
+def test_caixa_de_busca_da_barra_leva_ao_ra_pelo_protocolo_de_qualquer_tela(entrar, atendente):
+    """On every screen (not only the home page) the navbar's box finds an RA by protocol."""
+    ra = RegistroAtendimentoFactory()
+    RegistroAtendimentoFactory()
+    pagina = entrar(atendente)
+    pagina.goto("/atendimento/minha-unidade/")
+    caixa = pagina.get_by_role("search").get_by_label("Buscar em todo o sistema")
+    pagina.keyboard.press("Alt+b")
+    assert caixa.evaluate("el => el === document.activeElement")
+    caixa.fill(ra.protocolo)
+    caixa.press("Enter")
+    pagina.wait_for_url(f"**/atendimento/ra/{ra.pk}/")
+    assert pagina.locator("#protocolo").inner_text() == ra.protocolo

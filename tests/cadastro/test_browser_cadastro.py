@@ -54,11 +54,15 @@ def test_busca_ao_vivo_e_navegacao_pelo_teclado(entrar, atendente):
     assert link.evaluate("el => el === document.activeElement")
     pagina.keyboard.press("Enter")
     pagina.wait_for_url(f"**/cadastro/imoveis/{imovel.pk}/")
+    # From any other screen Alt+B goes to the navbar's search box, on the same page.
     pagina.keyboard.press("Alt+b")
-    pagina.wait_for_url("**/")
-    assert pagina.get_by_label("Buscar imóvel ou cliente").evaluate(
+    assert pagina.get_by_label("Buscar em todo o sistema").evaluate(
         "el => el === document.activeElement"
     )
+    pagina.keyboard.type("aurora")
+    pagina.keyboard.press("Enter")
+    pagina.wait_for_url(re.compile(r"/cadastro/busca/\?q=aurora"))
+    assert pagina.get_by_role("link", name=imovel.matricula_formatada).is_visible()
 
 
 def test_formulario_mostra_erros_em_portugues(entrar, atendente):
