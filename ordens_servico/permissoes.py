@@ -6,12 +6,13 @@ ATUAR_QUALQUER_UNIDADE = "cadastro.atuar_qualquer_unidade"
 
 
 def pode_atuar_na_unidade(usuario, unidade) -> bool:
-    """Users of the unit or of a unit above it, or holders of the "any unit" permission."""
+    """Users of the unit or of a unit above it (their own unit active, as for RAs), or
+    holders of the "any unit" permission."""
     if not usuario.is_authenticated or not usuario.is_active:
         return False
     if usuario.has_perm(ATUAR_QUALQUER_UNIDADE):
         return True
-    if usuario.unidade_id is None or unidade is None:
+    if usuario.unidade_id is None or unidade is None or not usuario.unidade.ativa:
         return False
     if usuario.unidade_id == unidade.pk:
         return True

@@ -19,6 +19,11 @@ def travar(os) -> OrdemServico:
 
 def checar_permissao(usuario, os):
     if not permissoes.pode_atuar(usuario, os):
+        if usuario.unidade is not None and not usuario.unidade.ativa:
+            raise PermissaoNegada(
+                f"Sua unidade ({usuario.unidade.sigla}) está inativa: consulte a OS, "
+                "mas peça a um usuário de unidade ativa para alterá-la."
+            )
         raise PermissaoNegada(
             f"A OS nº {os.numero} está com a unidade {os.unidade_atual.sigla}: só usuários "
             "dessa unidade (ou de uma unidade acima dela) podem alterá-la."

@@ -145,6 +145,17 @@ def test_usuario_de_outra_unidade_nao_atua(os_pendente, estranho, equipe, execut
     _sem_escrita(os_pendente)
 
 
+def test_usuario_de_unidade_inativa_nao_atua(os_pendente, tecnico, equipe):
+    """As on RAs: a deactivated unit's users may read, not act (the OS is with their unit)."""
+    tecnico.unidade.ativa = False
+    tecnico.unidade.save(update_fields=["ativa"])
+    with pytest.raises(PermissaoNegada, match="inativa"):
+        ordem_servico_programar(os=os_pendente, usuario=tecnico, equipe=equipe, data=amanha())
+    with pytest.raises(PermissaoNegada):
+        ordem_servico_iniciar(os=os_pendente, usuario=tecnico)
+    _sem_escrita(os_pendente)
+
+
 def test_permissao_de_qualquer_unidade_atua(os_pendente, estranho, executado):
     from django.contrib.auth.models import Permission
 
