@@ -22,10 +22,13 @@ def cliente_sem_consentimento(imovel):
 def test_pagina_do_imovel_nao_promete_sms_a_quem_nao_aceita(
     client_atendente, imovel, cliente_sem_consentimento
 ):
-    pagina = client_atendente.get(reverse("cadastro:imovel_detalhe", args=[imovel.pk]))
-    html = pagina.content.decode()
-    assert '<span class="badge text-bg-info">SMS</span>' not in html
-    assert "não aceita SMS" in html
+    for url in (
+        reverse("cadastro:imovel_detalhe", args=[imovel.pk]),
+        reverse("cadastro:cliente_detalhe", args=[cliente_sem_consentimento.pk]),
+    ):
+        html = client_atendente.get(url).content.decode()
+        assert '<span class="badge text-bg-info">SMS</span>' not in html
+        assert "não aceita SMS" in html
 
 
 def test_inserir_e_pagina_do_ra_dizem_por_que_o_sms_nao_vai(
