@@ -286,3 +286,21 @@ def test_inserir_oferece_como_destino_so_quem_recebe_o_ra(client_atendente, aten
     oferecidas = set(campo.queryset)
     assert {central, livre} <= oferecidas
     assert filha not in oferecidas
+
+
+def test_anexar_que_volta_com_erro_pede_o_arquivo_de_novo(
+    client_atendente, abrir, settings, tmp_path
+):
+    """A browser never sends a file twice: the page says so instead of dropping it silently."""
+    settings.MEDIA_ROOT = tmp_path
+    ra = abrir()
+    arquivo = SimpleUploadedFile("laudo.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    resposta = client_atendente.post(
+        url("anexar", ra), {"versao": ra.versao + 5, "arquivo": arquivo}
+    )
+    assert resposta.status_code == 200
+    assert "laudo.pdf" in resposta.content.decode()
+    assert "escolha-o de novo" in resposta.content.decode()
+    assert not ra.anexos.exists()
+    resposta = client_atendente.get(url("anexar", ra))
+    assert "escolha-o de novo" not in resposta.content.decode()
