@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from atendimento import services as ra_services
 from core.exceptions import RegraViolada
+from core.redirecionamento import redirecionar_de_volta
 from ordens_servico import permissoes, selectors, services
 from ordens_servico.forms import (
     CancelarForm,
@@ -108,10 +109,7 @@ def iniciar(request, pk):
         messages.error(request, erro.mensagem)
     else:
         messages.success(request, f"Execução da OS nº {os.numero} iniciada.")
-    destino = request.POST.get("voltar")
-    if destino and destino.startswith("/"):
-        return redirect(destino)
-    return redirect("ordens_servico:detalhe", pk=os.pk)
+    return redirecionar_de_volta(request, "ordens_servico:detalhe", pk=os.pk)
 
 
 @permission_required(VER, raise_exception=True)

@@ -200,6 +200,30 @@ def test_desprogramar_e_iniciar_pela_tela(cliente_tecnico, os_pendente, tecnico,
     assert os_pendente.situacao == S.EM_EXECUCAO
 
 
+@pytest.mark.parametrize(
+    "voltar",
+    [
+        "//evil.example/x",
+        "https://evil.example/x",
+        "/\\evil.example/x",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_iniciar_nao_volta_para_outro_site(cliente_tecnico, os_pendente, voltar):
+    url = reverse("ordens_servico:iniciar", args=[os_pendente.pk])
+    resposta = cliente_tecnico.post(url, {"voltar": voltar})
+    assert resposta.status_code == 302
+    assert resposta["Location"] == reverse("ordens_servico:detalhe", args=[os_pendente.pk])
+
+
+def test_iniciar_volta_para_a_agenda_local(cliente_tecnico, os_pendente, equipe):
+    agenda = reverse("ordens_servico:agenda", args=[equipe.pk]) + "?data=2026-01-05"
+    url = reverse("ordens_servico:iniciar", args=[os_pendente.pk])
+    resposta = cliente_tecnico.post(url, {"voltar": agenda})
+    assert resposta["Location"] == agenda
+
+
 def test_iniciar_de_outra_unidade_mostra_mensagem(client, estranho, os_pendente):
     client.force_login(estranho)
     resposta = client.post(reverse("ordens_servico:iniciar", args=[os_pendente.pk]), follow=True)
