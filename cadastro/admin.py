@@ -45,6 +45,27 @@ class UsuarioAdmin(UserAdmin):
     list_filter = ("unidade", "groups", "is_active")
     autocomplete_fields = ("unidade",)
 
+    # Only a superuser makes superusers or grants loose permissions; everyone
+    # else manages access through the roles (groups).
+    _SO_SUPERUSUARIO = ("is_superuser", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        campos = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return campos
+        return (*campos, *self._SO_SUPERUSUARIO)
+
+    def has_change_permission(self, request, obj=None):
+        # Editing a superuser (e.g. setting its password) would be a way to become one.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class TelefoneInlineFormSet(BaseInlineFormSet):
     def clean(self):
