@@ -11,7 +11,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
 # collectstatic needs the production settings to import; these values exist only at build time.
-RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build:6379/0 \
+RUN SECRET_KEY="$(python -c "import secrets; print(secrets.token_urlsafe(50))")" DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build:6379/0 \
     ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 gsan \
     && mkdir -p /app/var/media && chown -R gsan /app/var
