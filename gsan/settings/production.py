@@ -28,6 +28,7 @@ def _secret_key_problem(key):
 
 
 DEBUG = False
+LOAD_DEMO_ALLOWED = False
 SECRET_KEY = env("SECRET_KEY")
 if _problem := _secret_key_problem(SECRET_KEY):
     # Never echo the key itself: the error goes to the logs.

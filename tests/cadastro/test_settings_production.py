@@ -105,3 +105,19 @@ def test_producao_sem_proxy_nao_confia_no_cabecalho_do_cliente():
 def test_producao_https_pode_ficar_no_proxy():
     http, _https = _pedir({"SECURE_SSL_REDIRECT": "false"})
     assert http.startswith("302 /entrar/")
+
+
+def test_producao_recusa_load_demo():
+    env = {k: v for k, v in os.environ.items() if k not in COMPLETO and k != "CELERY_BROKER_URL"}
+    env.update(COMPLETO, DJANGO_SETTINGS_MODULE="gsan.settings.production")
+    # The database is unreachable: the refusal comes before any query.
+    resultado = subprocess.run(
+        [sys.executable, "manage.py", "load_demo"],
+        cwd=RAIZ,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert resultado.returncode == 1
+    assert "CommandError: Os dados de demonstração têm senhas públicas" in resultado.stderr

@@ -1,7 +1,8 @@
 import importlib
 import importlib.util
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 # Order matters: later apps build on the rows of earlier ones.
 APPS_COM_DEMO = ("cadastro", "atendimento", "ordens_servico", "mensageria")
@@ -11,6 +12,11 @@ class Command(BaseCommand):
     help = "Carrega dados de demonstração (idempotente: rodar de novo não duplica nada)."
 
     def handle(self, *args, **options):
+        if not settings.LOAD_DEMO_ALLOWED:
+            raise CommandError(
+                "Os dados de demonstração têm senhas públicas e não podem ser carregados "
+                "em produção (gsan.settings.production)."
+            )
         for app in APPS_COM_DEMO:
             if importlib.util.find_spec(f"{app}.demo") is None:
                 continue
