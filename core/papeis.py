@@ -144,6 +144,15 @@ PERMISSOES[ADMINISTRADOR] += [
 ]
 
 
+# --- axes (login throttling): the Administrador sees and unlocks lockouts -----
+PERMISSOES[ADMINISTRADOR] += [
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accesslog",
+    "axes.view_accessfailurelog",
+]
+
+
 def sincronizar_papeis(apps):
     """Create the groups and grant them :data:`PERMISSOES` (idempotent).
 

@@ -5,6 +5,7 @@ Embedded defaults let a newcomer run the product with no server installed
 chosen by URL (``DATABASE_URL``, ``REDIS_URL``/``CELERY_BROKER_URL``).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "atendimento",
     "ordens_servico",
     "mensageria",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gsan.urls"
@@ -95,6 +99,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "cadastro.Usuario"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:inicio"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords a
+# username, and separately an IP address, is locked for AXES_COOLOFF_TIME; a
+# correct password then fails too. An Administrador unlocks it in admin
+# (Tentativas de acesso: delete the row). Behind a TLS proxy set
+# PROXIES_CONFIAVEIS so the client's address, not the proxy's, is counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTOS", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/bloqueado.html"
+AXES_CLIENT_IP_CALLABLE = "core.acesso.ip_do_cliente"
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none).
+PROXIES_CONFIAVEIS = env.int("PROXIES_CONFIAVEIS", default=0)
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,6 +5,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from cadastro.demo import carregar
 from cadastro.feriados import feriados_nacionais, pascoa
@@ -49,7 +50,7 @@ def test_demo_do_cadastro_carrega_e_e_idempotente():
         ("admin", "demo-admin"),
     ]:
         assert usuario in texto and senha in texto
-        assert authenticate(username=usuario, password=senha) is not None
+        assert authenticate(RequestFactory().post("/entrar/"), username=usuario, password=senha)
     assert Usuario.objects.get(username="admin").is_staff
     cat = UnidadeOrganizacional.objects.get(sigla="CAT")
     assert cat.central_atendimento and cat.abre_ra and cat.superior.sigla == "DRM"

@@ -151,6 +151,7 @@ def test_preparar_broker_drops_delivered_messages(tmp_path):
 def test_banner_lists_every_demo_login_and_each_one_works(tmp_path, client):
     from django.contrib.auth import authenticate, get_user_model
     from django.core.management import call_command
+    from django.test import RequestFactory
 
     call_command("load_demo", stdout=io.StringIO())
 
@@ -160,4 +161,5 @@ def test_banner_lists_every_demo_login_and_each_one_works(tmp_path, client):
     assert usuarios == set(logins)
     for nome, senha in logins.items():
         assert re.search(rf"^\s+{nome}\s+{re.escape(senha)}$", texto, re.M), nome
-        assert authenticate(username=nome, password=senha) is not None, nome
+        pedido = RequestFactory().post("/entrar/")
+        assert authenticate(pedido, username=nome, password=senha) is not None, nome
