@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from cadastro import validators
 from cadastro.models import Cliente, ClienteImovel, Imovel, Telefone
+from core.paginacao import numero_da_pagina, paginar
 from core.texto import normalizar
 
 BUSCA_MAX_CARACTERES = 120
@@ -99,9 +100,10 @@ def imovel_da_matricula(texto: str) -> Imovel | None:
 
 
 def _pagina(qs: QuerySet, pagina: int) -> tuple[list, bool]:
-    inicio = (pagina - 1) * BUSCA_POR_PAGINA
-    linhas = list(qs[inicio : inicio + BUSCA_POR_PAGINA + 1])
-    return linhas[:BUSCA_POR_PAGINA], len(linhas) > BUSCA_POR_PAGINA
+    p = paginar(
+        qs, pagina=pagina, tamanho=BUSCA_POR_PAGINA, tamanhos=(BUSCA_POR_PAGINA,), por_ids=False
+    )
+    return p.itens, p.tem_proxima
 
 
 def _imoveis_qs() -> QuerySet:
@@ -154,7 +156,7 @@ def busca_atendimento(termo: str, usuario, *, pagina: int = 1) -> ResultadoBusca
     ``tem_mais`` says whether another page exists.
     """
     termo = (termo or "").strip()
-    resultado = ResultadoBusca(termo=termo[:BUSCA_MAX_CARACTERES], pagina=max(1, pagina))
+    resultado = ResultadoBusca(termo=termo[:BUSCA_MAX_CARACTERES], pagina=numero_da_pagina(pagina))
     if not termo:
         resultado.mensagem = (
             "Digite uma matrícula, um CPF/CNPJ, o nome do cliente ou parte do endereço."

@@ -2,7 +2,6 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from atendimento.selectors.celular import celular_sms_origem
 from atendimento.services import registro_atendimento_celular_corrigir
 from core.exceptions import RegraViolada
+from core.paginacao import contar_ate, paginar
 from core.texto import celula_csv
 
 from . import selectors, services
@@ -31,11 +31,20 @@ def mensagem_list(request):
     ver_numero = selectors.pode_ver_numero(request.user)
     if request.GET.get("formato") == "csv" and (form.is_valid() or not request.GET):
         return _csv(mensagens, ver_numero)
-    pagina = Paginator(mensagens, POR_PAGINA).get_page(request.GET.get("pagina"))
+    pagina = paginar(
+        mensagens, pagina=request.GET.get("pagina"), tamanho=POR_PAGINA, tamanhos=(POR_PAGINA,)
+    )
+    total, total_exato = contar_ate(mensagens)
     return render(
         request,
         "mensageria/mensagem_list.html",
-        {"form": form, "pagina": pagina, "ver_numero": ver_numero},
+        {
+            "form": form,
+            "pagina": pagina,
+            "total": total,
+            "total_exato": total_exato,
+            "ver_numero": ver_numero,
+        },
     )
 
 
@@ -79,10 +88,13 @@ def _csv(mensagens, ver_numero: bool) -> StreamingHttpResponse:
 
 @permission_required("mensageria.supervisionar_mensagem", raise_exception=True)
 def mensagem_erros(request):
-    pagina = Paginator(selectors.mensagens_com_erro(usuario=request.user), POR_PAGINA).get_page(
-        request.GET.get("pagina")
+    pagina = paginar(
+        selectors.mensagens_com_erro(usuario=request.user),
+        pagina=request.GET.get("pagina"),
+        tamanho=POR_PAGINA,
+        tamanhos=(POR_PAGINA,),
     )
-    for m in pagina:
+    for m in pagina.itens:
         # Where the wrong number lives, so correcting it can fix the RA's later SMS too.
         m.origem_celular = (
             celular_sms_origem(ra=m.registro_atendimento, destino=m.destino)

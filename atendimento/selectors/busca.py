@@ -9,6 +9,7 @@ from atendimento.filters import ORDEM_PADRAO, RegistroAtendimentoFilter, protoco
 from atendimento.models import Anexo, DevolucaoValor, MensagemAtendimento, RegistroAtendimento
 from atendimento.selectors.visibilidade import exigir_leitura, pode_ler_ra, registros_visiveis
 from core.exceptions import RegraViolada
+from core.paginacao import TAMANHOS, Pagina, contar_ate, paginar  # noqa: F401 (re-exported)
 
 RA = RegistroAtendimento
 
@@ -50,63 +51,6 @@ def registro_atendimento_list(*, usuario, filtros=None, agora=None) -> QuerySet:
     if busca.form.errors:
         raise FiltrosInvalidos(busca.form)
     return busca.queryset
-
-
-@dataclass
-class Pagina:
-    itens: list
-    numero: int
-    tamanho: int
-    tem_anterior: bool
-    tem_proxima: bool
-
-    @property
-    def inicio(self):
-        return (self.numero - 1) * self.tamanho + 1 if self.itens else 0
-
-    @property
-    def fim(self):
-        return (self.numero - 1) * self.tamanho + len(self.itens)
-
-
-TAMANHOS = (25, 50, 100)
-
-
-def paginar(queryset, *, pagina=1, tamanho=25) -> Pagina:
-    """Offset pagination that never counts: it fetches one row more to know if a next exists.
-
-    COUNT(*) over a million rows on every page is what made GSAN cap the search;
-    the total is offered separately (:func:`contar_ate`).
-    """
-    try:
-        numero = max(1, min(int(pagina), 100_000))
-    except (TypeError, ValueError):
-        numero = 1
-    try:
-        tamanho = int(tamanho)
-    except (TypeError, ValueError):
-        tamanho = TAMANHOS[0]
-    if tamanho not in TAMANHOS:
-        tamanho = TAMANHOS[0]
-    inicio = (numero - 1) * tamanho
-    # Deferred join: sort and skip narrow rows (ids only), then load the page's rows
-    # with their related objects. Sorting a million wide joined rows is what hurts.
-    ids = list(queryset.values_list("pk", flat=True)[inicio : inicio + tamanho + 1])
-    por_id = {ra.pk: ra for ra in queryset.order_by().filter(pk__in=ids)} if ids else {}
-    linhas = [por_id[pk] for pk in ids if pk in por_id]
-    return Pagina(
-        itens=linhas[:tamanho],
-        numero=numero,
-        tamanho=tamanho,
-        tem_anterior=numero > 1,
-        tem_proxima=len(linhas) > tamanho,
-    )
-
-
-def contar_ate(queryset, limite=10_000) -> tuple[int, bool]:
-    """(count, exact): counting stops at ``limite`` so it stays cheap on huge results."""
-    n = queryset.order_by().values("pk")[: limite + 1].count()
-    return min(n, limite), n <= limite
 
 
 def registro_atendimento_por_protocolo(*, usuario, protocolo: str) -> list[RegistroAtendimento]:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.paginacao import paginar
 from core.texto import celula_csv
 from ordens_servico import selectors
 from ordens_servico.forms import FiltroOSForm
@@ -130,17 +131,13 @@ def lista(request):
         nome = f"ordens-servico-{timezone.localdate():%Y%m%d}.csv"
         resposta["Content-Disposition"] = f'attachment; filename="{nome}"'
         return resposta
-    try:
-        pagina = max(1, int(request.GET.get("pagina", 1)))
-    except ValueError:
-        pagina = 1
-    inicio = (pagina - 1) * POR_PAGINA
-    linhas = (
-        list(ordens.only(*CAMPOS_LISTA)[inicio : inicio + POR_PAGINA + 1])
-        if form.is_valid()
-        else []
+    pagina = paginar(
+        ordens.only(*CAMPOS_LISTA) if form.is_valid() else ordens.none(),
+        pagina=request.GET.get("pagina"),
+        tamanho=POR_PAGINA,
+        tamanhos=(POR_PAGINA,),
+        por_ids=False,
     )
-    tem_proxima = len(linhas) > POR_PAGINA
     query = dados.copy()
     query.pop("pagina", None)
     query.pop("formato", None)
@@ -149,9 +146,9 @@ def lista(request):
         "ordens_servico/os_lista.html",
         {
             "form": form,
-            "linhas": _linhas(linhas[:POR_PAGINA]),
-            "pagina": pagina,
-            "tem_proxima": tem_proxima,
+            "linhas": _linhas(pagina.itens),
+            "pagina": pagina.numero,
+            "tem_proxima": pagina.tem_proxima,
             "query": query.urlencode(),
         },
     )
