@@ -140,6 +140,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# An attached image past this many pixels is refused from its header, before it is
+# decoded (4 bytes a pixel in memory): 50 MP is a 48 MP phone photo with room to spare.
+ANEXO_IMAGEM_MAX_PIXELS = env.int("ANEXO_IMAGEM_MAX_PIXELS", default=50_000_000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,4 +1,6 @@
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,6 +24,26 @@ def png(lado):
     saida = io.BytesIO()
     Image.new("RGB", (lado, lado // 2), "blue").save(saida, format="PNG")
     return saida.getvalue()
+
+
+def png_cabecalho(largura, altura):
+    """A PNG that only claims its size: a header and one row of data (no big allocation)."""
+
+    def pedaco(tipo, dados):
+        return (
+            struct.pack(">I", len(dados))
+            + tipo
+            + dados
+            + struct.pack(">I", zlib.crc32(tipo + dados))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", largura, altura, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + pedaco(b"IHDR", ihdr)
+        + pedaco(b"IDAT", zlib.compress(b"\x00" * (largura + 1)))
+        + pedaco(b"IEND", b"")
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +138,40 @@ def test_imagem_redimensionada(abrir, tecnico):
     )
     with Image.open(anexo.arquivo.path) as imagem:
         assert imagem.size == (100, 50)
+
+
+@pytest.mark.parametrize(
+    ("largura", "altura", "texto"),
+    [
+        (20_000, 20_000, "20.000 × 20.000 pixels"),  # Pillow's own bomb error
+        (13_000, 13_000, "13.000 × 13.000 pixels"),
+        (8_000, 6_500, "8.000 × 6.500 pixels"),  # past our limit, short of Pillow's
+    ],
+)
+def test_imagem_com_pixels_demais_recusada_sem_decodificar(
+    abrir, tecnico, settings, largura, altura, texto
+):
+    settings.ANEXO_IMAGEM_MAX_PIXELS = 50_000_000
+    ra = abrir()
+    arquivo = SimpleUploadedFile("planta.png", png_cabecalho(largura, altura))
+    with pytest.raises(RegraViolada, match=texto) as erro:
+        registro_atendimento_anexar(ra=ra, usuario=tecnico, arquivo=arquivo)
+    assert "o máximo é 50 megapixels" in erro.value.mensagem
+    assert not Anexo.objects.exists()
+
+
+def test_imagem_no_limite_de_pixels_aceita(abrir, tecnico, settings):
+    settings.ANEXO_IMAGEM_MAX_PIXELS = 400 * 200
+    ra = abrir()
+    anexo = registro_atendimento_anexar(
+        ra=ra, usuario=tecnico, arquivo=SimpleUploadedFile("foto.png", png(400))
+    )
+    assert anexo.tamanho > 0
+    settings.ANEXO_IMAGEM_MAX_PIXELS = 400 * 200 - 1
+    with pytest.raises(RegraViolada, match="400 × 200 pixels"):
+        registro_atendimento_anexar(
+            ra=ra, usuario=tecnico, arquivo=SimpleUploadedFile("foto.png", png(400))
+        )
 
 
 def test_anexos_na_abertura_validados_antes_de_gravar(abrir):
