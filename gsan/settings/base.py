@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -143,6 +144,24 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # An attached image past this many pixels is refused from its header, before it is
 # decoded (4 bytes a pixel in memory): 50 MP is a 48 MP phone photo with room to spare.
 ANEXO_IMAGEM_MAX_PIXELS = env.int("ANEXO_IMAGEM_MAX_PIXELS", default=50_000_000)
+# Content-Security-Policy (django-csp) in every environment, so the tests' browser
+# meets the production policy: scripts and styles only from our static files (no
+# inline <script>, style="" or onclick=""), images also as data: URIs (Bootstrap's
+# icons in its CSS), no plugins, no framing, forms only to ourselves.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -85,3 +85,8 @@ document.addEventListener("keydown", (event) => {
   varrer(document);
   document.addEventListener("htmx:load", (event) => varrer(event.detail.elt));
 })();
+
+// Buttons with data-imprimir print the page (no inline handler: the CSP forbids them).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-imprimir]")) window.print();
+});

@@ -1,0 +1,119 @@
+"""Every screen keeps to the Content-Security-Policy: no inline script, style or handler."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from atendimento.services import registro_atendimento_abrir
+from core.papeis import ADMINISTRADOR
+from tests.factories import ClienteFactory, ImovelFactory, TelefoneFactory, UsuarioFactory
+from tests.ordens_servico.factories import (
+    EquipeFactory,
+    EspecificacaoFactory,
+    MeioFactory,
+    TipoServicoFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def cenario(unidade):
+    admin = UsuarioFactory(
+        username="admin-csp",
+        unidade=unidade,
+        is_staff=True,
+        is_superuser=True,
+        papeis=[ADMINISTRADOR],
+    )
+    cliente = ClienteFactory(nome="Maria das Dores")
+    TelefoneFactory(cliente=cliente)
+    EquipeFactory(nome="Equipe Alfa", unidade=unidade, carga_diaria=6)
+    especificacao = EspecificacaoFactory(
+        nome="Vazamento no cavalete",
+        unidade_destino=unidade,
+        tipo_servico=TipoServicoFactory(descricao="Reparo de vazamento"),
+    )
+    ra = registro_atendimento_abrir(
+        usuario=admin,
+        especificacao=especificacao,
+        meio=MeioFactory(),
+        descricao="Água jorrando no cavalete.",
+        tipo_solicitante="cliente",
+        cliente=cliente,
+        imovel=ImovelFactory(logradouro="Rua do Hospício", numero="42"),
+    )
+    return {"admin": admin, "ra": ra, "cliente": cliente}
+
+
+def _vigiar_violacoes(pagina):
+    violacoes = []
+
+    def _console(mensagem):
+        if "Content Security Policy" in mensagem.text:
+            violacoes.append(f"{pagina.url}: {mensagem.text}")
+
+    pagina.on("console", _console)
+    # The event also reports what the console may not (e.g. blocked style attributes).
+    pagina.context.add_init_script(
+        """document.addEventListener("securitypolicyviolation", (e) =>
+             console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`));"""
+    )
+    return violacoes
+
+
+def test_telas_principais_sem_violacao_de_csp(pagina, entrar, cenario, live_server):
+    violacoes = _vigiar_violacoes(pagina)
+    resposta = pagina.goto("/entrar/")
+    politica = resposta.headers["content-security-policy"]
+    assert re.search(r"script-src 'self'(;|$)", politica), politica
+    assert "'unsafe-inline'" not in politica
+    assert "'unsafe-eval'" not in politica
+
+    entrar(cenario["admin"])
+    ra = cenario["ra"]
+    hoje = timezone.localdate()
+    telas = [
+        "/",
+        "/atendimento/ra/novo/",
+        "/atendimento/ra/?q=",
+        f"/atendimento/ra/{ra.pk}/",
+        f"/atendimento/ra/{ra.pk}/comprovante/",
+        "/atendimento/minha-unidade/",
+        "/atendimento/painel/",
+        "/atendimento/numeracao-manual/",
+        "/cadastro/busca/?q=Maria",
+        f"/cadastro/clientes/{cenario['cliente'].pk}/",
+        "/ordens-servico/",
+        f"/ordens-servico/programacao/?inicio={hoje:%Y-%m-%d}",
+        "/ordens-servico/boletim/",
+        "/mensageria/mensagens/",
+        "/mensageria/modems/",
+        "/admin/",
+        "/admin/atendimento/especificacao/",
+        f"/admin/atendimento/especificacao/{ra.especificacao_id}/change/",
+    ]
+    for tela in telas:
+        resposta = pagina.goto(tela)
+        assert resposta.status == 200, tela
+        pagina.wait_for_load_state("networkidle")
+    assert violacoes == []
+
+
+def test_botoes_que_dependiam_de_script_inline_funcionam(pagina, entrar, cenario):
+    violacoes = _vigiar_violacoes(pagina)
+    entrar(cenario["admin"])
+
+    pagina.goto(f"/cadastro/clientes/{cenario['cliente'].pk}/editar/")
+    linhas = pagina.locator("#telefones tbody tr")
+    antes = linhas.count()
+    pagina.get_by_role("button", name=re.compile("Adicionar telefone")).click()
+    assert linhas.count() == antes + 1
+    assert pagina.evaluate("document.activeElement.id").endswith("-ddd")
+
+    pagina.goto(f"/atendimento/ra/{cenario['ra'].pk}/comprovante/")
+    pagina.evaluate("window.print = () => { window.impresso = true; }")
+    pagina.get_by_role("button", name=re.compile("Imprimir")).click()
+    assert pagina.evaluate("window.impresso") is True
+    assert violacoes == []
