@@ -70,12 +70,19 @@ def _manage(env, *argumentos):
     )
 
 
-def _get(url):
+def _get(url, **cabecalhos):
+    pedido = urllib.request.Request(url, headers=cabecalhos)
     try:
-        with urllib.request.urlopen(url, timeout=10) as resposta:
+        with urllib.request.urlopen(pedido, timeout=10) as resposta:
             return resposta.status, resposta.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as erro:
         return erro.code, erro.read().decode("utf-8", errors="replace")
+
+
+def _cabecalhos(url, **cabecalhos):
+    pedido = urllib.request.Request(url, headers=cabecalhos)
+    with urllib.request.urlopen(pedido, timeout=10) as resposta:
+        return resposta.headers
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +151,10 @@ def test_gunicorn_serve_pagina_com_estaticos_do_manifesto(producao):
         for url in hasheados:
             status_estatico, _conteudo = _get(base + url)
             assert status_estatico == 200, url
+        # As the TLS proxy forwards it: HSTS and the CSP on the page.
+        cabecalhos = _cabecalhos(f"{base}/entrar/", **{"X-Forwarded-Proto": "https"})
+        assert cabecalhos["Strict-Transport-Security"] == "max-age=31536000"
+        assert "script-src 'self'" in cabecalhos["Content-Security-Policy"]
     finally:
         servidor.terminate()
         servidor.wait(timeout=10)
