@@ -131,11 +131,12 @@ def _verificar_banco() -> dict:
 
 
 def _verificar_broker() -> dict:
-    from gsan.celery import app
+    from gsan.celery import conexao_publicar
 
     try:
-        with app.connection_for_write() as conexao:
-            conexao.ensure_connection(max_retries=1, timeout=2)
+        with conexao_publicar() as conexao:
+            conexao.ensure_connection(max_retries=0)
+            conexao.default_channel  # noqa: B018 - a round trip: a silent broker fails here
         transporte = settings.CELERY_BROKER_URL.split(":", 1)[0]
         return {"ok": True, "transporte": transporte}
     except Exception as exc:

@@ -82,21 +82,29 @@ def _publicar_varias(itens, *, countdown: float = 0) -> int:
 
     Stops at the first broker failure: the rest stay unmarked for the sweep.
     """
+    from gsan.celery import SEM_NOVAS_TENTATIVAS, conexao_publicar
+
     from ..tasks import mensagem_enviar_task
 
     publicadas = []
-    for mensagem_id, fila in itens:
-        try:
-            mensagem_enviar_task.apply_async(
-                args=[mensagem_id],
-                queue=fila,
-                countdown=countdown or None,
-                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
-            )
-        except Exception:  # broker down: the rows are safe, the sweep re-enqueues them
-            log.warning("Fila indisponível; a mensagem %s fica para a varredura", mensagem_id)
-            break
-        publicadas.append(mensagem_id)
+    if not itens:
+        return 0
+    # Short timeouts and a single try (see conexao_publicar): this runs after the
+    # commit of a web request, which must answer even when the broker does not.
+    with conexao_publicar() as conexao:
+        for mensagem_id, fila in itens:
+            try:
+                mensagem_enviar_task.apply_async(
+                    args=[mensagem_id],
+                    queue=fila,
+                    countdown=countdown or None,
+                    connection=conexao,
+                    retry_policy=SEM_NOVAS_TENTATIVAS,
+                )
+            except Exception:  # broker sick: the rows are safe, the sweep re-enqueues them
+                log.warning("Fila indisponível; a mensagem %s fica para a varredura", mensagem_id)
+                break
+            publicadas.append(mensagem_id)
     if publicadas:
         Mensagem.objects.filter(pk__in=publicadas).update(enfileirada_em=timezone.now())
     return len(publicadas)

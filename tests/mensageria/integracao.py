@@ -7,8 +7,11 @@ with the real GSM backend talking to the emulator through the pty.
 
 import contextlib
 import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -121,3 +124,65 @@ def broker_fora_do_ar():
 def purgar() -> None:
     with app.connection_for_write() as conexao, contextlib.suppress(Exception):
         conexao.default_channel.queue_purge(FILA)
+
+
+@contextlib.contextmanager
+def broker_mudo():
+    """Point this process's Celery at a socket that accepts and never answers.
+
+    Worse than a dead port: the TCP connection succeeds, then every command waits.
+    """
+    servidor = socket.create_server(("127.0.0.1", 0))
+    servidor.settimeout(0.2)
+    aceitas, parar = [], threading.Event()
+
+    def aceitar():
+        while not parar.is_set():
+            try:
+                conexao, _ = servidor.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            aceitas.append(conexao)  # kept open, never read, never answered
+
+    fio = threading.Thread(target=aceitar, daemon=True)
+    fio.start()
+    antigo = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{servidor.getsockname()[1]}/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield aceitas
+    finally:
+        parar.set()
+        fio.join(5)
+        servidor.close()
+        for conexao in aceitas:
+            conexao.close()
+        app.conf.broker_url = antigo
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+class _Travou(BaseException):
+    """Not an Exception: the code under test must not be able to swallow it."""
+
+
+@contextlib.contextmanager
+def termina_em(segundos: int):
+    """Liveness check, not a benchmark: fail (instead of hanging the suite) if the
+    block has not finished after ``segundos``."""
+
+    def estourou(signum, frame):
+        raise _Travou
+
+    anterior = signal.signal(signal.SIGALRM, estourou)
+    signal.alarm(segundos)
+    try:
+        yield
+    except _Travou:
+        raise AssertionError(f"não terminou em {segundos} s (travado?)") from None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, anterior)
