@@ -25,7 +25,7 @@ from atendimento.models import (
     TipoSolicitacao,
 )
 from cadastro.models import ClienteImovel, UnidadeOrganizacional, Usuario
-from core.papeis import ATENDENTE
+from core.papeis import TECNICO
 from ordens_servico.models import TipoServico
 
 SEMENTE = 2026
@@ -181,7 +181,7 @@ def carregar(stdout) -> None:
         f"{len(MOTIVOS)} motivos, {n_ras} RAs de demonstração."
     )
     for username, (_, _, sigla, senha) in TECNICOS.items():
-        stdout.write(f"  {username:<12} {senha:<18} {ATENDENTE} ({sigla})")
+        stdout.write(f"  {username:<12} {senha:<18} {TECNICO} ({sigla})")
 
 
 def catalogo_carregar() -> dict[str, Especificacao]:
@@ -230,7 +230,7 @@ def _tecnicos() -> dict[str, Usuario]:
             )
             usuario.set_password(senha)
             usuario.save()
-            usuario.groups.add(Group.objects.get(name=ATENDENTE))
+            usuario.groups.add(Group.objects.get(name=TECNICO))
         if usuario is not None:
             tecnicos[username] = usuario
     return tecnicos

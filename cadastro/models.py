@@ -75,6 +75,10 @@ class Usuario(AbstractUser):
         permissions = [
             ("atuar_qualquer_unidade", "Pode atuar em RAs de qualquer unidade"),
             ("ver_dados_pessoais", "Pode ver CPF/CNPJ e telefones completos"),
+            (
+                "exportar_dados_pessoais",
+                "Pode exportar CSV com CPF/CNPJ e telefones completos",
+            ),
         ]
 
     def __str__(self):

@@ -26,6 +26,11 @@ def pode_ver_dados_pessoais(usuario) -> bool:
     return usuario.has_perm("cadastro.ver_dados_pessoais")
 
 
+def pode_exportar_dados_pessoais(usuario) -> bool:
+    """A CSV is a bulk copy: full CPF/CNPJ and phones need a permission of their own."""
+    return pode_ver_dados_pessoais(usuario) and usuario.has_perm("cadastro.exportar_dados_pessoais")
+
+
 def _vinculos_ativos():
     return Prefetch(
         "vinculos",

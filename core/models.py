@@ -21,3 +21,30 @@ class Imutavel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(f"O histórico {self.historico_de} não pode ser apagado.")
+
+
+class Exportacao(Imutavel):
+    """One CSV export: who, when, which list and filter, how many rows (LGPD audit)."""
+
+    historico_de = "de exportações"
+
+    usuario = models.ForeignKey(
+        "cadastro.Usuario", on_delete=models.PROTECT, related_name="exportacoes"
+    )
+    data = models.DateTimeField("data", auto_now_add=True, db_index=True)
+    nome = models.CharField("exportação", max_length=100)
+    filtros = models.JSONField("filtros", default=dict, blank=True)
+    linhas = models.PositiveIntegerField("linhas")
+    dados_pessoais = models.BooleanField(
+        "com dados pessoais completos",
+        default=False,
+        help_text="CPF/CNPJ e telefones sem máscara.",
+    )
+
+    class Meta:
+        verbose_name = "exportação"
+        verbose_name_plural = "exportações"
+        ordering = ["-data"]
+
+    def __str__(self):
+        return f"{self.nome} por {self.usuario} ({self.linhas} linhas)"

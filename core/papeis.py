@@ -8,7 +8,10 @@ to :data:`PERMISSOES` reach the roles without another hand-written step.
 ATENDENTE = "Atendente"
 SUPERVISOR = "Supervisor"
 ADMINISTRADOR = "Administrador"
-PAPEIS = (ATENDENTE, SUPERVISOR, ADMINISTRADOR)
+# Field role (técnico/executor): acts on the OS and RAs of their unit, reads the
+# client and imóvel with CPF/CNPJ and phones masked, never edits a client.
+TECNICO = "Técnico"
+PAPEIS = (ATENDENTE, SUPERVISOR, ADMINISTRADOR, TECNICO)
 
 _CRUD = ("view", "add", "change", "delete")
 
@@ -32,10 +35,24 @@ _ATENDENTE_CADASTRO = [
     "cadastro.ver_dados_pessoais",
 ]
 
+_TECNICO_CADASTRO = [
+    "cadastro.view_unidadeorganizacional",
+    "cadastro.view_cliente",
+    "cadastro.view_telefone",
+    "cadastro.view_imovel",
+    "cadastro.view_clienteimovel",
+    "cadastro.view_feriado",
+]
+
+# Personal data (LGPD, least exposure): the attendant sees the caller's CPF and
+# phones in full to serve them, but a CSV is a bulk copy, so full data in an
+# export needs ``exportar_dados_pessoais`` (supervisors' reports, administrators);
+# without it exports are masked. The field technician sees masked data only.
 # Each app appends its own permissions here.
 PERMISSOES: dict[str, list[str]] = {
     ATENDENTE: [*_ATENDENTE_CADASTRO],
-    SUPERVISOR: [*_ATENDENTE_CADASTRO],
+    SUPERVISOR: [*_ATENDENTE_CADASTRO, "cadastro.exportar_dados_pessoais"],
+    TECNICO: [*_TECNICO_CADASTRO],
     ADMINISTRADOR: [
         *crud(
             "cadastro",
@@ -49,6 +66,7 @@ PERMISSOES: dict[str, list[str]] = {
         ),
         "cadastro.view_sequencia",
         "cadastro.ver_dados_pessoais",
+        "cadastro.exportar_dados_pessoais",
         "cadastro.atuar_qualquer_unidade",
         "auth.view_group",
         "auth.change_group",
@@ -84,6 +102,20 @@ _ATENDENTE_ATENDIMENTO = [
     "atendimento.add_numeromanual",
 ]
 PERMISSOES[ATENDENTE] += _ATENDENTE_ATENDIMENTO
+# The technician works RAs already open (tramitar, messages, anexos); opening one,
+# changing the contact, refunds and manual numbers stay with the attendants.
+PERMISSOES[TECNICO] += [
+    "atendimento.view_registroatendimento",
+    "atendimento.change_registroatendimento",
+    "atendimento.view_tramite",
+    "atendimento.add_tramite",
+    "atendimento.view_eventora",
+    "atendimento.view_reiteracao",
+    "atendimento.view_mensagematendimento",
+    "atendimento.add_mensagematendimento",
+    "atendimento.view_anexo",
+    "atendimento.add_anexo",
+]
 PERMISSOES[SUPERVISOR] += [*_ATENDENTE_ATENDIMENTO, *_ATENDIMENTO_CATALOGO]
 PERMISSOES[ADMINISTRADOR] += [
     *_ATENDENTE_ATENDIMENTO,
@@ -131,6 +163,7 @@ _OS_ATENDENTE = [
     "ordens_servico.view_eventoos",
 ]
 PERMISSOES[ATENDENTE] += _OS_ATENDENTE
+PERMISSOES[TECNICO] += _OS_ATENDENTE
 PERMISSOES[SUPERVISOR] += [
     *_OS_ATENDENTE,
     "ordens_servico.encerrar_vencidas",
@@ -150,6 +183,8 @@ PERMISSOES[ADMINISTRADOR] += [
     "axes.delete_accessattempt",
     "axes.view_accesslog",
     "axes.view_accessfailurelog",
+    # The audit of CSV exports (read-only in admin).
+    "core.view_exportacao",
 ]
 
 

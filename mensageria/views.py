@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from atendimento.selectors.celular import celular_sms_origem
 from atendimento.services import registro_atendimento_celular_corrigir
+from cadastro.selectors import pode_exportar_dados_pessoais
 from core.exceptions import RegraViolada
+from core.exportacao import auditada
 from core.paginacao import contar_ate, paginar
 from core.texto import celula_csv
 
@@ -30,7 +32,9 @@ def mensagem_list(request):
     mensagens = selectors.mensagem_list(usuario=request.user, filtros=filtros)
     ver_numero = selectors.pode_ver_numero(request.user)
     if request.GET.get("formato") == "csv" and (form.is_valid() or not request.GET):
-        return _csv(mensagens, ver_numero)
+        # A bulk copy of phones: full numbers need exportar_dados_pessoais too.
+        completo = ver_numero and pode_exportar_dados_pessoais(request.user)
+        return _csv(mensagens, completo, request=request)
     pagina = paginar(
         mensagens, pagina=request.GET.get("pagina"), tamanho=POR_PAGINA, tamanhos=(POR_PAGINA,)
     )
@@ -53,7 +57,7 @@ class _Eco:
         return valor
 
 
-def _csv(mensagens, ver_numero: bool) -> StreamingHttpResponse:
+def _csv(mensagens, ver_numero: bool, *, request) -> StreamingHttpResponse:
     escritor = csv.writer(_Eco(), delimiter=";")
     cabecalho = ["Número", "Criada em", "Evento", "Protocolo", "Celular", "Situação"]
     cabecalho += ["Tentativas", "Enviada em", "Erro", "Modem", "Codificação", "Partes", "Texto"]
@@ -81,7 +85,8 @@ def _csv(mensagens, ver_numero: bool) -> StreamingHttpResponse:
                 ]
             )
 
-    resposta = StreamingHttpResponse(linhas(), content_type="text/csv; charset=utf-8")
+    pedacos = auditada(linhas(), request=request, nome="Mensagens SMS", dados_pessoais=ver_numero)
+    resposta = StreamingHttpResponse(pedacos, content_type="text/csv; charset=utf-8")
     resposta["Content-Disposition"] = 'attachment; filename="mensagens-sms.csv"'
     return resposta
 

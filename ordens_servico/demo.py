@@ -17,7 +17,7 @@ from atendimento import services as ra_services
 from atendimento.demo import RELATOS
 from atendimento.models import Especificacao, MeioSolicitacao, MotivoEncerramento
 from cadastro.models import ClienteImovel, UnidadeOrganizacional, Usuario
-from core.papeis import ATENDENTE
+from core.papeis import TECNICO as PAPEL_TECNICO
 from ordens_servico import services
 from ordens_servico.models import Equipe, OrdemServico, ParametrosUnidadeOS, TipoServico
 
@@ -117,7 +117,7 @@ def _tecnico() -> Usuario | None:
         usuario = Usuario(username=username, first_name=nome, last_name=sobrenome, unidade=unidade)
         usuario.set_password(senha)
         usuario.save()
-        usuario.groups.add(Group.objects.get(name=ATENDENTE))
+        usuario.groups.add(Group.objects.get(name=PAPEL_TECNICO))
     return usuario
 
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from atendimento import exportacao, selectors
+from cadastro.selectors import pode_exportar_dados_pessoais
+from core.exportacao import auditada
 
 
 class _Eco:
@@ -27,7 +29,7 @@ def exportar_csv(request):
         messages.error(request, erro.mensagem)
         return redirect(f"{reverse('atendimento:busca')}?{request.GET.urlencode()}")
     com_mensagens = request.GET.get("mensagens") in ("1", "on", "sim")
-    dados_pessoais = selectors.ve_dados_pessoais(request.user)
+    dados_pessoais = pode_exportar_dados_pessoais(request.user)
     linhas = selectors.registro_atendimento_exportacao(queryset, com_mensagens=com_mensagens)
     agora = timezone.now()
     escritor = csv.writer(_Eco(), delimiter=";", lineterminator="\r\n")
@@ -42,6 +44,9 @@ def exportar_csv(request):
             )
 
     nome = f"registros-atendimento-{timezone.localtime(agora):%Y%m%d-%H%M}.csv"
-    resposta = StreamingHttpResponse(gerar(), content_type="text/csv; charset=utf-8")
+    pedacos = auditada(
+        gerar(), request=request, nome="Registros de atendimento", dados_pessoais=dados_pessoais
+    )
+    resposta = StreamingHttpResponse(pedacos, content_type="text/csv; charset=utf-8")
     resposta["Content-Disposition"] = f'attachment; filename="{nome}"'
     return resposta

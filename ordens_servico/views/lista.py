@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exportacao import auditada
 from core.paginacao import paginar
 from core.texto import celula_csv
 from ordens_servico import selectors
@@ -127,7 +128,9 @@ def lista(request):
     filtros = form.cleaned_data if form.is_valid() else {}
     ordens = selectors.ordem_servico_list(usuario=request.user, filtros=filtros)
     if request.GET.get("formato") == "csv" and form.is_valid():
-        resposta = StreamingHttpResponse(_csv(ordens), content_type="text/csv; charset=utf-8")
+        # Addresses and matrículas, no CPF/CNPJ or phones: the field list, audited.
+        pedacos = auditada(_csv(ordens), request=request, nome="Ordens de serviço", cabecalho=2)
+        resposta = StreamingHttpResponse(pedacos, content_type="text/csv; charset=utf-8")
         nome = f"ordens-servico-{timezone.localdate():%Y%m%d}.csv"
         resposta["Content-Disposition"] = f'attachment; filename="{nome}"'
         return resposta

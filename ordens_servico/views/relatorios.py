@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.exceptions import RegraViolada
+from core.exportacao import auditada
 from core.texto import celula_csv
 from ordens_servico import permissoes, selectors, services
 from ordens_servico.forms import BoletimForm, EncerrarVencidasForm
@@ -111,10 +112,13 @@ def boletim(request):
         }
         formato = request.GET.get("formato")
         if formato == "csv":
-            resposta = StreamingHttpResponse(
+            pedacos = auditada(
                 _boletim_csv(selectors.boletim_detalhe(**filtros)),
-                content_type="text/csv; charset=utf-8",
+                request=request,
+                nome="Boletim de OS",
+                cabecalho=2,
             )
+            resposta = StreamingHttpResponse(pedacos, content_type="text/csv; charset=utf-8")
             resposta["Content-Disposition"] = f'attachment; filename="{_nome(filtros)}.csv"'
             return resposta
         resumo = selectors.boletim_os_concluidas(**filtros)

@@ -18,12 +18,13 @@ def ler_csv(resposta):
     return list(csv.reader(io.StringIO(corpo[1:]), delimiter=";"))
 
 
-def test_csv_do_filtro_com_bom_e_ponto_e_virgula(client_atendente):
+def test_csv_do_filtro_com_bom_e_ponto_e_virgula(client, supervisor):
     vencido = RegistroAtendimentoFactory(
         status="vencido", cliente=ClienteFactory(nome="Ana; Souza", cpf_cnpj="52998224725")
     )
     RegistroAtendimentoFactory(status="no_prazo")
-    resposta = client_atendente.get(URL, {"status_prazo": "vencido"})
+    client.force_login(supervisor)  # full CPF in a CSV: exportar_dados_pessoais
+    resposta = client.get(URL, {"status_prazo": "vencido"})
     assert resposta.status_code == 200
     assert resposta["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment;" in resposta["Content-Disposition"]
@@ -81,7 +82,7 @@ def test_csv_numero_de_consultas_nao_cresce_por_linha(
     assert len(linhas) == 31
 
 
-def test_csv_codigos_como_texto_na_planilha(client_atendente):
+def test_csv_codigos_como_texto_na_planilha(client, supervisor):
     """A 14-digit protocol or a +55 phone opened in Excel becomes 2,026E+13: such codes
     go out as text cells (="…"), every protocol of the RA included."""
     from tests.atendimento.factories import ReiteracaoFactory
@@ -92,7 +93,8 @@ def test_csv_codigos_como_texto_na_planilha(client_atendente):
         imovel=imovel, cliente=ClienteFactory(cpf_cnpj="52998224725"), status="vencido"
     )
     reiteracao = ReiteracaoFactory(ra=ra)
-    linhas = ler_csv(client_atendente.get(URL))
+    client.force_login(supervisor)
+    linhas = ler_csv(client.get(URL))
     linha = dict(zip(linhas[0], linhas[1], strict=True))
     assert linha["Protocolo"] == f'="{ra.protocolo}"'
     assert linha["Outros protocolos"] == f'="{reiteracao.protocolo}"'

@@ -108,11 +108,12 @@ def test_consulta_csv(client_atendente, modem, django_assert_max_num_queries):
     assert {linha[-1] for linha in linhas[1:]} == {"Texto 0", "Texto 1", "Texto 2"}
 
 
-def test_consulta_csv_protocolo_e_celular_como_texto(client_atendente, modem, unidade, atendente):
+def test_consulta_csv_protocolo_e_celular_como_texto(client, modem, unidade, atendente, supervisor):
     """Excel turns a 14-digit protocol into 2,025E+13 and a +55… phone into a formula."""
     ra = ra_criar(unidade=unidade, usuario=atendente)
     services.registro_atendimento_notificar(ra=ra, evento="ra_aberto")
-    resposta = client_atendente.get(reverse("mensageria:mensagem_list"), {"formato": "csv"})
+    client.force_login(supervisor)  # full numbers in a CSV: exportar_dados_pessoais
+    resposta = client.get(reverse("mensageria:mensagem_list"), {"formato": "csv"})
     corpo = b"".join(resposta.streaming_content).decode("utf-8-sig")
     cabecalho, linha = list(csv.reader(io.StringIO(corpo), delimiter=";"))
     linha = dict(zip(cabecalho, linha, strict=True))
@@ -126,6 +127,23 @@ def test_consulta_csv_neutraliza_formulas(client_atendente, modem):
     corpo = b"".join(resposta.streaming_content).decode("utf-8-sig")
     linhas = list(csv.reader(io.StringIO(corpo), delimiter=";"))
     assert linhas[1][-1] == "'=HYPERLINK(1)"
+
+
+def test_consulta_csv_do_atendente_mascara_e_e_auditada(client_atendente, atendente, modem):
+    from core.models import Exportacao
+
+    for i in range(2):
+        services.mensagem_sms_criar(destino=f"+558199999123{i}", texto="oi", modem=modem)
+    resposta = client_atendente.get(
+        reverse("mensageria:mensagem_list"), {"formato": "csv", "status": "pendente"}
+    )
+    corpo = b"".join(resposta.streaming_content).decode("utf-8-sig")
+    assert "+5581999991230" not in corpo
+    assert "9****-1230" in corpo
+    registro = Exportacao.objects.get()
+    assert (registro.usuario, registro.nome, registro.linhas) == (atendente, "Mensagens SMS", 2)
+    assert registro.filtros == {"status": "pendente"}
+    assert not registro.dados_pessoais
 
 
 def test_consulta_num_queries_constante(client_atendente, modem, django_assert_num_queries):

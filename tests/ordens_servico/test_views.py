@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from atendimento.models import RegistroAtendimento
+from core.models import Exportacao
 from ordens_servico.models import EventoOS, OrdemServico
 from ordens_servico.services import ordem_servico_programar
 from tests.factories import ImovelFactory
@@ -97,6 +98,10 @@ def test_lista_csv(cliente_tecnico, os_pendente):
     assert resposta["Content-Type"].startswith("text/csv")
     assert conteudo.splitlines()[0].lstrip("\ufeff").startswith("OS;Situação;Tipo de serviço")
     assert f"{os_pendente.pk};Pendente;Conserto de vazamento" in conteudo
+    registro = Exportacao.objects.get()
+    assert (registro.nome, registro.linhas) == ("Ordens de serviço", 1)
+    assert registro.usuario.username == "tecnico"
+    assert registro.filtros == {"situacao": "abertas"}
 
 
 def test_lista_csv_neutraliza_formulas(cliente_tecnico, campo, tipo):
@@ -464,6 +469,9 @@ def test_boletim_csv_e_pdf(cliente_gerente, executadas):
     resposta = cliente_gerente.get(url, {"de": hoje, "ate": hoje, "formato": "csv"})
     linhas = b"".join(resposta.streaming_content).decode().splitlines()
     assert len(linhas) == 4 and "Corte;30,00" in linhas[1]
+    registro = Exportacao.objects.get()
+    assert (registro.nome, registro.linhas) == ("Boletim de OS", 3)
+    assert registro.filtros == {"de": hoje, "ate": hoje}
     resposta = cliente_gerente.get(url, {"de": hoje, "ate": hoje, "formato": "pdf"})
     assert resposta["Content-Type"] == "application/pdf"
     assert resposta.content.startswith(b"%PDF")
