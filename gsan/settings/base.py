@@ -195,12 +195,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
-# Publishing runs inside web requests (after the commit): a broker that accepts
-# connections and never answers may cost it this long (s), once, with no retry
-# loop; the message row is already saved and the sweep publishes it later.
-BROKER_PUBLICAR_TIMEOUT_SEGUNDOS = env.float("BROKER_PUBLICAR_TIMEOUT_SEGUNDOS", default=1.0)
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every login at INFO; lockouts come as warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # SMS (mensageria): the modem sits behind a backend, as e-mail does behind EMAIL_BACKEND.
