@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "atendimento.uploads.LimiteDeEnvioMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -144,6 +145,13 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # An attached image past this many pixels is refused from its header, before it is
 # decoded (4 bytes a pixel in memory): 50 MP is a 48 MP phone photo with room to spare.
 ANEXO_IMAGEM_MAX_PIXELS = env.int("ANEXO_IMAGEM_MAX_PIXELS", default=50_000_000)
+# Files are held to the attachment limit while they arrive (atendimento/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "atendimento.uploads.LimiteDeAnexoUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Content-Security-Policy (django-csp) in every environment, so the tests' browser
 # meets the production policy: scripts and styles only from our static files (no
 # inline <script>, style="" or onclick=""), images also as data: URIs (Bootstrap's
