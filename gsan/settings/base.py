@@ -195,6 +195,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Publishing runs inside web requests (after the commit): a broker that accepts
+# connections and never answers may cost it this long (s), once, with no retry
+# loop; the message row is already saved and the sweep publishes it later.
+BROKER_PUBLICAR_TIMEOUT_SEGUNDOS = env.float("BROKER_PUBLICAR_TIMEOUT_SEGUNDOS", default=1.0)
 # Periodic jobs are declared in one place: gsan/schedule.py.
 from gsan.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
 
