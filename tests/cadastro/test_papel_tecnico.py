@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -145,3 +146,25 @@ def test_auditoria_somente_leitura_no_admin(client, administrador, atendente):
     url = reverse("admin:core_exportacao_delete", args=[registro.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert Exportacao.objects.count() == 1
+
+
+def test_demo_tecnicos_de_campo_tem_o_papel_tecnico():
+    import io
+
+    from django.core.management import call_command
+
+    from cadastro.models import Usuario
+
+    saida = io.StringIO()
+    call_command("load_demo", stdout=saida)
+    for nome in ("tecnico", "esgoto"):
+        usuario = Usuario.objects.get(username=nome)
+        assert set(usuario.groups.values_list("name", flat=True)) == {TECNICO}
+        assert not usuario.has_perm("cadastro.ver_dados_pessoais")
+        assert not usuario.has_perm("cadastro.change_cliente")
+    supervisor = Usuario.objects.get(username="supervisor")
+    assert supervisor.has_perm("cadastro.exportar_dados_pessoais")
+    assert not Usuario.objects.get(username="atendente").has_perm(
+        "cadastro.exportar_dados_pessoais"
+    )
+    assert re.search(rf"^\s+tecnico\s+demo-tecnico\s+{TECNICO} \(GMA\)$", saida.getvalue(), re.M)
