@@ -105,7 +105,7 @@ LOGIN_REDIRECT_URL = "core:inicio"
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords a
 # username, and separately an IP address, is locked for AXES_COOLOFF_TIME; a
 # correct password then fails too. An Administrador unlocks it in admin
-# (Tentativas de acesso: delete the row). Behind a TLS proxy set
+# ("Access attempts": delete the row). Behind a TLS proxy set
 # PROXIES_CONFIAVEIS so the client's address, not the proxy's, is counted.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
