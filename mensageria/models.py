@@ -221,6 +221,11 @@ class Parametros(models.Model):
         return obj
 
 
+def tentativas_padrao() -> int:
+    """A new modem's attempts for transient errors (``SMS_TENTATIVAS_TRANSITORIAS``)."""
+    return settings.SMS_TENTATIVAS_TRANSITORIAS
+
+
 class Modem(models.Model):
     class Modo(models.TextChoices):
         PDU = "pdu", "PDU"
@@ -251,7 +256,11 @@ class Modem(models.Model):
         help_text="Sem +CMGS depois disso, a mensagem fica incerta (não é reenviada às cegas).",
     )
     max_tentativas = models.PositiveSmallIntegerField(
-        "máximo de tentativas", default=3, validators=[MinValueValidator(1)]
+        "máximo de tentativas",
+        default=tentativas_padrao,
+        validators=[MinValueValidator(1)],
+        help_text="Para erros temporários da rede (congestionamento), com espera crescente "
+        "entre as tentativas: 8 tentativas cobrem cerca de 45 minutos.",
     )
     ativo = models.BooleanField("ativo", default=True)
     pausado_em = models.DateTimeField("pausado em", null=True, blank=True)

@@ -217,6 +217,11 @@ LOGGING = {
 
 # SMS (mensageria): the modem sits behind a backend, as e-mail does behind EMAIL_BACKEND.
 SMS_BACKEND = env("SMS_BACKEND", default="mensageria.backends.gsm.GsmBackend")
+# Transient network errors (congestion, +CMS ERROR 42…): the wait after attempt n is
+# SMS_BACKOFF_SEGUNDOS × 2^(n-1), at most SMS_BACKOFF_MAXIMO_SEGUNDOS; a new modem
+# makes SMS_TENTATIVAS_TRANSITORIAS attempts (8: 30 s, 1, 2, 4, 8, 15, 15 min, about
+# 45 minutes in all). A message waiting for its next attempt does not hold the queue.
+SMS_TENTATIVAS_TRANSITORIAS = env.int("SMS_TENTATIVAS_TRANSITORIAS", default=8)
 SMS_BACKOFF_SEGUNDOS = env.float("SMS_BACKOFF_SEGUNDOS", default=30.0)
 SMS_BACKOFF_MAXIMO_SEGUNDOS = env.float("SMS_BACKOFF_MAXIMO_SEGUNDOS", default=900.0)
 SMS_REENFILEIRAR_APOS_SEGUNDOS = env.float("SMS_REENFILEIRAR_APOS_SEGUNDOS", default=900.0)
