@@ -54,11 +54,16 @@ class ErroEnvio(Exception):
     text was already handed to the modem, so the outcome is unknown.
     """
 
-    def __init__(self, texto: str, *, classe: str, codigo: int | None = None):
+    def __init__(
+        self, texto: str, *, classe: str, codigo: int | None = None, modem_mudo: bool = False
+    ):
         super().__init__(texto)
         self.texto = texto
         self.classe = classe
         self.codigo = codigo
+        # The modem stopped answering even a plain AT: pause it until someone looks
+        # at it (the messages waiting behind this one never left).
+        self.modem_mudo = modem_mudo
 
 
 def erro_cms(codigo: int) -> ErroEnvio:

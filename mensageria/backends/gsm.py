@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CTRLZ = "\x1a"
 PROMPT_TIMEOUT = 5
+SONDA_TIMEOUT = 5  # the plain AT sent after a timeout, to tell a hung modem from a slow send
 
 _conexoes: dict[str, GsmModem] = {}
 _trava = threading.Lock()
@@ -65,6 +66,17 @@ def _erro_comando(exc: Exception, *, etapa: str) -> ErroEnvio:
     if isinstance(exc, CmeError):
         return ErroEnvio(f"+CME ERROR: {exc.code} ({etapa})", classe="modem", codigo=exc.code)
     return ErroEnvio(f"O modem recusou o comando ({etapa}).", classe="temporario")
+
+
+def _responde_ao_at(conexao: GsmModem) -> bool:
+    """After a timeout: is the modem still there, or has it hung?"""
+    try:
+        conexao.write("AT", timeout=SONDA_TIMEOUT)
+    except TimeoutException:
+        return False
+    except Exception:  # it answered, even if with an error
+        return True
+    return True
 
 
 class GsmBackend(BaseBackend):
@@ -187,16 +199,25 @@ class GsmBackend(BaseBackend):
                 raise _erro_comando(exc, etapa="AT+CMGS") from exc
             except TimeoutException as exc:
                 sumiu = not conexao.alive or not os.path.exists(self.modem.dispositivo)
+                mudo = not sumiu and not _responde_ao_at(conexao)
                 _descartar(self.modem.dispositivo)
                 if entregue:
                     raise ErroEnvio(
                         "O modem recebeu o texto e não confirmou o envio "
-                        f"em {self.modem.timeout_segundos:g} s.",
+                        f"em {self.modem.timeout_segundos:g} s"
+                        + ("; depois não respondeu ao AT." if mudo else "."),
                         classe="incerto",
+                        modem_mudo=mudo,
                     ) from exc
                 if sumiu:
                     raise ErroEnvio(
                         f"Dispositivo {self.modem.dispositivo} desapareceu.", classe="dispositivo"
+                    ) from exc
+                if mudo:
+                    raise ErroEnvio(
+                        f"O modem em {self.modem.dispositivo} não responde (nem ao AT).",
+                        classe="modem",
+                        modem_mudo=True,
                     ) from exc
                 raise ErroEnvio(
                     "O modem não pediu o texto (sem o prompt “> ”).", classe="temporario"

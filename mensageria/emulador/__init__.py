@@ -5,7 +5,10 @@ It speaks the AT commands python-gsmmodem-new sends on connect and on send
 injects faults: ``cms:N`` (+CMS ERROR after the text), ``cms-prompt:N`` (error
 instead of the ``> `` prompt), ``hang`` (no answer after the text), ``hang-prompt``
 (no prompt), ``desconectar`` (the device disappears at AT+CMGS). Faults come
-from a one-shot list (``falhas``) or per destination number (``regras``).
+from a one-shot list (``falhas``) or per destination number (``regras``). With
+``travar_apos`` N, after N messages sent the next one takes the text and the
+modem goes silent: no answer to anything (not even ``AT``) until ``travado`` is
+cleared.
 
 Every SMS it "sends" is appended as one JSON line to ``log`` (time, number,
 decoded text, encoding, parts, mode, reference).
@@ -47,6 +50,7 @@ class EmuladorModem:
         com_clac: bool = True,
         operadora: str = "EMULADOR GSAN",
         sinal: int = 21,
+        travar_apos: int | None = None,
     ):
         self.link = Path(link)
         self.log_enviados = Path(log_enviados)
@@ -56,6 +60,9 @@ class EmuladorModem:
         self.com_clac = com_clac
         self.operadora = operadora
         self.sinal = sinal
+        self.travar_apos = travar_apos
+        self.travado = False
+        self.enviados = 0
         self.sim = "READY"
         self.registro = 1
         self.recebidos: list[str] = []  # every command line, for tests
@@ -156,6 +163,8 @@ class EmuladorModem:
         self._escrever(corpo + f"\r\n{final}\r\n")
 
     def _receber(self, dados: bytes) -> None:
+        if self.travado:
+            return  # a hung modem: reads everything, answers nothing
         for byte in dados:
             if self._aguardando is not None:
                 if byte == CTRLZ:
@@ -252,7 +261,10 @@ class EmuladorModem:
             if not m:
                 return self._responder(final="+CMS ERROR: 304")
             numero, tamanho = None, int(m.group(1))
-        falha = self._falha_para(numero)
+        if self.travar_apos is not None and self.enviados >= self.travar_apos:
+            falha = "travar"
+        else:
+            falha = self._falha_para(numero)
         if falha == "desconectar":
             self._responder_tarde(inicio, None)
             return self.desconectar()
@@ -291,8 +303,9 @@ class EmuladorModem:
             log.warning("PDU inválida recebida: %r", corpo[:200])
             return self._responder_tarde(pedido["inicio"], "\r\n+CMS ERROR: 304\r\n")
         falha = pedido["falha"] or (self.regras.get(numero) if modo == "pdu" else None)
-        if falha == "hang":
+        if falha in ("hang", "travar"):
             self._registrar(numero, texto, codificacao, modo, None, 1, travou=True)
+            self.travado = falha == "travar"
             return
         if falha and falha.startswith("cms:"):
             return self._responder_tarde(pedido["inicio"], f"\r\n+CMS ERROR: {falha[4:]}\r\n")
@@ -323,6 +336,8 @@ class EmuladorModem:
         }
         if travou:
             registro["travou"] = True
+        else:
+            self.enviados += 1
         self.log_enviados.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_enviados, "a", encoding="utf-8") as arquivo:
             arquivo.write(json.dumps(registro, ensure_ascii=False) + "\n")

@@ -415,6 +415,12 @@ def _enviar(mensagem: Mensagem) -> str | None:
     return Status.ENVIADA
 
 
+_MOTIVO_MUDO = (
+    "O modem parou de responder (nem ao AT). As mensagens em espera não saíram e "
+    "continuam pendentes; verifique o modem e retome-o."
+)
+
+
 def _backoff(tentativa: int) -> float:
     base = settings.SMS_BACKOFF_SEGUNDOS
     return min(base * (2 ** max(tentativa - 1, 0)), settings.SMS_BACKOFF_MAXIMO_SEGUNDOS)
@@ -433,6 +439,8 @@ def _registrar_falha(mensagem_id: int, modem: Modem, erro: ErroEnvio) -> str:
         }
         if erro.classe == Classe.INCERTO:
             _transitar(mensagem, Status.INCERTA, observacao=erro.texto, **erro_campos)
+            if erro.modem_mudo:
+                modem_pausar(modem=modem, motivo=_MOTIVO_MUDO)
         elif erro.classe in (Classe.NUMERO, Classe.TEXTO):
             _transitar(mensagem, Status.FALHOU, observacao=erro.texto, **erro_campos)
         elif erro.classe in (Classe.MODEM, Classe.DISPOSITIVO):
@@ -447,7 +455,7 @@ def _registrar_falha(mensagem_id: int, modem: Modem, erro: ErroEnvio) -> str:
             )
             modem_pausar(
                 modem=modem,
-                motivo=erro.texto,
+                motivo=_MOTIVO_MUDO if erro.modem_mudo else erro.texto,
                 automatica=erro.classe == Classe.DISPOSITIVO,
             )
         elif mensagem.tentativas >= modem.max_tentativas:

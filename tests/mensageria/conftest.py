@@ -47,6 +47,9 @@ def emu(emulador, worker_sms):
     emulador.sim = "READY"
     emulador.registro = 1
     emulador.sinal = 21
+    emulador.travar_apos = None
+    emulador.travado = False
+    emulador.enviados = 0
     if emulador._mestre is None:
         emulador.conectar()
     emulador.log_enviados.write_text("")

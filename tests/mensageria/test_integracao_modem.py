@@ -122,6 +122,23 @@ def test_modem_travado_depois_do_texto_fica_incerta(emu, modem):
     assert [r["numero"] for r in enviados(emu)] == ["+5581999990002"]
 
 
+def test_modem_que_trava_e_pausado_e_a_fila_espera(emu, modem):
+    """A modem that stops answering: only the message in flight is incerta; the
+    waiting ones never left, so they stay pending, and the modem is paused."""
+    emu.travar_apos = 2
+    mensagens = [criar(modem, destino=f"+558199999000{i}") for i in range(1, 6)]
+    esperar(lambda: Modem.objects.get(pk=modem.pk).pausado, mensagem="modem pausado")
+    esperar_status(mensagens[2].pk, "incerta")
+    status = [Mensagem.objects.get(pk=m.pk).status for m in mensagens]
+    assert status == ["enviada", "enviada", "incerta", "pendente", "pendente"]
+    modem.refresh_from_db()
+    assert "parou de responder" in modem.motivo_pausa and not modem.pausa_automatica
+    # The sweep does not resume it (its device is there, but it does not answer).
+    services.mensagens_varrer()
+    assert Modem.objects.get(pk=modem.pk).pausado
+    assert [r["numero"] for r in enviados(emu)] == ["+5581999990001", "+5581999990002"]
+
+
 def test_modem_sem_prompt_tenta_de_novo(emu, modem):
     emu.falhas.append("hang-prompt")
     Modem.objects.filter(pk=modem.pk).update(max_tentativas=3)

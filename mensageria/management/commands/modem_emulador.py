@@ -29,6 +29,14 @@ class Command(BaseCommand):
             metavar="NUMERO=FALHA",
             help="falha permanente para um destino, ex.: +5581900000001=cms:1",
         )
+        parser.add_argument(
+            "--travar-apos",
+            "--hang-after",
+            type=int,
+            default=None,
+            metavar="N",
+            help="depois de N envios o modem recebe o texto seguinte e para de responder",
+        )
         parser.add_argument("--sem-clac", action="store_true", help="responde ERROR ao AT+CLAC")
         parser.add_argument(
             "--ausencia",
@@ -46,6 +54,7 @@ class Command(BaseCommand):
             falhas=[f for f in opcoes["falhas"].split(",") if f],
             regras=regras,
             com_clac=not opcoes["sem_clac"],
+            travar_apos=opcoes["travar_apos"],
         )
 
         def desplugar(*_):
