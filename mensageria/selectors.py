@@ -88,37 +88,63 @@ def modem_status_list() -> list[Modem]:
     )
 
 
-def saude_sistema() -> dict:
-    """For /healthz: database, broker and modems. No personal data."""
-    resultado = {"database": _verificar_banco(), "broker": _verificar_broker()}
-    modems = []
+def saude_sistema(*, detalhes: bool = False) -> dict:
+    """For /healthz: database, broker, modems and queue, each ``{"ok": bool}``.
+
+    Not ok when no modem is available, an active modem's health reading (taken by
+    its own worker) is older than ``SMS_SAUDE_VALIDADE_SEGUNDOS`` (its worker is
+    gone or stuck), or a due message has waited longer than
+    ``SMS_ESPERA_MAXIMA_SEGUNDOS``. ``detalhes`` adds names, queues and pause
+    reasons: only for staff or a token holder (they name people and devices).
+    """
+    agora = timezone.now()
+    banco, broker = _verificar_banco(), _verificar_broker()
+    resultado = {"database": {"ok": banco["ok"]}, "broker": {"ok": broker["ok"]}}
+    modems_ok, fila_ok, lista = False, False, []
     try:
-        for modem in modem_status_list():
-            modems.append(
-                {
-                    "nome": modem.nome,
-                    "ativo": modem.ativo,
-                    "pausado": modem.pausado,
-                    "motivo_pausa": modem.motivo_pausa,
-                    "fila": modem.pendentes,
-                    "ultimo_envio": modem.ultimo_envio_em.isoformat()
-                    if modem.ultimo_envio_em
-                    else None,
-                    "sinal": modem.saude.get("sinal"),
-                    "registro": modem.saude.get("registro"),
-                    "saude_lida_em": modem.saude_lida_em.isoformat()
-                    if modem.saude_lida_em
-                    else None,
-                }
-            )
+        validade = agora - datetime.timedelta(seconds=settings.SMS_SAUDE_VALIDADE_SEGUNDOS)
+        modems = modem_status_list()
+        disponiveis = [m for m in modems if m.disponivel]
+        parados = [m for m in disponiveis if (m.saude_lida_em or m.criado_em) < validade]
+        modems_ok = bool(disponiveis) and not parados
+        espera = agora - datetime.timedelta(seconds=settings.SMS_ESPERA_MAXIMA_SEGUNDOS)
+        atrasadas = (
+            Mensagem.objects.filter(status=Status.PENDENTE, criada_em__lt=espera)
+            .filter(Q(proxima_tentativa_em__isnull=True) | Q(proxima_tentativa_em__lt=espera))
+            .count()
+        )
+        fila_ok = atrasadas == 0
+        lista = [_modem_detalhes(m, parado=m in parados) for m in modems]
     except Exception as exc:  # the database check already says why
-        modems = [{"erro": exc.__class__.__name__}]
-    resultado["modems"] = modems
-    disponiveis = [m for m in modems if m.get("ativo") and not m.get("pausado")]
-    resultado["ok"] = (
-        resultado["database"]["ok"] and resultado["broker"]["ok"] and bool(disponiveis)
-    )
+        lista, atrasadas = [{"erro": exc.__class__.__name__}], None
+    resultado["modems"] = {"ok": modems_ok}
+    resultado["fila"] = {"ok": fila_ok}
+    resultado["ok"] = all(parte["ok"] for parte in resultado.values())
+    if detalhes:
+        resultado["database"].update(banco)
+        resultado["broker"].update(broker)
+        resultado["modems"]["detalhes"] = lista
+        resultado["fila"]["atrasadas"] = atrasadas
     return resultado
+
+
+def _modem_detalhes(modem: Modem, *, parado: bool) -> dict:
+    def quando(valor):
+        return valor.isoformat() if valor else None
+
+    return {
+        "nome": modem.nome,
+        "fila_celery": modem.fila,
+        "ativo": modem.ativo,
+        "pausado": modem.pausado,
+        "motivo_pausa": modem.motivo_pausa,
+        "saude_antiga": parado,
+        "fila": modem.pendentes,
+        "ultimo_envio": quando(modem.ultimo_envio_em),
+        "sinal": modem.saude.get("sinal"),
+        "registro": modem.saude.get("registro"),
+        "saude_lida_em": quando(modem.saude_lida_em),
+    }
 
 
 def _verificar_banco() -> dict:

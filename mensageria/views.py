@@ -1,11 +1,13 @@
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -204,5 +206,10 @@ def modem_pausar(request, pk):
 @login_not_required
 @never_cache
 def healthz(request) -> HttpResponse:
-    saude = selectors.saude_sistema()
+    token = settings.HEALTHZ_TOKEN
+    enviado = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    detalhes = request.user.is_staff or bool(
+        token and enviado and constant_time_compare(enviado, token)
+    )
+    saude = selectors.saude_sistema(detalhes=detalhes)
     return JsonResponse(saude, status=200 if saude["ok"] else 503)

@@ -222,6 +222,13 @@ SMS_BACKEND = env("SMS_BACKEND", default="mensageria.backends.gsm.GsmBackend")
 # makes SMS_TENTATIVAS_TRANSITORIAS attempts (8: 30 s, 1, 2, 4, 8, 15, 15 min, about
 # 45 minutes in all). A message waiting for its next attempt does not hold the queue.
 SMS_TENTATIVAS_TRANSITORIAS = env.int("SMS_TENTATIVAS_TRANSITORIAS", default=8)
+# /healthz is not ok when an active modem's health reading (taken every minute by
+# its own worker) is older than this, or a due message has waited longer than this (s).
+SMS_SAUDE_VALIDADE_SEGUNDOS = env.float("SMS_SAUDE_VALIDADE_SEGUNDOS", default=300.0)
+SMS_ESPERA_MAXIMA_SEGUNDOS = env.float("SMS_ESPERA_MAXIMA_SEGUNDOS", default=900.0)
+# Public callers of /healthz get only ok/not-ok per component; staff, or a monitor
+# sending "Authorization: Bearer <HEALTHZ_TOKEN>", get the details.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
 SMS_BACKOFF_SEGUNDOS = env.float("SMS_BACKOFF_SEGUNDOS", default=30.0)
 SMS_BACKOFF_MAXIMO_SEGUNDOS = env.float("SMS_BACKOFF_MAXIMO_SEGUNDOS", default=900.0)
 SMS_REENFILEIRAR_APOS_SEGUNDOS = env.float("SMS_REENFILEIRAR_APOS_SEGUNDOS", default=900.0)

@@ -243,21 +243,25 @@ def test_status_dos_modems(client, supervisor, modem, client_atendente):
     assert not modem.pausado
 
 
-def test_healthz_publico_e_sem_dados_pessoais(client, modem):
+def test_healthz_publico_e_sem_dados_pessoais(client, modem, administrador):
     services.mensagem_sms_criar(destino="+5581999990001", texto="oi", modem=modem)
     resposta = client.get("/healthz")
     assert resposta.status_code == 200
     dados = resposta.json()
     assert dados["ok"] is True
-    assert dados["database"]["ok"] and dados["broker"]["ok"]
-    assert dados["modems"][0]["nome"] == "principal" and dados["modems"][0]["fila"] == 1
+    assert dados["database"]["ok"] and dados["broker"]["ok"] and dados["modems"]["ok"]
+    assert "principal" not in resposta.content.decode()
+    client.force_login(administrador)
+    resposta = client.get("/healthz")
+    [detalhe] = resposta.json()["modems"]["detalhes"]
+    assert detalhe["nome"] == "principal" and detalhe["fila"] == 1
     assert "99999" not in resposta.content.decode()
 
 
 def test_healthz_sem_modem_disponivel_503(client, db):
     resposta = client.get("/healthz")
     assert resposta.status_code == 503
-    assert resposta.json()["modems"] == []
+    assert resposta.json()["modems"] == {"ok": False}
 
 
 def test_parcial_do_ra(client_atendente, modem, unidade, atendente):
