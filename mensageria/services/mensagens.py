@@ -57,10 +57,21 @@ def _transitar(mensagem, para, *, usuario=None, observacao="", **campos) -> None
 # --- creation and enqueueing -------------------------------------------------
 
 
+def modem_sem_worker_q(prefixo: str = "") -> models.Q:
+    """Modems whose worker is gone: the health reading, which only the modem's own
+    worker takes (every minute, from the sweep), is older than
+    ``SMS_SAUDE_VALIDADE_SEGUNDOS`` (a modem never read counts from its creation)."""
+    limite = timezone.now() - timedelta(seconds=settings.SMS_SAUDE_VALIDADE_SEGUNDOS)
+    return models.Q(**{f"{prefixo}saude_lida_em__lt": limite}) | models.Q(
+        **{f"{prefixo}saude_lida_em__isnull": True, f"{prefixo}criado_em__lt": limite}
+    )
+
+
 def _modem_escolher() -> Modem | None:
-    """The available modem with the shortest queue (a pool shares the load)."""
+    """The available modem with a live worker and the shortest queue (a pool shares the load)."""
     return (
         Modem.objects.filter(ativo=True, pausado_em__isnull=True)
+        .exclude(modem_sem_worker_q())
         .annotate(
             fila_atual=models.Count(
                 "mensagens",

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Mensagem, Modem
-from .mensagens import _modem_escolher, _publicar_varias, _transitar
+from .mensagens import _modem_escolher, _publicar_varias, _transitar, modem_sem_worker_q
 from .modems import modem_retomar
 
 log = logging.getLogger(__name__)
@@ -57,9 +57,13 @@ def mensagens_varrer(
                 )
                 resumo["incertas"] += 1
 
-    # Failover: pending messages without a usable modem go to one that is available.
+    # Failover: pending messages without a usable modem (none, inactive, paused, or
+    # its worker gone) go to one that is available.
     sem_modem = Mensagem.objects.filter(status=Status.PENDENTE).filter(
-        Q(modem__isnull=True) | Q(modem__ativo=False) | Q(modem__pausado_em__isnull=False)
+        Q(modem__isnull=True)
+        | Q(modem__ativo=False)
+        | Q(modem__pausado_em__isnull=False)
+        | modem_sem_worker_q("modem__")
     )
     if sem_modem.exists():
         destino = _modem_escolher()
