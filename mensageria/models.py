@@ -1,9 +1,11 @@
 import string
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.text import slugify
 
 TAGS_MODELO = {
@@ -295,6 +297,13 @@ class Modem(models.Model):
     @property
     def disponivel(self) -> bool:
         return self.ativo and not self.pausado
+
+    @property
+    def sem_worker(self) -> bool:
+        """The health reading, which only the modem's own worker takes, is stale: no live
+        worker (the same rule as ``services.mensagens.modem_sem_worker_q``)."""
+        limite = timezone.now() - timedelta(seconds=settings.SMS_SAUDE_VALIDADE_SEGUNDOS)
+        return (self.saude_lida_em or self.criado_em) < limite
 
 
 class Mensagem(models.Model):

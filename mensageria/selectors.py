@@ -102,10 +102,9 @@ def saude_sistema(*, detalhes: bool = False) -> dict:
     resultado = {"database": {"ok": banco["ok"]}, "broker": {"ok": broker["ok"]}}
     modems_ok, fila_ok, lista = False, False, []
     try:
-        validade = agora - datetime.timedelta(seconds=settings.SMS_SAUDE_VALIDADE_SEGUNDOS)
         modems = modem_status_list()
         disponiveis = [m for m in modems if m.disponivel]
-        parados = [m for m in disponiveis if (m.saude_lida_em or m.criado_em) < validade]
+        parados = [m for m in disponiveis if m.sem_worker]
         modems_ok = bool(disponiveis) and not parados
         espera = agora - datetime.timedelta(seconds=settings.SMS_ESPERA_MAXIMA_SEGUNDOS)
         atrasadas = (

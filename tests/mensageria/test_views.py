@@ -243,6 +243,25 @@ def test_status_dos_modems(client, supervisor, modem, client_atendente):
     assert not modem.pausado
 
 
+def test_status_mostra_o_modem_sem_worker(client, supervisor):
+    """A modem whose own worker stopped reading its health takes no new SMS: the screen says so."""
+    import datetime
+
+    from django.utils import timezone
+
+    antigo = timezone.now() - datetime.timedelta(hours=1)
+    vivo = modem_criar(nome="vivo", saude_lida_em=timezone.now())
+    parado = modem_criar(nome="parado", saude_lida_em=antigo)
+    client.force_login(supervisor)
+    conteudo = client.get(reverse("mensageria:modem_status")).content.decode()
+    linhas = {
+        m.nome: conteudo[conteudo.index(f"<strong>{m.nome}</strong>") :][:1500]
+        for m in (vivo, parado)
+    }
+    assert "Sem worker" in linhas["parado"]
+    assert "Sem worker" not in linhas["vivo"]
+
+
 def test_healthz_publico_e_sem_dados_pessoais(client, modem, administrador):
     services.mensagem_sms_criar(destino="+5581999990001", texto="oi", modem=modem)
     resposta = client.get("/healthz")
