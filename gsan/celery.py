@@ -23,12 +23,14 @@ def conexao_publicar():
     from django.conf import settings
 
     limite = settings.BROKER_PUBLICAR_TIMEOUT_SEGUNDOS
-    return app.connection_for_write(
-        connect_timeout=limite,
-        transport_options={
+    opcoes = None
+    if app.conf.broker_url.startswith(("redis:", "rediss:")):
+        # Redis's socket options; the embedded SQLite broker has its own busy timeout
+        # and would hand these to SQLAlchemy, which refuses them.
+        opcoes = {
             "socket_timeout": limite,
             "socket_connect_timeout": limite,
             "retry_on_timeout": False,
             "max_retries": 0,
-        },
-    )
+        }
+    return app.connection_for_write(connect_timeout=limite, transport_options=opcoes)

@@ -12,10 +12,13 @@ from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parents[2]
 
+# Published the way the product publishes after a commit (gsan.celery.conexao_publicar).
 PUBLICAR = """
 from django.conf import settings
+from gsan.celery import conexao_publicar
 from mensageria.tasks import mensagem_enviar_task
-mensagem_enviar_task.apply_async(args=[4242], queue="modem.teste")
+with conexao_publicar() as conexao:
+    mensagem_enviar_task.apply_async(args=[4242], queue="modem.teste", connection=conexao)
 print(settings.CELERY_BROKER_URL)
 """
 
