@@ -1,4 +1,4 @@
-"""Who may change an RA (DOMAIN.md §4.3). Reading is decided by the selectors."""
+"""Who may change an RA (docs/domain.md §4.3). Reading is decided by the selectors."""
 
 PERMISSAO_QUALQUER_UNIDADE = "cadastro.atuar_qualquer_unidade"
 

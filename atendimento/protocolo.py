@@ -1,4 +1,4 @@
-"""Protocol numbers of RAs and reiterações (DOMAIN.md §4.2).
+"""Protocol numbers of RAs and reiterações (docs/domain.md §4.2).
 
 Numbers come from the named counters of ``cadastro.Sequencia`` (row-locked, as
 ``sequencia_proximo``) rather than a PostgreSQL sequence: the regulator audits

@@ -3,7 +3,7 @@ from django.db import models
 
 
 class Imutavel(models.Model):
-    """A history row: written once, never changed nor deleted (audit, DOMAIN.md §4.3).
+    """A history row: written once, never changed nor deleted (audit, docs/domain.md §4.3).
 
     Subclasses name what they record in ``historico_de`` ("do RA", "da OS"…),
     which the refusal messages use.

@@ -1,4 +1,4 @@
-"""Reads of the Registro de Atendimento (STYLE.md: selectors return ready querysets).
+"""Reads of the Registro de Atendimento (docs/architecture.md: selectors return ready querysets).
 
 Visibility is decided in :mod:`atendimento.selectors.visibilidade` and nowhere else.
 Import from here: ``from atendimento import selectors``.

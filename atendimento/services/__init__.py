@@ -1,4 +1,4 @@
-"""Writes of the service desk: one function per state change of an RA (STYLE.md).
+"""Writes of the service desk: one function per state change of an RA (docs/architecture.md).
 
 Every service runs in one transaction, locks the RA row, refuses a stale form
 (``versao``), checks who may act (:func:`atendimento.permissoes.pode_atuar`) and

@@ -1,4 +1,4 @@
-"""Opening an RA (Inserir RA, DOMAIN.md §4.2) and reopening a closed one."""
+"""Opening an RA (Inserir RA, docs/domain.md §4.2) and reopening a closed one."""
 
 import datetime
 

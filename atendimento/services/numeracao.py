@@ -1,4 +1,4 @@
-"""Manual numbering for paper forms during outages (DOMAIN.md §4.6)."""
+"""Manual numbering for paper forms during outages (docs/domain.md §4.6)."""
 
 import re
 
