@@ -1,3 +1,4 @@
+import datetime
 import string
 from datetime import timedelta
 
@@ -13,6 +14,8 @@ TAGS_MODELO = {
     "especificacao": "Especificação (o que foi pedido)",
     "data_prevista": "Data prevista de atendimento (dd/mm/aaaa)",
     "empresa": "Nome da empresa (parâmetro da mensageria)",
+    "mensagem": "Texto da mensagem pública do RA (cortado para caber no SMS)",
+    "situacao": "Situação do RA, para a resposta a quem consulta o protocolo por SMS",
 }
 
 
@@ -84,6 +87,9 @@ def _problema_preenchido(texto: str, parametros: "Parametros", largura_protocolo
         "protocolo": "9" * largura_protocolo,
         "data_prevista": "31/12/2099",
         "empresa": parametros.nome_empresa,
+        # Cut to what is left of the SMS when rendered: the fixed part must fit alone.
+        "mensagem": "",
+        "situacao": "Encerrado (não executado)",
     }
     # The widest name in GSM-7, and (unless accents are transliterated) one with an
     # accent, which turns the whole SMS into UCS-2: 70 characters per SMS instead of 160.
@@ -181,6 +187,12 @@ def textos_sms_em_uso() -> list[tuple[str, str]]:
     return textos
 
 
+def eventos_silencio_padrao() -> list[str]:
+    """Billing, collection and public RA messages wait for the morning; a protocol SMS,
+    which answers a person who just asked, goes at once."""
+    return ["faturamento", "cobranca", "ra_mensagem"]
+
+
 class Parametros(models.Model):
     """Singleton (pk=1) with the messaging parameters an administrator tunes."""
 
@@ -201,8 +213,45 @@ class Parametros(models.Model):
         default=True,
         help_text="Sem isso, um texto que não cabe num SMS é recusado.",
     )
-    silencio_inicio = models.TimeField("início do horário de silêncio", null=True, blank=True)
-    silencio_fim = models.TimeField("fim do horário de silêncio", null=True, blank=True)
+    silencio_inicio = models.TimeField(
+        "início do horário de silêncio",
+        null=True,
+        blank=True,
+        default=datetime.time(21, 0),
+        help_text="Vazio (início ou fim): sem horário de silêncio.",
+    )
+    silencio_fim = models.TimeField(
+        "fim do horário de silêncio", null=True, blank=True, default=datetime.time(8, 0)
+    )
+    silencio_fuso = models.CharField(
+        "fuso do horário de silêncio", max_length=40, default="America/Recife"
+    )
+    silencio_eventos = models.JSONField(
+        "eventos que esperam o fim do silêncio",
+        default=eventos_silencio_padrao,
+        blank=True,
+        help_text="Mensagens destes eventos criadas no horário de silêncio saem de manhã.",
+    )
+    email_max_tentativas = models.PositiveSmallIntegerField(
+        "máximo de tentativas de e-mail",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text="Para erros temporários do servidor de e-mail (4xx, conexão), com espera "
+        "crescente entre as tentativas.",
+    )
+    alerta_espera_minutos = models.PositiveSmallIntegerField(
+        "alerta: espera máxima na fila (min)",
+        default=15,
+        validators=[MinValueValidator(1)],
+        help_text="Os supervisores recebem um e-mail quando a mensagem mais antiga em espera "
+        "passa deste tempo (ou quando um modem pausa).",
+    )
+    respostas_por_hora = models.PositiveSmallIntegerField(
+        "respostas automáticas por número por hora",
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Limite de respostas a consultas de protocolo por SMS vindas de um número.",
+    )
     nome_empresa = models.CharField("nome da empresa", max_length=60, default="Saneamento")
 
     class Meta:
@@ -272,6 +321,22 @@ class Modem(models.Model):
         default=False,
         help_text="Pausa por dispositivo ausente: retoma sozinha quando ele volta.",
     )
+    pausado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="pausado por",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    drenando = models.BooleanField(
+        "drenando",
+        default=False,
+        help_text="Não recebe mensagens novas; as que esperam nele passam para os outros.",
+    )
+    alerta_pausa_em = models.DateTimeField(
+        "alerta de pausa enviado em", null=True, blank=True, editable=False
+    )
     ultimo_inicio_envio = models.DateTimeField("último início de envio", null=True, blank=True)
     saude = models.JSONField("saúde", default=dict, blank=True)
     saude_lida_em = models.DateTimeField("saúde lida em", null=True, blank=True)
@@ -323,9 +388,19 @@ class Mensagem(models.Model):
         RA_ABERTO = "ra_aberto", "RA aberto"
         RA_EXISTENTE = "ra_existente", "RA existente"
         RA_ATENDIDO = "ra_atendido", "RA atendido"
+        RA_NAO_EXECUTADO = "ra_nao_executado", "RA encerrado sem execução"
+        RA_DUPLICIDADE = "ra_duplicidade", "RA encerrado por duplicidade"
+        RA_MENSAGEM = "ra_mensagem", "Mensagem pública do RA"
+        RESPOSTA_SMS = "resposta_sms", "Resposta a SMS recebido"
+        ALERTA = "alerta", "Alerta aos supervisores"
         FATURAMENTO = "faturamento", "Faturamento"
         COBRANCA = "cobranca", "Cobrança"
         AVULSA = "avulsa", "Avulsa (teste)"
+
+    class Entrega(models.TextChoices):
+        AGUARDANDO = "aguardando", "Aguardando relatório"
+        ENTREGUE = "entregue", "Entregue"
+        NAO_ENTREGUE = "nao_entregue", "Não entregue"
 
     class ClasseErro(models.TextChoices):
         TEMPORARIO = "temporario", "Temporário (nova tentativa)"
@@ -335,6 +410,8 @@ class Mensagem(models.Model):
         INCERTO = "incerto", "Sem confirmação do modem"
         TEXTO = "texto", "Texto inválido"
         OCUPADO = "ocupado", "Porta em uso"
+        EMAIL = "email", "Endereço de e-mail inválido"
+        SMTP = "smtp", "Recusado pelo servidor de e-mail"
 
     TRANSICOES = {
         Status.PENDENTE: {Status.ENVIANDO, Status.FALHOU, Status.DESCARTADA},
@@ -349,8 +426,10 @@ class Mensagem(models.Model):
     evento = models.CharField(
         "evento", max_length=20, choices=Evento.choices, default=Evento.AVULSA
     )
-    destino = models.CharField("destino", max_length=120)
+    destino = models.CharField("destino", max_length=254)
+    assunto = models.CharField("assunto (e-mail)", max_length=200, blank=True)
     texto = models.TextField("texto")
+    texto_html = models.TextField("texto em HTML (e-mail)", blank=True)
     codificacao = models.CharField("codificação", max_length=5, blank=True)
     partes = models.PositiveSmallIntegerField("partes", default=1)
     status = models.CharField(
@@ -371,6 +450,16 @@ class Mensagem(models.Model):
         related_name="mensagens",
     )
     referencia = models.PositiveIntegerField("referência no modem (+CMGS)", null=True, blank=True)
+    # One +CMGS reference per part of a concatenated SMS (a delivery report names one part).
+    referencias = models.JSONField("referências das partes", default=list, blank=True)
+    entrega = models.CharField(
+        "entrega", max_length=14, choices=Entrega.choices, blank=True, db_index=True
+    )
+    entrega_em = models.DateTimeField("entregue em", null=True, blank=True)
+    entrega_status = models.PositiveSmallIntegerField(
+        "status do relatório de entrega (TP-ST)", null=True, blank=True
+    )
+    entrega_texto = models.CharField("situação da entrega", max_length=200, blank=True)
     registro_atendimento = models.ForeignKey(
         "atendimento.RegistroAtendimento",
         verbose_name="RA",
@@ -408,6 +497,7 @@ class Mensagem(models.Model):
             models.Index(fields=["modem", "status", "criada_em"], name="msg_fila_modem_idx"),
             models.Index(fields=["destino"], name="msg_destino_idx"),
             models.Index(fields=["modem", "-enviada_em"], name="msg_modem_enviada_idx"),
+            models.Index(fields=["canal", "status", "criada_em"], name="msg_canal_status_idx"),
         ]
 
     def __str__(self):
@@ -453,13 +543,36 @@ class ModeloMensagem(models.Model):
                 Mensagem.Evento.RA_ABERTO,
                 Mensagem.Evento.RA_EXISTENTE,
                 Mensagem.Evento.RA_ATENDIDO,
+                Mensagem.Evento.RA_NAO_EXECUTADO,
+                Mensagem.Evento.RA_DUPLICIDADE,
+                Mensagem.Evento.RA_MENSAGEM,
+                Mensagem.Evento.RESPOSTA_SMS,
             )
         ],
     )
     texto = models.TextField(
-        "texto",
+        "texto do SMS",
         validators=[validar_tags],
         help_text="Tags: " + ", ".join(f"{{{t}}} ({d})" for t, d in TAGS_MODELO.items()),
+    )
+    assunto_email = models.CharField(
+        "assunto do e-mail",
+        max_length=200,
+        blank=True,
+        validators=[validar_tags],
+        help_text="Vazio: usa o assunto padrão do evento.",
+    )
+    texto_email = models.TextField(
+        "texto do e-mail",
+        blank=True,
+        validators=[validar_tags],
+        help_text="Texto simples. Vazio: usa o texto do SMS.",
+    )
+    html_email = models.TextField(
+        "texto do e-mail em HTML",
+        blank=True,
+        validators=[validar_tags],
+        help_text="Opcional: enviado junto com o texto simples.",
     )
     ativo = models.BooleanField("ativo", default=True)
     atualizado_em = models.DateTimeField("atualizado em", auto_now=True)
@@ -489,4 +602,159 @@ MODELOS_PADRAO = {
     "Acompanhe pelo protocolo {protocolo}. Previsao: {data_prevista}.",
     "ra_atendido": "{empresa}: o atendimento do protocolo {protocolo} ({especificacao}) "
     "foi concluido. Obrigado!",
+    "ra_nao_executado": "{empresa}: o protocolo {protocolo} ({especificacao}) foi encerrado "
+    "sem execucao. Duvidas: procure nossa central.",
+    "ra_duplicidade": "{empresa}: o protocolo {protocolo} foi encerrado porque o mesmo problema "
+    "ja e tratado em outro atendimento.",
+    "ra_mensagem": "{empresa}: nova mensagem sobre o protocolo {protocolo}: {mensagem}",
+    "resposta_sms": "{empresa}: protocolo {protocolo} ({especificacao}): {situacao}. "
+    "Previsao: {data_prevista}.",
 }
+
+
+class LeituraSaude(models.Model):
+    """One health reading of a modem (signal, registration, operator): a short history."""
+
+    modem = models.ForeignKey(
+        Modem, verbose_name="modem", on_delete=models.CASCADE, related_name="leituras"
+    )
+    quando = models.DateTimeField("quando", default=timezone.now)
+    sinal = models.SmallIntegerField("sinal (0–31)", null=True, blank=True)
+    registro = models.CharField("registro na rede", max_length=60, blank=True)
+    registrado = models.BooleanField("registrado", default=False)
+    operadora = models.CharField("operadora", max_length=60, blank=True)
+    sim = models.CharField("SIM", max_length=30, blank=True)
+    erro = models.CharField("erro", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "leitura de saúde do modem"
+        verbose_name_plural = "leituras de saúde dos modems"
+        ordering = ["-quando", "-id"]
+        indexes = [models.Index(fields=["modem", "-quando"], name="leitura_modem_quando_idx")]
+
+    def __str__(self):
+        return f"{self.modem} em {self.quando:%d/%m/%Y %H:%M}"
+
+
+class RelatorioEntrega(models.Model):
+    """A delivery report (SMS-STATUS-REPORT) as the modem gave it, matched or not."""
+
+    modem = models.ForeignKey(
+        Modem, verbose_name="modem", on_delete=models.CASCADE, related_name="relatorios"
+    )
+    referencia = models.PositiveSmallIntegerField("referência (TP-MR)")
+    destino = models.CharField("destino", max_length=30, blank=True)
+    status = models.PositiveSmallIntegerField("status (TP-ST)")
+    entregue = models.BooleanField("entregue")
+    enviada_em = models.DateTimeField("enviada em (SMSC)", null=True, blank=True)
+    entregue_em = models.DateTimeField("entregue em (SMSC)", null=True, blank=True)
+    recebido_em = models.DateTimeField("recebido em", auto_now_add=True)
+    mensagem = models.ForeignKey(
+        Mensagem,
+        verbose_name="mensagem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relatorios",
+    )
+
+    class Meta:
+        verbose_name = "relatório de entrega"
+        verbose_name_plural = "relatórios de entrega"
+        ordering = ["-recebido_em", "-id"]
+        indexes = [
+            models.Index(fields=["modem", "referencia"], name="relatorio_modem_ref_idx"),
+        ]
+
+    def __str__(self):
+        return f"Relatório {self.referencia} ({self.modem})"
+
+
+class SmsRecebido(models.Model):
+    """An SMS a citizen sent to one of our modems."""
+
+    class Situacao(models.TextChoices):
+        NOVO = "novo", "Novo"
+        RESPONDIDO = "respondido", "Respondido automaticamente"
+        ANEXADO = "anexado", "Anexado a um RA"
+        DESCARTADO = "descartado", "Descartado"
+
+    modem = models.ForeignKey(
+        Modem, verbose_name="modem", on_delete=models.PROTECT, related_name="recebidos"
+    )
+    remetente = models.CharField("remetente", max_length=30, db_index=True)
+    texto = models.TextField("texto", blank=True)
+    partes = models.PositiveSmallIntegerField("partes", default=1)
+    recebido_em = models.DateTimeField("recebido em (SMSC)", null=True, blank=True)
+    lido_em = models.DateTimeField("lido em", auto_now_add=True, db_index=True)
+    # Same SMS read twice (the SIM was not yet cleared when a worker died): stored once.
+    chave = models.CharField("chave", max_length=64, unique=True, editable=False)
+    situacao = models.CharField(
+        "situação", max_length=10, choices=Situacao.choices, default=Situacao.NOVO, db_index=True
+    )
+    registro_atendimento = models.ForeignKey(
+        "atendimento.RegistroAtendimento",
+        verbose_name="RA",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sms_recebidos",
+    )
+    resposta = models.ForeignKey(
+        Mensagem,
+        verbose_name="resposta",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tratado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="tratado por",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tratado_em = models.DateTimeField("tratado em", null=True, blank=True)
+    motivo_descarte = models.CharField("motivo do descarte", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "SMS recebido"
+        verbose_name_plural = "SMS recebidos"
+        ordering = ["-lido_em", "-id"]
+        permissions = [("tratar_smsrecebido", "Pode anexar a um RA ou descartar SMS recebidos")]
+
+    def __str__(self):
+        return f"SMS de {self.remetente}"
+
+
+class Alerta(models.Model):
+    """An alert episode sent to supervisors (a modem paused, the queue too old): one
+    e-mail when it opens, none again until it is resolved."""
+
+    class Tipo(models.TextChoices):
+        MODEM_PAUSADO = "modem_pausado", "Modem pausado"
+        FILA_ANTIGA = "fila_antiga", "Mensagem esperando demais"
+        SEM_MODEM = "sem_modem", "Nenhum modem disponível"
+
+    tipo = models.CharField("tipo", max_length=20, choices=Tipo.choices)
+    chave = models.CharField("chave", max_length=80, blank=True)
+    texto = models.CharField("texto", max_length=500)
+    aberto_em = models.DateTimeField("aberto em", auto_now_add=True)
+    resolvido_em = models.DateTimeField("resolvido em", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "alerta"
+        verbose_name_plural = "alertas"
+        ordering = ["-aberto_em", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tipo", "chave"],
+                condition=models.Q(resolvido_em__isnull=True),
+                name="alerta_um_aberto_por_chave",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_tipo_display()

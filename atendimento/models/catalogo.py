@@ -83,6 +83,12 @@ class Especificacao(models.Model):
     envia_sms_encerramento = models.BooleanField("envia SMS no encerramento", default=True)
     envia_email_abertura = models.BooleanField("envia e-mail na abertura", default=False)
     envia_email_encerramento = models.BooleanField("envia e-mail no encerramento", default=False)
+    avisa_encerramento_sem_execucao = models.BooleanField(
+        "avisa também o encerramento sem execução ou por duplicidade",
+        default=False,
+        help_text="Com isso, um RA encerrado como não executado ou como duplicidade recebe "
+        "o seu próprio aviso (modelos de mensagem desses eventos).",
+    )
     texto_abertura = models.CharField(
         "texto da mensagem de abertura",
         max_length=300,

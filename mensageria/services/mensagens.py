@@ -379,7 +379,10 @@ def _enviar(mensagem: Mensagem) -> str | None:
         or (mensagem.proxima_tentativa_em and mensagem.proxima_tentativa_em > agora)
     ):
         return None
-    silencio = _em_silencio(_parametros(), agora)
+    parametros = _parametros()
+    silencio = (
+        _em_silencio(parametros, agora) if mensagem.evento in parametros.silencio_eventos else None
+    )
     if silencio is not None:
         # The sweep enqueues it again once quiet hours are over.
         Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(

@@ -225,6 +225,7 @@ def test_horario_de_silencio_adia(modem):
     agora = timezone.localtime()
     parametros.silencio_inicio = (agora - datetime.timedelta(hours=1)).time()
     parametros.silencio_fim = (agora + datetime.timedelta(hours=1)).time()
+    parametros.silencio_eventos = ["avulsa"]
     parametros.save()
     m = criar(modem)
     assert services.mensagem_enviar(mensagem_id=m.pk) is None
