@@ -8,6 +8,7 @@ from .mensagens import (
     registro_atendimento_notificar,
 )
 from .modems import modem_cadastrar, modem_pausar, modem_retomar, modem_saude_registrar
+from .recebidos import sms_recebido_registrar
 from .supervisao import mensagem_confirmar_envio, mensagem_descartar, mensagem_reenviar
 from .varredura import mensagens_varrer
 
@@ -25,4 +26,5 @@ __all__ = [
     "modem_retomar",
     "modem_saude_registrar",
     "registro_atendimento_notificar",
+    "sms_recebido_registrar",
 ]
