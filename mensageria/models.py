@@ -718,6 +718,8 @@ class SmsRecebido(models.Model):
     )
     tratado_em = models.DateTimeField("tratado em", null=True, blank=True)
     motivo_descarte = models.CharField("motivo do descarte", max_length=300, blank=True)
+    # A protocol query beyond Parametros.respostas_por_hora for its sender: kept, not answered.
+    limite_atingido = models.BooleanField("limite de respostas atingido", default=False)
 
     class Meta:
         verbose_name = "SMS recebido"

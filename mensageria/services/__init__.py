@@ -8,7 +8,12 @@ from .mensagens import (
     registro_atendimento_notificar,
 )
 from .modems import modem_cadastrar, modem_pausar, modem_retomar, modem_saude_registrar
-from .recebidos import sms_recebido_registrar
+from .recebidos import (
+    sms_recebido_anexar,
+    sms_recebido_descartar,
+    sms_recebido_processar,
+    sms_recebido_registrar,
+)
 from .supervisao import mensagem_confirmar_envio, mensagem_descartar, mensagem_reenviar
 from .varredura import mensagens_varrer
 
@@ -26,5 +31,8 @@ __all__ = [
     "modem_retomar",
     "modem_saude_registrar",
     "registro_atendimento_notificar",
+    "sms_recebido_anexar",
+    "sms_recebido_descartar",
+    "sms_recebido_processar",
     "sms_recebido_registrar",
 ]

@@ -6,13 +6,14 @@ import pytest
 from django.utils import timezone
 
 from mensageria import services
-from mensageria.models import SmsRecebido
+from mensageria.models import Mensagem, ModeloMensagem, Parametros, SmsRecebido
 
-from .factories import modem_criar
+from .factories import modem_criar, ra_criar
 
 pytestmark = pytest.mark.django_db
 
 SMSC = timezone.make_aware(datetime.datetime(2026, 12, 1, 9, 30, 5))
+HORA = datetime.timedelta(hours=1)
 
 
 @pytest.fixture
@@ -59,3 +60,225 @@ def test_partes_guardadas(modem):
     sms = registrar(modem, texto="x" * 1500, partes=10)
     sms.refresh_from_db()
     assert sms.partes == 10 and len(sms.texto) == 1500
+
+
+# --- automatic reply ------------------------------------------------------------------
+
+NUMERO_DO_RA = "+5581999990001"
+ESTRANHO = "+5581988887777"
+
+
+@pytest.fixture
+def ra(unidade, atendente):
+    return ra_criar(unidade=unidade, usuario=atendente, telefone=NUMERO_DO_RA)
+
+
+def respostas(destino=None):
+    qs = Mensagem.objects.filter(evento=Mensagem.Evento.RESPOSTA_SMS)
+    return list(qs.filter(destino=destino) if destino else qs)
+
+
+def pontuado(protocolo: str) -> str:
+    return f"{protocolo[:4]}.{protocolo[4]}.{protocolo[5:]}"
+
+
+@pytest.mark.parametrize(
+    "formato",
+    [
+        lambda p: p,
+        lambda p: f"protocolo {p}?",
+        pontuado,
+        lambda p: f"{p[:4]} {p[4]} {p[5:]}",
+        lambda p: f"Boa tarde, qual a situação do protocolo nº {p[:4]}-{p[4]}-{p[5:]}, obrigado",
+    ],
+)
+def test_protocolo_com_ou_sem_pontuacao_reconhecido(modem, ra, formato):
+    sms = registrar(modem, texto=formato(ra.protocolo), remetente="81 99999-0001")
+    [resposta] = respostas(NUMERO_DO_RA)
+    assert ra.protocolo in resposta.texto
+    assert "Em andamento" in resposta.texto
+    assert "03/12/2026" in resposta.texto  # the expected date
+    sms.refresh_from_db()
+    assert sms.situacao == SmsRecebido.Situacao.RESPONDIDO
+    assert sms.resposta == resposta
+    assert sms.registro_atendimento == ra
+    assert resposta.registro_atendimento == ra
+    assert resposta.modem == modem  # the modem that received it answers
+
+
+def test_resposta_sem_dados_pessoais(modem, unidade, atendente):
+    ra = ra_criar(
+        unidade=unidade,
+        usuario=atendente,
+        telefone=NUMERO_DO_RA,
+        solicitante_nome="Josefa Bezerra",
+        local_ocorrencia="Rua do Sossego, 123",
+    )
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    [resposta] = respostas()
+    for pessoal in ("Josefa", "Bezerra", "Sossego", "123", "99999"):
+        assert pessoal not in resposta.texto.replace(ra.protocolo, "")
+
+
+def test_responde_numero_que_recebeu_sms_do_ra(modem, ra):
+    # A reiteração's number got an SMS of this RA: it may ask too.
+    outro = "+5581977776666"
+    services.mensagem_sms_criar(
+        destino=outro,
+        texto="protocolo",
+        evento="ra_existente",
+        registro_atendimento=ra,
+        modem=modem,
+    )
+    registrar(modem, texto=ra.protocolo, remetente=outro)
+    [resposta] = respostas(outro)
+    assert "Em andamento" in resposta.texto and ra.protocolo in resposta.texto
+
+
+def test_situacao_encerrado(modem, ra):
+    from atendimento.models import MotivoEncerramento
+
+    ra.situacao = ra.Situacao.ENCERRADO
+    ra.motivo_encerramento = MotivoEncerramento.objects.create(
+        nome="Não executado", tipo=MotivoEncerramento.Tipo.NAO_EXECUTADO
+    )
+    ra.data_encerramento = timezone.now()
+    ra.save()
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    [resposta] = respostas()
+    assert "Encerrado (nao executado)" in resposta.texto
+
+
+def test_remetente_estranho_recebe_resposta_neutra(modem, ra):
+    sms = registrar(modem, texto=f"protocolo {ra.protocolo}", remetente=ESTRANHO)
+    [resposta] = respostas(ESTRANHO)
+    assert resposta.texto.startswith("Saneamento: recebemos sua mensagem.")
+    assert ra.protocolo not in resposta.texto
+    assert "andamento" not in resposta.texto.lower() and "03/12" not in resposta.texto
+    sms.refresh_from_db()
+    # Nothing ties the stranger to the RA: a later query of theirs stays neutral.
+    assert resposta.registro_atendimento is None and sms.registro_atendimento is None
+    registrar(modem, texto=ra.protocolo, remetente=ESTRANHO, recebido_em=SMSC + HORA / 60)
+    assert all(ra.protocolo not in r.texto for r in respostas(ESTRANHO))
+
+
+def test_protocolo_inexistente_mesma_resposta_neutra(modem, ra):
+    registrar(modem, texto=f"protocolo {ra.protocolo}", remetente=ESTRANHO)
+    registrar(modem, texto="protocolo 20269999999999", remetente=NUMERO_DO_RA)
+    neutra_estranho = respostas(ESTRANHO)[0].texto
+    [neutra_dono] = respostas(NUMERO_DO_RA)
+    assert neutra_dono.texto == neutra_estranho  # existence is not revealed
+    assert neutra_dono.registro_atendimento is None
+
+
+def test_sms_vazio_sem_resposta(modem):
+    sms = registrar(modem, texto="")
+    assert respostas() == []
+    assert sms.situacao == SmsRecebido.Situacao.NOVO
+
+
+def test_texto_sem_protocolo_fica_para_o_atendente(modem, ra):
+    sms = registrar(modem, texto="A água não chegou até agora na rua 12", remetente=NUMERO_DO_RA)
+    assert respostas() == []
+    assert sms.situacao == SmsRecebido.Situacao.NOVO and not sms.limite_atingido
+
+
+def test_remetente_que_nao_e_celular_nao_recebe_resposta(modem, ra):
+    sms = registrar(modem, texto=ra.protocolo, remetente="Claro")
+    assert respostas() == [] and sms.situacao == SmsRecebido.Situacao.NOVO
+
+
+def test_mesmo_sms_duas_vezes_uma_resposta(modem, ra):
+    primeiro = registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    segundo = registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    assert primeiro.pk == segundo.pk
+    assert SmsRecebido.objects.count() == 1
+    assert len(respostas()) == 1
+
+
+def test_50_palpites_em_um_minuto_respeitam_o_limite(modem, ra):
+    Parametros.objects.update_or_create(pk=1, defaults={"respostas_por_hora": 3})
+    base = int(ra.protocolo)
+    for i in range(50):
+        registrar(
+            modem,
+            texto=f"protocolo {base + i - 25}",
+            remetente=ESTRANHO,
+            recebido_em=SMSC + datetime.timedelta(seconds=i),
+        )
+    enviadas = respostas(ESTRANHO)
+    assert len(enviadas) == 3
+    neutra = enviadas[0].texto
+    assert all(r.texto == neutra for r in enviadas)  # no information
+    assert SmsRecebido.objects.count() == 50
+    limitados = SmsRecebido.objects.filter(limite_atingido=True)
+    assert limitados.count() == 47
+    assert set(limitados.values_list("situacao", flat=True)) == {"novo"}
+    assert not limitados.filter(resposta__isnull=False).exists()
+
+
+def test_limite_e_por_numero(modem, ra):
+    Parametros.objects.update_or_create(pk=1, defaults={"respostas_por_hora": 1})
+    registrar(modem, texto="20269999999999", remetente=ESTRANHO)
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    assert len(respostas(NUMERO_DO_RA)) == 1 and len(respostas(ESTRANHO)) == 1
+
+
+def test_limite_conta_so_a_ultima_hora(modem, ra):
+    Parametros.objects.update_or_create(pk=1, defaults={"respostas_por_hora": 1})
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    Mensagem.objects.update(criada_em=timezone.now() - HORA - datetime.timedelta(seconds=1))
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA, recebido_em=SMSC + HORA)
+    assert len(respostas(NUMERO_DO_RA)) == 2
+
+
+def test_falha_na_resposta_nao_perde_o_sms(modem, ra, monkeypatch):
+    from mensageria.services import recebidos
+
+    def quebra(**kwargs):
+        raise RuntimeError("banco caiu no meio da resposta")
+
+    monkeypatch.setattr(recebidos, "mensagem_sms_criar", quebra)
+    sms = registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    assert SmsRecebido.objects.filter(pk=sms.pk, situacao="novo").exists()
+    assert respostas() == []
+    monkeypatch.undo()
+    # Read again (the SIM copy was not deleted): now it is answered, once.
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    assert len(respostas()) == 1
+    assert SmsRecebido.objects.get(pk=sms.pk).situacao == "respondido"
+
+
+def test_modelo_editavel_da_resposta(modem, ra):
+    ModeloMensagem.objects.create(
+        evento="resposta_sms", texto="{protocolo}: {situacao} (prev. {data_prevista})"
+    )
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    [resposta] = respostas()
+    assert resposta.texto == f"{ra.protocolo}: Em andamento (prev. 03/12/2026)"
+
+
+def test_modem_pausado_deixa_o_pool_escolher(modem, ra):
+    modem.pausado_em = timezone.now()
+    modem.save()
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    [resposta] = respostas()
+    assert resposta.modem != modem
+
+
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        ("2026.1.000001234", ["20261000001234"]),
+        ("2026 1 000001234", ["20261000001234"]),
+        ("protocolo 20261000001234?", ["20261000001234"]),
+        ("ligue 81 99999-0001", []),
+        ("123456 20261201 000123", ["12345620261201000123"]),
+        ("", []),
+        ("٢٠٢٦١٠٠٠٠٠١٢٣٤", []),  # other scripts' digits are not a protocol
+    ],
+)
+def test_protocolos_no_texto(texto, esperado):
+    from mensageria.services.recebidos import protocolos_no_texto
+
+    assert protocolos_no_texto(texto)[: len(esperado) or None] == esperado
