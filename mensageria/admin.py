@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 
 from .models import Mensagem, MensagemHistorico, ModeloMensagem, Modem, Parametros
+from .silencio import EVENTOS_SEMPRE_IMEDIATOS
 
 # AT+CPIN? answers, as an administrator reads them.
 ESTADOS_SIM = {
@@ -79,9 +81,63 @@ class ModeloMensagemAdmin(admin.ModelAdmin):
     list_display = ("evento", "texto", "ativo", "atualizado_em")
 
 
+class ParametrosForm(forms.ModelForm):
+    """The quiet-hours events as checkboxes (the model keeps them as a JSON list)."""
+
+    silencio_eventos = forms.MultipleChoiceField(
+        label="eventos que esperam o fim do silêncio",
+        choices=[
+            (valor, rotulo)
+            for valor, rotulo in Mensagem.Evento.choices
+            if valor not in EVENTOS_SEMPRE_IMEDIATOS
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="SMS e e-mails dos eventos marcados, quando criados (ou numa nova tentativa) "
+        "no horário de silêncio, esperam o fim dele. Os não marcados saem na hora: o SMS de "
+        "protocolo responde a quem acabou de pedir e só espera se for marcado aqui. "
+        "Alertas aos supervisores nunca esperam.",
+    )
+
+    class Meta:
+        model = Parametros
+        fields = [
+            "tamanho_maximo",
+            "transliterar",
+            "permitir_multiparte",
+            "nome_empresa",
+            "silencio_inicio",
+            "silencio_fim",
+            "silencio_fuso",
+            "silencio_eventos",
+            "email_max_tentativas",
+            "respostas_por_hora",
+            "alerta_espera_minutos",
+        ]
+        help_texts = {
+            "silencio_fuso": "Nome da base de fusos horários (ex.: America/Recife, "
+            "America/Manaus); o horário de silêncio é lido nesse fuso.",
+        }
+
+
 @admin.register(Parametros)
 class ParametrosAdmin(admin.ModelAdmin):
+    form = ParametrosForm
     list_display = ("__str__", "tamanho_maximo", "transliterar", "permitir_multiparte")
+    fieldsets = (
+        (
+            None,
+            {"fields": ("tamanho_maximo", "transliterar", "permitir_multiparte", "nome_empresa")},
+        ),
+        (
+            "Horário de silêncio",
+            {"fields": ("silencio_inicio", "silencio_fim", "silencio_fuso", "silencio_eventos")},
+        ),
+        (
+            "E-mail, respostas e alertas",
+            {"fields": ("email_max_tentativas", "respostas_por_hora", "alerta_espera_minutos")},
+        ),
+    )
 
     def has_add_permission(self, request):
         return not Parametros.objects.exists()

@@ -263,7 +263,31 @@ class Parametros(models.Model):
 
     def clean(self):
         """New limits (length, multipart, transliteration, company name) must not make
-        a template in use too long: every SMS rendered from it would then fail."""
+        a template in use too long: every SMS rendered from it would then fail. The
+        quiet hours need a known zone, known events and a start apart from the end."""
+        from .silencio import EVENTOS_SEMPRE_IMEDIATOS, validar_fuso
+
+        erros = {}
+        try:
+            validar_fuso(self.silencio_fuso)
+        except ValidationError as exc:
+            erros["silencio_fuso"] = exc.messages
+        self.silencio_fuso = (self.silencio_fuso or "").strip()
+        validos = set(Mensagem.Evento.values) - EVENTOS_SEMPRE_IMEDIATOS
+        eventos = self.silencio_eventos
+        if not isinstance(eventos, list) or not all(isinstance(e, str) for e in eventos):
+            erros["silencio_eventos"] = ["Informe uma lista de eventos."]
+        elif desconhecidos := sorted(set(eventos) - validos):
+            erros["silencio_eventos"] = [
+                "Eventos que não podem esperar o fim do silêncio: " + ", ".join(desconhecidos)
+            ]
+        if self.silencio_inicio and self.silencio_inicio == self.silencio_fim:
+            erros["silencio_fim"] = [
+                "O fim do horário de silêncio deve ser diferente do início "
+                "(deixe os dois vazios para não ter horário de silêncio)."
+            ]
+        if erros:
+            raise ValidationError(erros)
         validar_textos_sms_em_uso(parametros=self)
 
     @classmethod

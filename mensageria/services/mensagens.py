@@ -27,6 +27,7 @@ from ..models import (
     especificacao_no_sms,
 )
 from ..selectors import sms_ra_previsao_do_ra
+from ..silencio import silencio_ate
 from ..telefones import NumeroInvalido, celular_normalizar
 from .modems import modem_pausar
 
@@ -253,22 +254,6 @@ def registro_atendimento_notificar(*, ra, evento: str) -> Mensagem | None:
 # --- sending -------------------------------------------------------------------
 
 
-def _em_silencio(parametros: Parametros, agora) -> timedelta | None:
-    """Time left until quiet hours end, or None outside them."""
-    inicio, fim = parametros.silencio_inicio, parametros.silencio_fim
-    if not inicio or not fim:
-        return None
-    local = timezone.localtime(agora)
-    hora = local.time()
-    dentro = (inicio <= hora < fim) if inicio < fim else (hora >= inicio or hora < fim)
-    if not dentro:
-        return None
-    alvo = local.replace(hour=fim.hour, minute=fim.minute, second=0, microsecond=0)
-    if alvo <= local:
-        alvo += timedelta(days=1)
-    return alvo - local
-
-
 def _transitar_se(mensagem_id: int, de: str, para: str, **campos) -> bool:
     """Conditional status change (UPDATE … WHERE status = de) plus its history row.
 
@@ -364,10 +349,29 @@ def modem_drenar(*, modem_id: int, ate: float) -> int:
             .order_by("criada_em", "id")
             .first()
         )
-        if mensagem is None or _enviar(mensagem) is None:
+        if mensagem is None:
+            break
+        if _adiar_no_silencio(mensagem, timezone.now()):
+            continue  # waits for the morning; the messages behind it may go now
+        if _enviar(mensagem) is None:
             break
         enviadas += 1
     return enviadas
+
+
+def _adiar_no_silencio(mensagem: Mensagem, agora) -> bool:
+    """Hold a message of a quiet-hours event until the window ends (see ``silencio``).
+
+    It becomes due again at the window's end and the sweep enqueues it then; it is
+    not enqueued now, so a retry after a back-off that lands in the window waits too.
+    """
+    ate = silencio_ate(mensagem.evento, agora, parametros=_parametros())
+    if ate is None:
+        return False
+    Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
+        proxima_tentativa_em=ate, enfileirada_em=None
+    )
+    return True
 
 
 def _enviar(mensagem: Mensagem) -> str | None:
@@ -379,15 +383,7 @@ def _enviar(mensagem: Mensagem) -> str | None:
         or (mensagem.proxima_tentativa_em and mensagem.proxima_tentativa_em > agora)
     ):
         return None
-    parametros = _parametros()
-    silencio = (
-        _em_silencio(parametros, agora) if mensagem.evento in parametros.silencio_eventos else None
-    )
-    if silencio is not None:
-        # The sweep enqueues it again once quiet hours are over.
-        Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
-            proxima_tentativa_em=agora + silencio, enfileirada_em=None
-        )
+    if _adiar_no_silencio(mensagem, agora):
         return None
     modem = mensagem.modem
     inicio = _reservar_vez(modem)

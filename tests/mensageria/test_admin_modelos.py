@@ -98,7 +98,7 @@ def test_parametros_que_fariam_os_modelos_nao_caberem_sao_recusados(client, admi
         "permitir_multiparte": "on",
         "nome_empresa": "Saneamento",
         "silencio_fuso": "America/Recife",
-        "silencio_eventos": '["faturamento"]',
+        "silencio_eventos": ["faturamento"],
         "email_max_tentativas": "5",
         "alerta_espera_minutos": "15",
         "respostas_por_hora": "5",

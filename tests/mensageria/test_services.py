@@ -220,23 +220,6 @@ def test_sem_confirmacao_depois_de_entregar_fica_incerta(modem):
     assert services.mensagem_enviar(mensagem_id=m.pk) is None  # never a blind resend
 
 
-def test_horario_de_silencio_adia(modem):
-    parametros = Parametros.atuais()
-    agora = timezone.localtime()
-    parametros.silencio_inicio = (agora - datetime.timedelta(hours=1)).time()
-    parametros.silencio_fim = (agora + datetime.timedelta(hours=1)).time()
-    parametros.silencio_eventos = ["avulsa"]
-    parametros.save()
-    m = criar(modem)
-    assert services.mensagem_enviar(mensagem_id=m.pk) is None
-    m.refresh_from_db()
-    assert m.status == Status.PENDENTE and m.proxima_tentativa_em > timezone.now()
-    assert memoria.enviadas == []
-    assert services.mensagens_varrer()["enfileiradas"] == 0  # not before quiet hours end
-    Mensagem.objects.filter(pk=m.pk).update(proxima_tentativa_em=timezone.now())
-    assert services.mensagens_varrer()["enfileiradas"] == 1
-
-
 # --- supervisor actions -------------------------------------------------------
 
 
