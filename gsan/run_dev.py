@@ -251,16 +251,26 @@ def logins_demo() -> list[tuple[str, str]]:
 def banner(porta: int | str, var: Path) -> str:
     usuarios = "\n".join(f"    {nome:<12} {senha}" for nome, senha in logins_demo())
     try:
-        log = var.relative_to(RAIZ) / "log"
-        enviados = var.relative_to(RAIZ) / "modem" / "enviados.log"
+        base = var.relative_to(RAIZ)
     except ValueError:
-        log, enviados = var / "log", var / "modem" / "enviados.log"
+        base = var
+    log, enviados, correio = base / "log", base / "modem" / "enviados.log", base / "mail"
     return (
         f"\n  Atendimento ao Público em http://127.0.0.1:{porta}/\n"
         f"  Usuários de demonstração (usuário, senha):\n{usuarios}\n"
         f"  Logs do emulador, dos workers e do beat em {log}/. Ctrl-C encerra tudo.\n"
         f"  SMS enviados pelo modem emulado: tail -f {enviados}\n"
+        f"  {_linha_email(correio)}\n"
     )
+
+
+def _linha_email(correio: Path) -> str:
+    """Where sent e-mail goes: files under var/mail/ unless EMAIL_URL says otherwise."""
+    from django.conf import settings
+
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        return f"E-mails enviados (arquivos, um por conexão): ls {correio}/"
+    return f"E-mails enviados por {settings.EMAIL_BACKEND} (EMAIL_URL)."
 
 
 def filhos_do_produto(*, porta: int | str, var: Path, python: str = sys.executable) -> list[Filho]:
@@ -330,9 +340,17 @@ def filhos_do_produto(*, porta: int | str, var: Path, python: str = sys.executab
             log=log / "worker-modem.log",
             ordem_parada=1,
         ),
+        # The default worker also sends e-mail (queue "email": never behind a modem).
         Filho(
             "worker",
-            [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "--queues=celery", *calmo],
+            [
+                *celery,
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--queues=celery,email",
+                *calmo,
+            ],
             log=log / "worker.log",
             ordem_parada=1,
         ),

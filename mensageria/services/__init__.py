@@ -1,5 +1,6 @@
 """Writes of the messaging pipeline (SMS and e-mail), split by subject."""
 
+from .email import email_enviar, mensagem_email_criar
 from .mensagens import (
     mensagem_enfileirar,
     mensagem_enviar,
@@ -18,8 +19,10 @@ from .supervisao import mensagem_confirmar_envio, mensagem_descartar, mensagem_r
 from .varredura import mensagens_varrer
 
 __all__ = [
+    "email_enviar",
     "mensagem_confirmar_envio",
     "mensagem_descartar",
+    "mensagem_email_criar",
     "mensagem_enfileirar",
     "mensagem_enviar",
     "mensagem_reenviar",

@@ -33,6 +33,8 @@ from .modems import modem_pausar
 
 log = logging.getLogger(__name__)
 Status = Mensagem.Status
+# The e-mail channel's own Celery queue: an e-mail never waits behind a modem.
+FILA_EMAIL = "email"
 EVENTOS_RA = {"ra_aberto", "ra_existente", "ra_atendido"}
 
 
@@ -124,9 +126,12 @@ def _publicar_varias(itens, *, countdown: float = 0) -> int:
 
 def mensagem_enfileirar(mensagem: Mensagem, *, countdown: float = 0) -> None:
     """Enqueue after the surrounding transaction commits (never a task for an uncommitted row)."""
-    if mensagem.modem_id is None or not mensagem.modem.disponivel:
+    if mensagem.canal == Mensagem.Canal.EMAIL:
+        fila = FILA_EMAIL
+    elif mensagem.modem_id is None or not mensagem.modem.disponivel:
         return  # no usable modem: resuming it (or the sweep's failover) enqueues the message
-    fila = mensagem.modem.fila
+    else:
+        fila = mensagem.modem.fila
     transaction.on_commit(lambda: _publicar(mensagem.pk, fila, countdown))
 
 
@@ -321,8 +326,13 @@ def mensagem_enviar(*, mensagem_id: int, drenar_ate: float | None = None) -> str
     With ``drenar_ate`` (a ``time.monotonic()`` deadline) it then keeps sending
     the modem's other due messages, oldest first (see :func:`modem_drenar`).
     Returns the status this message ended in, or None when there was nothing to do.
+    An e-mail goes to :func:`mensageria.services.email.email_enviar` (same contract).
     """
     mensagem = Mensagem.objects.select_related("modem").filter(pk=mensagem_id).first()
+    if mensagem is not None and mensagem.canal == Mensagem.Canal.EMAIL:
+        from .email import email_enviar
+
+        return email_enviar(mensagem=mensagem, drenar_ate=drenar_ate)
     resultado = _enviar(mensagem) if mensagem is not None else None
     if drenar_ate is not None and mensagem is not None and mensagem.modem_id:
         modem_drenar(modem_id=mensagem.modem_id, ate=drenar_ate)
@@ -436,8 +446,11 @@ def _backoff(tentativa: int) -> float:
     return min(base * (2 ** max(tentativa - 1, 0)), settings.SMS_BACKOFF_MAXIMO_SEGUNDOS)
 
 
-def _registrar_falha(mensagem_id: int, modem: Modem, erro: ErroEnvio) -> str:
+def _registrar_falha(mensagem_id: int, modem: Modem | None, erro: ErroEnvio) -> str:
+    """What a failed send means for the row. ``modem`` is None for an e-mail: its
+    transient errors are retried up to ``Parametros.email_max_tentativas``."""
     Classe = Mensagem.ClasseErro
+    max_tentativas = modem.max_tentativas if modem else _parametros().email_max_tentativas
     with transaction.atomic():
         mensagem = Mensagem.objects.select_for_update().get(pk=mensagem_id)
         if mensagem.status != Status.ENVIANDO:
@@ -451,7 +464,7 @@ def _registrar_falha(mensagem_id: int, modem: Modem, erro: ErroEnvio) -> str:
             _transitar(mensagem, Status.INCERTA, observacao=erro.texto, **erro_campos)
             if erro.modem_mudo:
                 modem_pausar(modem=modem, motivo=_MOTIVO_MUDO)
-        elif erro.classe in (Classe.NUMERO, Classe.TEXTO):
+        elif erro.classe in (Classe.NUMERO, Classe.TEXTO, Classe.EMAIL, Classe.SMTP):
             _transitar(mensagem, Status.FALHOU, observacao=erro.texto, **erro_campos)
         elif erro.classe in (Classe.MODEM, Classe.DISPOSITIVO):
             # Not the message's fault: give the attempt back and let it wait for the modem.
@@ -468,7 +481,7 @@ def _registrar_falha(mensagem_id: int, modem: Modem, erro: ErroEnvio) -> str:
                 motivo=_MOTIVO_MUDO if erro.modem_mudo else erro.texto,
                 automatica=erro.classe == Classe.DISPOSITIVO,
             )
-        elif mensagem.tentativas >= modem.max_tentativas:
+        elif mensagem.tentativas >= max_tentativas:
             _transitar(
                 mensagem,
                 Status.FALHOU,

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from core.exceptions import RegraViolada, TransicaoInvalida
 
+from ..enderecos import EmailInvalido, email_normalizar
 from ..models import Mensagem
 from ..telefones import NumeroInvalido, celular_normalizar
 from .mensagens import _modem_escolher, _transitar, mensagem_enfileirar
@@ -26,25 +27,39 @@ def _travar(mensagem_id: int, permitidos: set) -> Mensagem:
 def mensagem_reenviar(
     *, mensagem: Mensagem, usuario, destino: str | None = None, observacao: str = ""
 ) -> Mensagem:
-    """Send a failed/uncertain message again, optionally to a corrected number (audited).
+    """Send a failed/uncertain message again, optionally to a corrected number (or, for
+    an e-mail, address) (audited).
 
     ``observacao`` is appended to the history row (e.g. where else the number was fixed).
     """
     with transaction.atomic():
         mensagem = _travar(mensagem.pk, {Status.FALHOU, Status.INCERTA})
+        email = mensagem.canal == Mensagem.Canal.EMAIL
         nota = "Reenvio pedido pelo supervisor."
         campos = {}
         if destino is not None and destino.strip():
             try:
-                novo = celular_normalizar(destino)
-            except NumeroInvalido as exc:
+                novo = email_normalizar(destino) if email else celular_normalizar(destino)
+            except (EmailInvalido, NumeroInvalido) as exc:
                 raise RegraViolada(str(exc), campo="destino") from exc
             if novo != mensagem.destino:
-                nota = f"Número corrigido de {mensagem.destino} para {novo}; reenvio."
+                o_que = "Endereço" if email else "Número"
+                nota = f"{o_que} corrigido de {mensagem.destino} para {novo}; reenvio."
                 campos["destino"] = novo
         if mensagem.erro_classe == Mensagem.ClasseErro.TEXTO:
             raise RegraViolada("O texto desta mensagem não pode ser enviado; descarte-a.")
-        modem = mensagem.modem if mensagem.modem and mensagem.modem.disponivel else None
+        if email:
+            if "destino" not in campos:
+                try:  # an address refused as invalid must be corrected, not resent as is
+                    email_normalizar(mensagem.destino)
+                except EmailInvalido as exc:
+                    raise RegraViolada(
+                        f"{exc} Informe o endereço corrigido.", campo="destino"
+                    ) from exc
+            campos["modem"] = None  # e-mail has its own queue
+        else:
+            disponivel = mensagem.modem if mensagem.modem and mensagem.modem.disponivel else None
+            campos["modem"] = disponivel or _modem_escolher() or mensagem.modem
         _transitar(
             mensagem,
             Status.PENDENTE,
@@ -53,7 +68,6 @@ def mensagem_reenviar(
             tentativas=0,
             proxima_tentativa_em=None,
             enviando_desde=None,
-            modem=modem or _modem_escolher() or mensagem.modem,
             **campos,
         )
         mensagem_enfileirar(mensagem)

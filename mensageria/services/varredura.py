@@ -10,7 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Mensagem, Modem
-from .mensagens import _modem_escolher, _publicar_varias, _transitar, modem_sem_worker_q
+from .mensagens import (
+    FILA_EMAIL,
+    _modem_escolher,
+    _publicar_varias,
+    _transitar,
+    modem_sem_worker_q,
+)
 from .modems import modem_retomar
 
 log = logging.getLogger(__name__)
@@ -59,7 +65,7 @@ def mensagens_varrer(
 
     # Failover: pending messages without a usable modem (none, inactive, paused, or
     # its worker gone) go to one that is available.
-    sem_modem = Mensagem.objects.filter(status=Status.PENDENTE).filter(
+    sem_modem = Mensagem.objects.filter(status=Status.PENDENTE, canal=Mensagem.Canal.SMS).filter(
         Q(modem__isnull=True)
         | Q(modem__ativo=False)
         | Q(modem__pausado_em__isnull=False)
@@ -73,19 +79,26 @@ def mensagens_varrer(
                 pk__in=ids, status=Status.PENDENTE
             ).update(modem=destino, enfileirada_em=None)
 
-    perdidas = (
-        Mensagem.objects.filter(
-            status=Status.PENDENTE, modem__ativo=True, modem__pausado_em__isnull=True
-        )
+    devidas = (
+        Mensagem.objects.filter(status=Status.PENDENTE)
         .filter(Q(proxima_tentativa_em__isnull=True) | Q(proxima_tentativa_em__lte=agora))
         .filter(
             Q(enfileirada_em__isnull=True)
             | Q(enfileirada_em__lt=agora - timedelta(seconds=reenfileirar_apos))
         )
         .order_by("criada_em", "pk")
-        .values_list("pk", "modem__fila")[:lote]
     )
-    resumo["enfileiradas"] = _publicar_varias(list(perdidas))
+    perdidas = list(
+        devidas.filter(
+            canal=Mensagem.Canal.SMS, modem__ativo=True, modem__pausado_em__isnull=True
+        ).values_list("pk", "modem__fila")[:lote]
+    )
+    # E-mail has no modem: its own queue.
+    perdidas += [
+        (pk, FILA_EMAIL)
+        for pk in devidas.filter(canal=Mensagem.Canal.EMAIL).values_list("pk", flat=True)[:lote]
+    ]
+    resumo["enfileiradas"] = _publicar_varias(perdidas)
     if any(resumo.values()):
         log.info("Varredura de mensagens: %s", resumo)
     return resumo

@@ -4,9 +4,11 @@ import io
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -163,3 +165,36 @@ def test_banner_lists_every_demo_login_and_each_one_works(tmp_path, client):
         assert re.search(rf"^\s+{nome}\s+{re.escape(senha)}$", texto, re.M), nome
         pedido = RequestFactory().post("/entrar/")
         assert authenticate(pedido, username=nome, password=senha) is not None, nome
+
+
+def test_banner_says_where_sent_email_is(tmp_path, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    assert f"ls {tmp_path / 'mail'}/" in banner(8000, tmp_path)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "smtp.EmailBackend (EMAIL_URL)" in banner(8000, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("email_url", "backend"),
+    [("", "filebased.EmailBackend"), ("smtp://127.0.0.1:2525", "smtp.EmailBackend")],
+)
+def test_make_run_writes_email_to_var_mail_unless_email_url(tmp_path, email_url, backend):
+    env = {k: v for k, v in os.environ.items() if k != "EMAIL_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="gsan.settings.local", VAR_DIR=str(tmp_path))
+    if email_url:
+        env["EMAIL_URL"] = email_url
+    codigo = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.EMAIL_BACKEND); print(getattr(settings, 'EMAIL_FILE_PATH', ''))"
+    )
+    saida = subprocess.run(
+        [sys.executable, "-c", codigo],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    assert saida[0].endswith(backend)
+    if not email_url:
+        assert saida[1] == str(tmp_path / "mail")
