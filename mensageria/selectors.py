@@ -8,7 +8,8 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Mensagem, Modem
+from .grafico import grafico_sinal
+from .models import Alerta, LeituraSaude, Mensagem, Modem
 from .telefones import NumeroInvalido, celular_normalizar
 
 Status = Mensagem.Status
@@ -86,6 +87,34 @@ def modem_status_list() -> list[Modem]:
             ),
         ).order_by("nome")
     )
+
+
+HISTORICO_TABELA = 60  # the latest readings listed under the chart
+
+
+def modem_saude_historico(modem: Modem, *, horas: int = 24) -> dict:
+    """The modem page: its signal chart over the last ``horas`` and its latest readings."""
+    fim = timezone.now()
+    inicio = fim - datetime.timedelta(hours=horas)
+    leituras = list(
+        LeituraSaude.objects.filter(modem=modem, quando__gte=inicio).order_by("-quando", "-id")
+    )
+    espaco = datetime.timedelta(minutes=settings.SMS_SAUDE_HISTORICO_MINUTOS)
+    lacuna = max(3 * espaco, datetime.timedelta(minutes=15))
+    return {
+        "grafico": grafico_sinal(leituras, inicio=inicio, fim=fim, lacuna=lacuna),
+        "leituras": leituras[:HISTORICO_TABELA],
+        "total": len(leituras),
+        "horas": horas,
+    }
+
+
+def alertas_abertos(*, modem: Modem | None = None) -> list[Alerta]:
+    """Open alert episodes, newest first (a modem's own, with ``modem``)."""
+    qs = Alerta.objects.filter(resolvido_em__isnull=True).order_by("-aberto_em", "-id")
+    if modem is not None:
+        qs = qs.filter(tipo=Alerta.Tipo.MODEM_PAUSADO, chave=str(modem.pk))
+    return list(qs)
 
 
 def saude_sistema(*, detalhes: bool = False) -> dict:

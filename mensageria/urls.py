@@ -11,6 +11,7 @@ urlpatterns = [
     path("mensagens/<int:pk>/descartar/", views.mensagem_descartar, name="mensagem_descartar"),
     path("mensagens/<int:pk>/confirmar/", views.mensagem_confirmar, name="mensagem_confirmar"),
     path("modems/", views.modem_status, name="modem_status"),
+    path("modems/<int:pk>/", views.modem_detalhe, name="modem_detalhe"),
     path("modems/<int:pk>/retomar/", views.modem_retomar, name="modem_retomar"),
     path("modems/<int:pk>/pausar/", views.modem_pausar, name="modem_pausar"),
 ]

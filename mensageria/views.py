@@ -181,7 +181,19 @@ def mensagem_confirmar(request, pk):
 @permission_required("mensageria.view_modem", raise_exception=True)
 def modem_status(request):
     modems = selectors.modem_status_list()
-    return render(request, "mensageria/modem_status.html", {"modems": modems})
+    return render(
+        request,
+        "mensageria/modem_status.html",
+        {"modems": modems, "alertas": selectors.alertas_abertos()},
+    )
+
+
+@permission_required("mensageria.view_modem", raise_exception=True)
+def modem_detalhe(request, pk):
+    modem = get_object_or_404(Modem, pk=pk)
+    contexto = selectors.modem_saude_historico(modem)
+    contexto.update(modem=modem, alertas=selectors.alertas_abertos(modem=modem))
+    return render(request, "mensageria/modem_detalhe.html", contexto)
 
 
 @require_POST

@@ -226,6 +226,10 @@ SMS_TENTATIVAS_TRANSITORIAS = env.int("SMS_TENTATIVAS_TRANSITORIAS", default=8)
 # its own worker) is older than this, or a due message has waited longer than this (s).
 SMS_SAUDE_VALIDADE_SEGUNDOS = env.float("SMS_SAUDE_VALIDADE_SEGUNDOS", default=300.0)
 SMS_ESPERA_MAXIMA_SEGUNDOS = env.float("SMS_ESPERA_MAXIMA_SEGUNDOS", default=900.0)
+# The modem page's health history: one reading kept about every N minutes (and at once
+# when registration, SIM or error change), readings older than D days pruned.
+SMS_SAUDE_HISTORICO_MINUTOS = env.float("SMS_SAUDE_HISTORICO_MINUTOS", default=5.0)
+SMS_SAUDE_HISTORICO_DIAS = env.float("SMS_SAUDE_HISTORICO_DIAS", default=7.0)
 # Public callers of /healthz get only ok/not-ok per component; staff, or a monitor
 # sending "Authorization: Bearer <HEALTHZ_TOKEN>", get the details.
 HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")

@@ -1,11 +1,14 @@
 """Writes about modems: register, pause, resume, health readings."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from core.exceptions import RegraViolada
 
-from ..models import Mensagem, Modem
+from ..models import LeituraSaude, Mensagem, Modem
 
 
 def modem_cadastrar(
@@ -67,5 +70,50 @@ def modem_retomar(*, modem: Modem, usuario=None) -> int:
     return len(pendentes)
 
 
-def modem_saude_registrar(*, modem: Modem, saude: dict) -> None:
-    Modem.objects.filter(pk=modem.pk).update(saude=saude, saude_lida_em=timezone.now())
+def modem_saude_registrar(*, modem: Modem, saude: dict) -> LeituraSaude | None:
+    """Store the modem's latest health reading, and keep it in the short history.
+
+    The worker reads health every minute (the sweep asks it); the history keeps one
+    reading about every ``SMS_SAUDE_HISTORICO_MINUTOS`` — and at once when the
+    registration, the SIM or the error changes, so an outage shows when it began —
+    and drops readings older than ``SMS_SAUDE_HISTORICO_DIAS``. Returns the history
+    row written, or None.
+    """
+    agora = timezone.now()
+    Modem.objects.filter(pk=modem.pk).update(saude=saude, saude_lida_em=agora)
+    leitura = _leitura(modem, saude, agora)
+    ultima = LeituraSaude.objects.filter(modem=modem).order_by("-quando", "-id").first()
+    # Half a sweep of slack: readings arrive about a minute apart, never exactly.
+    espaco = timedelta(minutes=settings.SMS_SAUDE_HISTORICO_MINUTOS) - timedelta(seconds=30)
+    if ultima is not None and ultima.quando > agora - espaco and not _mudou(ultima, leitura):
+        return None
+    leitura.save()
+    limite = agora - timedelta(days=settings.SMS_SAUDE_HISTORICO_DIAS)
+    LeituraSaude.objects.filter(modem=modem, quando__lt=limite).delete()
+    return leitura
+
+
+def _leitura(modem: Modem, saude: dict, agora) -> LeituraSaude:
+    sinal = saude.get("sinal")
+    registro = str(saude.get("registro") or "")
+    registrado = saude.get("registrado")
+    if registrado is None:  # backends that only name the state
+        registrado = registro.startswith("registrado")
+    return LeituraSaude(
+        modem=modem,
+        quando=agora,
+        # AT+CSQ: 0–31, 99 = unknown; kept as None so the chart leaves a gap.
+        sinal=sinal if isinstance(sinal, int) and 0 <= sinal <= 31 else None,
+        registro=registro[:60],
+        registrado=bool(registrado) and not saude.get("erro"),
+        operadora=str(saude.get("operadora") or "")[:60],
+        sim=str(saude.get("sim") or "")[:30],
+        erro=str(saude.get("erro") or "")[:300],
+    )
+
+
+def _mudou(anterior: LeituraSaude, nova: LeituraSaude) -> bool:
+    return any(
+        getattr(anterior, campo) != getattr(nova, campo)
+        for campo in ("registrado", "registro", "sim", "erro", "operadora")
+    )

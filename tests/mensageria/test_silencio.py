@@ -5,7 +5,6 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from mensageria import services
 from mensageria.backends import erro_cms, memoria
@@ -22,23 +21,6 @@ UTC = datetime.UTC
 
 def recife(ano, mes, dia, hora, minuto=0, segundo=0):
     return datetime.datetime(ano, mes, dia, hora, minuto, segundo, tzinfo=RECIFE)
-
-
-class Relogio:
-    """``timezone.now()`` for the whole process (services, auto_now fields) at a fixed time."""
-
-    def __init__(self, agora):
-        self.agora = agora
-
-    def __call__(self):
-        return self.agora.astimezone(UTC)
-
-
-@pytest.fixture
-def relogio(monkeypatch):
-    relogio = Relogio(recife(2026, 12, 1, 12))
-    monkeypatch.setattr(timezone, "now", relogio)
-    return relogio
 
 
 @pytest.fixture
