@@ -134,9 +134,11 @@ PERMISSOES[ADMINISTRADOR] += [
 
 
 # --- mensageria --------------------------------------------------------------
-PERMISSOES[ATENDENTE] += ["mensageria.view_mensagem"]
+# Inbound SMS: attendants and supervisors attach them to an RA or discard them.
+PERMISSOES[ATENDENTE] += ["mensageria.view_mensagem", "mensageria.tratar_smsrecebido"]
 PERMISSOES[SUPERVISOR] += [
     "mensageria.view_mensagem",
+    "mensageria.tratar_smsrecebido",
     "mensageria.supervisionar_mensagem",
     "mensageria.view_modem",
     "mensageria.change_modem",

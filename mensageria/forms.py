@@ -2,7 +2,7 @@ from django import forms
 
 from core.forms import DataField
 
-from .models import Mensagem
+from .models import Mensagem, SmsRecebido
 from .telefones import NumeroInvalido, celular_normalizar
 
 
@@ -49,3 +49,33 @@ class ReenviarForm(forms.Form):
 
 class DescartarForm(forms.Form):
     motivo = forms.CharField(label="Motivo do descarte", max_length=200)
+
+
+class SmsRecebidoFiltroForm(forms.Form):
+    """The screen opens on the new SMS (what an attendant must treat); "todos" is all."""
+
+    situacao = forms.ChoiceField(
+        label="Situação",
+        required=False,
+        choices=[*SmsRecebido.Situacao.choices, ("todos", "Todas")],
+    )
+    limitados = forms.BooleanField(label="Só os não respondidos por limite", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["situacao"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["limitados"].widget.attrs["class"] = "form-check-input"
+
+    def filtros(self) -> dict:
+        situacao = self.cleaned_data.get("situacao") if self.is_valid() else ""
+        limitados = self.cleaned_data.get("limitados", False) if self.is_valid() else False
+        situacao = situacao or SmsRecebido.Situacao.NOVO
+        return {"situacao": "" if situacao == "todos" else situacao, "limitados": limitados}
+
+
+class SmsAnexarForm(forms.Form):
+    protocolo = forms.CharField(label="Protocolo do RA", max_length=40)
+
+
+class SmsDescartarForm(forms.Form):
+    motivo = forms.CharField(label="Motivo do descarte", max_length=300)

@@ -272,3 +272,20 @@ def sms_protocolo_do_ra(ra) -> dict:
         .first()
     )
     return {"mensagem": mensagem, "previsao": sms_ra_previsao_do_ra(ra)}
+
+
+# --- inbound SMS -----------------------------------------------------------------
+
+
+def sms_recebido_list(*, situacao: str = "", limitados: bool = False) -> QuerySet:
+    """Inbound SMS for the "SMS recebidos" screen, newest first; ``situacao`` "" is all."""
+    from .models import SmsRecebido
+
+    qs = SmsRecebido.objects.select_related(
+        "modem", "registro_atendimento", "resposta", "tratado_por"
+    ).order_by("-lido_em", "-id")
+    if situacao:
+        qs = qs.filter(situacao=situacao)
+    if limitados:
+        qs = qs.filter(limite_atingido=True)
+    return qs

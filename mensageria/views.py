@@ -3,9 +3,10 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
@@ -20,8 +21,15 @@ from core.paginacao import contar_ate, paginar
 from core.texto import celula_csv
 
 from . import selectors, services
-from .forms import ConsultaForm, DescartarForm, ReenviarForm
-from .models import Mensagem, Modem
+from .forms import (
+    ConsultaForm,
+    DescartarForm,
+    ReenviarForm,
+    SmsAnexarForm,
+    SmsDescartarForm,
+    SmsRecebidoFiltroForm,
+)
+from .models import Mensagem, Modem, SmsRecebido
 from .telefones import celular_mascarar
 
 POR_PAGINA = 50
@@ -176,6 +184,85 @@ def mensagem_confirmar(request, pk):
         lambda m, dados: services.mensagem_confirmar_envio(mensagem=m, usuario=request.user),
         "Mensagem {pk} marcada como enviada.",
     )
+
+
+@permission_required("mensageria.tratar_smsrecebido", raise_exception=True)
+def sms_recebido_list(request):
+    form = SmsRecebidoFiltroForm(request.GET or None)
+    filtros = form.filtros() if request.GET else {"situacao": SmsRecebido.Situacao.NOVO}
+    pagina = paginar(
+        selectors.sms_recebido_list(**filtros),
+        pagina=request.GET.get("pagina"),
+        tamanho=POR_PAGINA,
+        tamanhos=(POR_PAGINA,),
+    )
+    return render(
+        request,
+        "mensageria/sms_recebido_list.html",
+        {
+            "form": form,
+            "pagina": pagina,
+            "ver_numero": selectors.pode_ver_numero(request.user),
+            "volta": _volta(request.GET),
+        },
+    )
+
+
+_FILTROS_RECEBIDOS = ("situacao", "limitados", "pagina")
+
+
+def _volta(dados) -> str:
+    """The list's own filters, carried through a POST so the redirect lands on them."""
+    volta = QueryDict(mutable=True)
+    for chave in _FILTROS_RECEBIDOS:
+        if dados.get(chave):
+            volta[chave] = dados[chave][:20]
+    return volta.urlencode()
+
+
+def _sms_acao(request, pk, form_class, executar):
+    sms = get_object_or_404(SmsRecebido, pk=pk)
+    destino = reverse("mensageria:sms_recebido_list")
+    volta = _volta(QueryDict(request.POST.get("volta", "")))
+    if volta:
+        destino += "?" + volta
+    form = form_class(request.POST)
+    if not form.is_valid():
+        erros = "; ".join(e for lista in form.errors.values() for e in lista)
+        messages.error(request, f"SMS {pk}: {erros}")
+        return redirect(destino)
+    try:
+        texto = executar(sms, form.cleaned_data)
+    except RegraViolada as exc:
+        messages.error(request, f"SMS {pk}: {exc}")
+    else:
+        messages.success(request, texto)
+    return redirect(destino)
+
+
+@require_POST
+@permission_required("mensageria.tratar_smsrecebido", raise_exception=True)
+def sms_recebido_anexar(request, pk):
+    def anexar(sms, dados):
+        mensagem = services.sms_recebido_anexar(
+            sms=sms, usuario=request.user, protocolo=dados["protocolo"]
+        )
+        return (
+            f"SMS {pk} anexado ao RA do protocolo {mensagem.ra.protocolo} como mensagem do "
+            "solicitante."
+        )
+
+    return _sms_acao(request, pk, SmsAnexarForm, anexar)
+
+
+@require_POST
+@permission_required("mensageria.tratar_smsrecebido", raise_exception=True)
+def sms_recebido_descartar(request, pk):
+    def descartar(sms, dados):
+        services.sms_recebido_descartar(sms=sms, usuario=request.user, motivo=dados["motivo"])
+        return f"SMS {pk} descartado."
+
+    return _sms_acao(request, pk, SmsDescartarForm, descartar)
 
 
 @permission_required("mensageria.view_modem", raise_exception=True)

@@ -13,7 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.papeis import ADMINISTRADOR, ATENDENTE, SUPERVISOR
-from mensageria.models import Mensagem
+from mensageria.models import Mensagem, SmsRecebido
 from tests.atendimento.factories import (
     AnexoFactory,
     RegistroAtendimentoFactory,
@@ -137,6 +137,9 @@ def dados(unidade, atendente):
         status=Mensagem.Status.FALHOU,
         registro_atendimento=ra,
     )
+    recebido = SmsRecebido.objects.create(
+        modem=modem, remetente="+5581999990001", texto="Ainda sem água", chave="smoke"
+    )
     return {
         "cadastro:imovel_detalhe": vinculo.imovel.pk,
         "cadastro:cliente_detalhe": vinculo.cliente.pk,
@@ -149,6 +152,7 @@ def dados(unidade, atendente):
         "prefixo:ordens_servico": ordem.pk,
         "prefixo:mensageria:mensagens": mensagem.pk,
         "prefixo:mensageria:modems": modem.pk,
+        "prefixo:mensageria:sms-recebidos": recebido.pk,
     }
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.exceptions import RegraViolada
 from mensageria import services
 from mensageria.models import Mensagem, ModeloMensagem, Parametros, SmsRecebido
 
@@ -282,3 +283,99 @@ def test_protocolos_no_texto(texto, esperado):
     from mensageria.services.recebidos import protocolos_no_texto
 
     assert protocolos_no_texto(texto)[: len(esperado) or None] == esperado
+
+
+# --- attach and discard ------------------------------------------------------------------
+
+
+def test_anexar_vira_mensagem_publica_do_solicitante(modem, ra, atendente):
+    from atendimento.models import MensagemAtendimento
+
+    ra.interacao_pendente = ra.InteracaoPendente.EXTERNA
+    ra.save()
+    sms = registrar(modem, texto="A água voltou mas está barrenta", remetente=NUMERO_DO_RA)
+    mensagem = services.sms_recebido_anexar(
+        sms=sms, usuario=atendente, protocolo=pontuado(ra.protocolo)
+    )
+    assert mensagem.texto == "A água voltou mas está barrenta"
+    assert mensagem.do_solicitante is True
+    assert mensagem.visibilidade == MensagemAtendimento.Visibilidade.PUBLICA
+    ra.refresh_from_db()
+    assert ra.interacao_pendente == ra.InteracaoPendente.INTERNA
+    sms.refresh_from_db()
+    assert sms.situacao == "anexado" and sms.registro_atendimento == ra
+    assert sms.tratado_por == atendente and sms.tratado_em is not None
+    # The citizen's own words are not sent back to the citizen.
+    assert not Mensagem.objects.filter(registro_atendimento=ra).exists()
+
+
+def test_anexar_duas_vezes_diz_quem_tratou(modem, ra, atendente, supervisor):
+    sms = registrar(modem, texto="Ainda sem água")
+    services.sms_recebido_anexar(sms=sms, usuario=atendente, protocolo=ra.protocolo)
+    with pytest.raises(RegraViolada) as erro:
+        services.sms_recebido_anexar(sms=sms, usuario=supervisor, protocolo=ra.protocolo)
+    assert "Este SMS já foi tratado por" in str(erro.value)
+    assert (atendente.get_full_name() or atendente.username) in str(erro.value)
+    with pytest.raises(RegraViolada, match="já foi tratado"):
+        services.sms_recebido_descartar(sms=sms, usuario=supervisor, motivo="engano")
+    assert ra.mensagens.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("protocolo", "erro"),
+    [
+        ("", "Informe o protocolo"),
+        ("abc", "não é um protocolo"),
+        ("20269999999999", "Não há RA com o protocolo 20269999999999"),
+    ],
+)
+def test_anexar_protocolo_invalido(modem, ra, atendente, protocolo, erro):
+    sms = registrar(modem, texto="Ainda sem água")
+    with pytest.raises(RegraViolada, match=erro):
+        services.sms_recebido_anexar(sms=sms, usuario=atendente, protocolo=protocolo)
+    assert SmsRecebido.objects.get(pk=sms.pk).situacao == "novo"
+
+
+def test_anexar_a_ra_encerrado_recusado(modem, ra, atendente):
+    from atendimento.models import MotivoEncerramento
+
+    ra.situacao = ra.Situacao.ENCERRADO
+    ra.motivo_encerramento = MotivoEncerramento.objects.create(
+        nome="Executado", tipo=MotivoEncerramento.Tipo.EXECUTADO
+    )
+    ra.data_encerramento = timezone.now()
+    ra.save()
+    sms = registrar(modem, texto="Ainda sem água")
+    with pytest.raises(RegraViolada, match="está encerrado"):
+        services.sms_recebido_anexar(sms=sms, usuario=atendente, protocolo=ra.protocolo)
+    assert ra.mensagens.count() == 0
+
+
+def test_anexar_a_ra_bloqueado(modem, ra, atendente):
+    ra.situacao = ra.Situacao.BLOQUEADO
+    ra.save()
+    sms = registrar(modem, texto="Ainda sem água")
+    services.sms_recebido_anexar(sms=sms, usuario=atendente, protocolo=ra.protocolo)
+    assert ra.mensagens.count() == 1
+
+
+def test_anexar_sms_vazio_recusado(modem, ra, atendente):
+    sms = registrar(modem, texto="  ")
+    with pytest.raises(RegraViolada, match="vazio"):
+        services.sms_recebido_anexar(sms=sms, usuario=atendente, protocolo=ra.protocolo)
+
+
+def test_descartar_com_motivo(modem, atendente):
+    sms = registrar(modem, texto="Promoção imperdível")
+    with pytest.raises(RegraViolada, match="motivo"):
+        services.sms_recebido_descartar(sms=sms, usuario=atendente, motivo="   ")
+    services.sms_recebido_descartar(sms=sms, usuario=atendente, motivo="Propaganda")
+    sms.refresh_from_db()
+    assert sms.situacao == "descartado" and sms.motivo_descarte == "Propaganda"
+    assert sms.tratado_por == atendente
+
+
+def test_respondido_automaticamente_nao_se_trata(modem, ra, atendente):
+    sms = registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    with pytest.raises(RegraViolada, match="respondido automaticamente"):
+        services.sms_recebido_descartar(sms=sms, usuario=atendente, motivo="x")
