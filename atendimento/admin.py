@@ -116,6 +116,7 @@ class EspecificacaoAdmin(admin.ModelAdmin):
                     "envia_sms_encerramento",
                     "envia_email_encerramento",
                     "texto_encerramento",
+                    "avisa_encerramento_sem_execucao",
                 )
             },
         ),

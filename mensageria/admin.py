@@ -78,7 +78,21 @@ class ModemAdmin(admin.ModelAdmin):
 
 @admin.register(ModeloMensagem)
 class ModeloMensagemAdmin(admin.ModelAdmin):
+    """Every text is checked for tags; the SMS one also against the SMS length."""
+
     list_display = ("evento", "texto", "ativo", "atualizado_em")
+    fieldsets = (
+        (None, {"fields": ("evento", "ativo")}),
+        ("SMS", {"fields": ("texto",)}),
+        (
+            "E-mail",
+            {
+                "fields": ("assunto_email", "texto_email", "html_email"),
+                "description": "Vazios: assunto “{empresa}: protocolo {protocolo}” e o texto "
+                "do SMS (sem corte). No HTML, os valores das tags são escapados.",
+            },
+        ),
+    )
 
 
 class ParametrosForm(forms.ModelForm):

@@ -236,21 +236,48 @@ def sms_ra_destino(*, cliente=None, telefone: str = "") -> PrevisaoSms:
         return PrevisaoSms(False, destino=numero, motivo=motivo, fixo=exc.fixo)
 
 
+# Which especificação flag decides each RA event, per channel; ra_mensagem (a public
+# message written by an attendant) depends on the requester's consent only.
+EVENTOS_ABERTURA = ("ra_aberto", "ra_existente")
+EVENTOS_ENCERRAMENTO = ("ra_atendido", "ra_nao_executado", "ra_duplicidade")
+EVENTOS_PROTOCOLO = EVENTOS_ABERTURA  # the SMS that gave someone a protocol of this RA
+
+
+def evento_do_encerramento(motivo) -> str:
+    """The notice a closing with this motivo sends: "atendido" only when executed."""
+    return {
+        motivo.Tipo.EXECUTADO: "ra_atendido",
+        motivo.Tipo.NAO_EXECUTADO: "ra_nao_executado",
+        motivo.Tipo.DUPLICIDADE: "ra_duplicidade",
+    }[motivo.tipo]
+
+
+def _especificacao_recusa(especificacao, evento: str, canal: str) -> str:
+    """Why the especificação sends nothing on ``canal`` for ``evento``, or ""."""
+    if especificacao is None or evento not in EVENTOS_ABERTURA + EVENTOS_ENCERRAMENTO:
+        return ""
+    encerramento = evento in EVENTOS_ENCERRAMENTO
+    nome = "SMS" if canal == "sms" else "e-mail"
+    envia = getattr(
+        especificacao, f"envia_{canal}_{'encerramento' if encerramento else 'abertura'}"
+    )
+    if not envia:
+        quando = "no encerramento" if encerramento else "na abertura"
+        return f"esta especificação não envia {nome} {quando}."
+    sem_execucao = encerramento and evento != "ra_atendido"
+    if sem_execucao and not especificacao.avisa_encerramento_sem_execucao:
+        return "esta especificação não avisa o encerramento sem execução ou por duplicidade."
+    return ""
+
+
 def sms_ra_previsao(
     *, especificacao, cliente=None, telefone: str = "", evento: str = "ra_aberto"
 ) -> PrevisaoSms:
-    """Will the SMS of this RA event (by default the protocol, on opening) go, and if
-    not, why. The one decision behind the Inserir RA preview (before saving), the
-    RA page (after) and the code that creates the message."""
-    if especificacao is not None:
-        envia = (
-            especificacao.envia_sms_encerramento
-            if evento == "ra_atendido"
-            else especificacao.envia_sms_abertura
-        )
-        if not envia:
-            quando = "no encerramento" if evento == "ra_atendido" else "na abertura"
-            return PrevisaoSms(False, motivo=f"esta especificação não envia SMS {quando}.")
+    """Will the SMS of this RA event (by default the protocol, on opening) go to the
+    requester, and if not, why. The one decision behind the Inserir RA preview (before
+    saving), the RA page (after) and the code that creates the message."""
+    if motivo := _especificacao_recusa(especificacao, evento, "sms"):
+        return PrevisaoSms(False, motivo=motivo)
     return sms_ra_destino(cliente=cliente, telefone=telefone)
 
 
@@ -261,6 +288,50 @@ def sms_ra_previsao_do_ra(ra, *, evento: str = "ra_aberto") -> PrevisaoSms:
         telefone=ra.solicitante_telefone,
         evento=evento,
     )
+
+
+def sms_ra_destinos(ra, *, evento: str) -> list[str]:
+    """Every number an RA event's SMS goes to, each once, the requester's first.
+
+    For a closing notice: the requester (as :func:`sms_ra_previsao_do_ra` decides) and
+    every distinct destination of a protocol SMS of this RA that went or is going
+    (the original requester, each reiteração or contact, later citizen reports linked
+    to the RA), except the numbers of a client who no longer accepts SMS. Other events
+    go to the requester only. A requester's number that is not a mobile is kept (the
+    message is stored as failed with the reason, for a supervisor to correct).
+    """
+    if _especificacao_recusa(ra.especificacao, evento, "sms"):
+        return []
+    destinos = []
+    previsao = sms_ra_previsao_do_ra(ra, evento=evento)
+    if previsao.destino:
+        destinos.append(previsao.destino)
+    if evento in EVENTOS_ENCERRAMENTO:
+        cliente = ra.cliente if ra.cliente_id else None
+        recusados = set()
+        if cliente is not None and not cliente.recebe_sms:
+            recusados = {_e164(f.e164) for f in cliente.telefones.all()}
+        protocolos = (
+            Mensagem.objects.filter(
+                registro_atendimento=ra,
+                canal=Mensagem.Canal.SMS,
+                evento__in=EVENTOS_PROTOCOLO,
+                status__in=[Status.PENDENTE, Status.ENVIANDO, Status.ENVIADA],
+            )
+            .order_by("criada_em", "id")
+            .values_list("destino", flat=True)
+        )
+        for destino in protocolos:
+            if destino not in destinos and destino not in recusados:
+                destinos.append(destino)
+    return destinos
+
+
+def _e164(numero: str) -> str:
+    try:
+        return celular_normalizar(numero)
+    except NumeroInvalido:
+        return numero
 
 
 def sms_protocolo_do_ra(ra) -> dict:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from atendimento.models import EventoRA, MensagemAtendimento
 from atendimento.selectors.visibilidade import (
     formatar_telefone,
+    mascarar_email,
     mascarar_telefone,
     ve_dados_pessoais,
 )
@@ -25,6 +26,8 @@ class ItemLinhaTempo:
     link: tuple | None = None  # (URL name, pk) of the row's own page
     classe: str = ""
     ordem: int = 0
+    # A public message's deliveries: {"texto", "classe"} per SMS / e-mail sent for it.
+    entregas: list = field(default_factory=list)
 
 
 # Events whose detail lives in its own table: the timeline shows the richer row.
@@ -102,7 +105,7 @@ def _itens_reiteracoes(ra, dados_pessoais):
         )
 
 
-def _itens_mensagens(ra):
+def _itens_mensagens(ra, entregas):
     for m in ra.mensagens.select_related("autor"):
         interna = m.visibilidade == MensagemAtendimento.Visibilidade.INTERNA
         if m.do_solicitante:
@@ -118,6 +121,7 @@ def _itens_mensagens(ra):
             icone="bi-lock" if interna else "bi-chat-left-text",
             descricao=m.texto,
             usuario=m.autor,
+            entregas=entregas.get(m.pk, []),
         )
 
 
@@ -186,12 +190,8 @@ def _itens_ordens_servico(ra):
             )
 
 
-def _itens_sms(ra, dados_pessoais):
-    try:
-        from mensageria.selectors import mensagens_do_ra
-    except ImportError:
-        return
-    for msg in mensagens_do_ra(ra):
+def _itens_sms(ra, mensagens, dados_pessoais):
+    for msg in mensagens:
         data = next(
             (
                 getattr(msg, nome)
@@ -217,18 +217,66 @@ def _itens_sms(ra, dados_pessoais):
         )
 
 
+def _entrega(msg, dados_pessoais) -> dict:
+    """One delivery of a public message, as a line under it: "Enviada por SMS para
+    (81) *****-1234 · entregue 01/12 14:03"."""
+    from django.utils import timezone
+
+    email = msg.canal == "email"
+    canal = "e-mail" if email else "SMS"
+    if email:
+        destino = msg.destino if dados_pessoais else mascarar_email(msg.destino)
+    else:
+        destino = (
+            formatar_telefone(msg.destino) if dados_pessoais else mascarar_telefone(msg.destino)
+        )
+    para = f"por {canal} para {destino}"
+    classe = "text-body-secondary"
+    if msg.status == "enviada":
+        texto = f"Enviada {para}"
+        if msg.entrega == "entregue":
+            quando = msg.entrega_em and timezone.localtime(msg.entrega_em).strftime("%d/%m %H:%M")
+            texto += " · entregue" + (f" {quando}" if quando else "")
+            classe = "text-success"
+        elif msg.entrega == "nao_entregue":
+            texto += " · não entregue" + (f": {msg.entrega_texto}" if msg.entrega_texto else "")
+            classe = "text-danger"
+    elif msg.status in ("pendente", "enviando"):
+        texto = f"A enviar {para}"
+        espera = msg.proxima_tentativa_em
+        if espera and espera > timezone.now():
+            texto += f" (a partir de {timezone.localtime(espera):%d/%m %H:%M})"
+    elif msg.status == "falhou":
+        texto = f"Não enviada {para}" + (f": {msg.erro_texto}" if msg.erro_texto else "")
+        classe = "text-danger"
+    elif msg.status == "incerta":
+        texto = f"Envio incerto {para} (o modem não confirmou)"
+        classe = "text-warning-emphasis"
+    else:
+        texto = f"Descartada ({canal} para {destino})"
+    return {"texto": texto, "classe": classe, "status": msg.status}
+
+
 def linha_do_tempo(ra, *, usuario=None) -> list[ItemLinhaTempo]:
-    """Every event of the RA, oldest first: history, routings, reiterações, messages,
-    attachments, service orders and SMS."""
+    """Every event of the RA, oldest first: history, routings, reiterações, messages
+    (each public one with its deliveries), attachments, service orders and SMS."""
+    from mensageria.selectors import mensagens_do_ra
+
     dados_pessoais = ve_dados_pessoais(usuario) if usuario is not None else False
+    avulsas, entregas = [], defaultdict(list)
+    for msg in mensagens_do_ra(ra):
+        if msg.origem_tipo == "ra_mensagem" and msg.origem_id:
+            entregas[msg.origem_id].append(_entrega(msg, dados_pessoais))
+        else:
+            avulsas.append(msg)
     itens = [
         *_itens_eventos(ra),
         *_itens_tramites(ra),
         *_itens_reiteracoes(ra, dados_pessoais),
-        *_itens_mensagens(ra),
+        *_itens_mensagens(ra, entregas),
         *_itens_anexos(ra),
         *_itens_ordens_servico(ra),
-        *_itens_sms(ra, dados_pessoais),
+        *_itens_sms(ra, avulsas, dados_pessoais),
     ]
     itens.sort(key=lambda i: (i.data, i.ordem))
     return itens

@@ -29,7 +29,8 @@ from atendimento.services.abertura import (
     unidade_destino_validar,
 )
 from core.exceptions import RegraViolada, TransicaoInvalida
-from mensageria.services import registro_atendimento_notificar
+from mensageria.selectors import evento_do_encerramento
+from mensageria.services import registro_atendimento_avisar, reiteracao_notificar
 from ordens_servico.models import OrdemServico
 from ordens_servico.services import ordem_servico_encerrar, ordens_servico_do_ra_cancelar
 
@@ -122,9 +123,8 @@ def registro_atendimento_encerrar(
                 "os_canceladas": canceladas,
             },
         )
-        especificacao = ra.especificacao
-        if especificacao.envia_sms_encerramento or especificacao.envia_email_encerramento:
-            registro_atendimento_notificar(ra=ra, evento="ra_atendido")
+        # "Atendido" only when executed; the other closings have their own notices.
+        registro_atendimento_avisar(ra=ra, evento=evento_do_encerramento(motivo))
     return ra
 
 
@@ -331,6 +331,8 @@ def _reiteracao_gravar(ra, *, tipo, usuario, nome, telefone, observacao, agora) 
         usuario=usuario,
         data=agora,
     )
+    # The caller gets the RA's protocol by SMS too, and so later its closing notice.
+    reiteracao_notificar(reiteracao=reiteracao)
     if tipo == Reiteracao.Tipo.REITERACAO:
         ra.quantidade_reiteracoes += 1
         ra.urgente = True

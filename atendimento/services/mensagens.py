@@ -15,6 +15,7 @@ from atendimento.services._comum import (
     texto_obrigatorio,
 )
 from core.exceptions import RegraViolada
+from mensageria.services import registro_atendimento_mensagem_notificar
 
 Interacao = RegistroAtendimento.InteracaoPendente
 Visibilidade = MensagemAtendimento.Visibilidade
@@ -82,4 +83,6 @@ def registro_atendimento_mensagem_adicionar(
             descricao=f"{tipo_texto}: {texto[:200]}",
             dados={"mensagem": mensagem.pk, "visibilidade": visibilidade},
         )
+        # A public answer of ours reaches the requester (SMS / e-mail, as consent allows).
+        registro_atendimento_mensagem_notificar(mensagem=mensagem)
     return mensagem

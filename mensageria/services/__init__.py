@@ -1,13 +1,13 @@
 """Writes of the messaging pipeline (SMS and e-mail), split by subject."""
 
-from .email import email_enviar, mensagem_email_criar
-from .mensagens import (
-    mensagem_enfileirar,
-    mensagem_enviar,
-    mensagem_sms_criar,
-    modem_drenar,
+from .avisos_ra import (
+    registro_atendimento_avisar,
+    registro_atendimento_mensagem_notificar,
     registro_atendimento_notificar,
+    reiteracao_notificar,
 )
+from .email import email_enviar, mensagem_email_criar
+from .mensagens import mensagem_enfileirar, mensagem_enviar, mensagem_sms_criar, modem_drenar
 from .modems import modem_cadastrar, modem_pausar, modem_retomar, modem_saude_registrar
 from .recebidos import (
     sms_recebido_anexar,
@@ -33,7 +33,10 @@ __all__ = [
     "modem_pausar",
     "modem_retomar",
     "modem_saude_registrar",
+    "registro_atendimento_avisar",
+    "registro_atendimento_mensagem_notificar",
     "registro_atendimento_notificar",
+    "reiteracao_notificar",
     "sms_recebido_anexar",
     "sms_recebido_descartar",
     "sms_recebido_processar",

@@ -17,16 +17,7 @@ from core.exceptions import RegraViolada, TransicaoInvalida
 
 from .. import texto as texto_sms
 from ..backends import Envio, ErroEnvio, obter_backend
-from ..models import (
-    MODELOS_PADRAO,
-    Mensagem,
-    MensagemHistorico,
-    ModeloMensagem,
-    Modem,
-    Parametros,
-    especificacao_no_sms,
-)
-from ..selectors import sms_ra_previsao_do_ra
+from ..models import Mensagem, MensagemHistorico, Modem, Parametros
 from ..silencio import silencio_ate
 from ..telefones import NumeroInvalido, celular_normalizar
 from .modems import modem_pausar
@@ -35,7 +26,6 @@ log = logging.getLogger(__name__)
 Status = Mensagem.Status
 # The e-mail channel's own Celery queue: an e-mail never waits behind a modem.
 FILA_EMAIL = "email"
-EVENTOS_RA = {"ra_aberto", "ra_existente", "ra_atendido"}
 
 
 # --- status changes ----------------------------------------------------------
@@ -192,67 +182,6 @@ def _problema_texto(preparado: texto_sms.TextoPreparado, parametros: Parametros)
         preparado,
         tamanho_maximo=parametros.tamanho_maximo,
         permitir_multiparte=parametros.permitir_multiparte,
-    )
-
-
-def _texto_evento(ra, evento: str, parametros: Parametros) -> str:
-    especificacao = ra.especificacao
-    proprio = {
-        "ra_aberto": especificacao.texto_abertura,
-        "ra_atendido": especificacao.texto_encerramento,
-    }.get(evento, "")
-    modelo = ModeloMensagem.objects.filter(evento=evento, ativo=True).first()
-    molde = proprio or (modelo.texto if modelo else MODELOS_PADRAO[evento])
-    data_prevista = timezone.localtime(ra.data_prevista_atual).strftime("%d/%m/%Y")
-    valores = {
-        "protocolo": ra.protocolo,
-        "especificacao": especificacao_no_sms(especificacao.nome),
-        "data_prevista": data_prevista,
-        "empresa": parametros.nome_empresa,
-    }
-    try:
-        return molde.format(**valores)
-    except (KeyError, IndexError, ValueError, AttributeError):
-        # Texts are validated on save (validar_modelo_sms); one stored before that must
-        # still not block the RA: fall back to the default, and say so in the log.
-        log.warning("Texto de SMS inválido (%s, especificação %s)", evento, especificacao.pk)
-        return MODELOS_PADRAO[evento].format(**valores)
-
-
-def registro_atendimento_notificar(*, ra, evento: str) -> Mensagem | None:
-    """Create the SMS an RA event sends (``ra_aberto``, ``ra_existente``, ``ra_atendido``).
-
-    Contract: called by the RA services inside their transaction, so the
-    message row commits with the RA; the send is enqueued on commit. Returns
-    None when nothing is to be sent (especificação says no, no mobile, or for
-    ``ra_atendido`` a closing whose motivo is not "executado").
-    """
-    if evento not in EVENTOS_RA:
-        raise ValueError(f"evento desconhecido: {evento}")
-    especificacao = ra.especificacao
-    if evento == "ra_atendido":
-        if not especificacao.envia_sms_encerramento:
-            return None
-        # "Concluído. Obrigado!" would be false for an RA closed as not executed or as a
-        # duplicate (or not closed at all): only an executed closing sends it.
-        motivo = ra.motivo_encerramento
-        if ra.situacao != ra.Situacao.ENCERRADO or motivo is None:
-            return None
-        if motivo.tipo != motivo.Tipo.EXECUTADO:
-            return None
-    # The decision the screens show (Inserir RA, the RA page): they cannot disagree.
-    # A number that is not a mobile still gets its message, stored as failed with the
-    # reason, so a supervisor can correct it from the failed-messages screen.
-    destino = sms_ra_previsao_do_ra(ra, evento=evento).destino
-    if not destino:
-        return None
-    parametros = _parametros()
-    return mensagem_sms_criar(
-        destino=destino,
-        texto=_texto_evento(ra, evento, parametros),
-        evento=evento,
-        registro_atendimento=ra,
-        recusar_invalida=False,
     )
 
 
