@@ -10,6 +10,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"queue": "celery", "expires": 55},
     },
+    # Alerts to supervisors (a modem paused, the queue too old, no modem): one e-mail
+    # when an episode opens, resolved when it clears.
+    "mensageria-alertas": {
+        "task": "mensageria.alertas_avaliar_task",
+        "schedule": 60.0,
+        "options": {"queue": "celery", "expires": 55},
+    },
 }
 
 # ordens_servico: close pending OS past their type's "dias_vencimento", at night.

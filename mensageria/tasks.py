@@ -30,6 +30,12 @@ def mensagens_varrer_task() -> dict:
     return resumo
 
 
+@shared_task(name="mensageria.alertas_avaliar_task")
+def alertas_avaliar_task() -> dict:
+    """Every minute, next to the sweep: open and resolve the supervisors' alerts."""
+    return services.alertas_avaliar()
+
+
 @shared_task(name="mensageria.modem_ler_saude_task")
 def modem_ler_saude_task(modem_id: int) -> dict | None:
     """Runs on the modem's own queue: only that worker may talk to the port."""

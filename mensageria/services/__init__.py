@@ -1,5 +1,6 @@
 """Writes of the messaging pipeline (SMS and e-mail), split by subject."""
 
+from .alertas import alertas_avaliar
 from .avisos_ra import (
     registro_atendimento_avisar,
     registro_atendimento_mensagem_notificar,
@@ -19,6 +20,7 @@ from .supervisao import mensagem_confirmar_envio, mensagem_descartar, mensagem_r
 from .varredura import mensagens_varrer
 
 __all__ = [
+    "alertas_avaliar",
     "email_enviar",
     "mensagem_confirmar_envio",
     "mensagem_descartar",

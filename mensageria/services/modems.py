@@ -47,6 +47,10 @@ def modem_pausar(*, modem: Modem, motivo: str, automatica: bool = False, usuario
     if Modem.objects.filter(pk=modem.pk, pausado_em__isnull=True).update(**campos):
         for nome, valor in campos.items():
             setattr(modem, nome, valor)
+        # Supervisors hear of it now, not at the next sweep.
+        from .alertas import alertas_avaliar_seguro
+
+        alertas_avaliar_seguro()
 
 
 def modem_retomar(*, modem: Modem, usuario=None) -> int:
@@ -67,6 +71,9 @@ def modem_retomar(*, modem: Modem, usuario=None) -> int:
         )
         itens = [(pk, modem.fila) for pk in pendentes]
         transaction.on_commit(lambda: _publicar_varias(itens))
+        from .alertas import alertas_avaliar_seguro
+
+        alertas_avaliar_seguro()  # the pause alert is resolved
     return len(pendentes)
 
 
