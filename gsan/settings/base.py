@@ -177,6 +177,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="atendimento@localhost")
+# Seconds an SMTP connect or reply may take: a server that hangs must not hold the
+# e-mail worker forever (the send is retried, or marked uncertain after the text).
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=30.0)
 
 # Celery: Redis when configured, otherwise kombu's SQLAlchemy transport on a
 # SQLite file of its own (no server to install). Each read and write is a SQLite

@@ -82,3 +82,62 @@ def emu(emulador, worker_sms):
     yield emulador
     emulador.falhas.clear()
     emulador.regras.clear()
+
+
+# --- e-mail: a real SMTP server on loopback (aiosmtpd) ------------------------------
+
+
+@pytest.fixture(scope="session")
+def _servidor_smtp_sessao():
+    from tests.servidor_smtp import ServidorSmtp
+
+    servidor = ServidorSmtp().iniciar()
+    yield servidor
+    servidor.parar()
+
+
+@pytest.fixture
+def servidor_smtp(_servidor_smtp_sessao, settings):
+    """A running SMTP server on loopback (tests/servidor_smtp.py), clean for each test.
+
+    This process's EMAIL_BACKEND points at it (SMTP, no TLS), so an e-mail sent
+    in-process lands in ``servidor_smtp.mensagens``; the e-mail worker
+    (``worker_email``) sends there too. Make it refuse with ``.responder(...)``,
+    ``.recusar(...)``, ``.cair_apos_dados()``, or go down with ``.parar()``.
+    """
+    servidor = _servidor_smtp_sessao
+    servidor.limpar()
+    servidor.iniciar()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", servidor.porta
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield servidor
+    servidor.iniciar()  # a test that took it down leaves it up for the next
+    servidor.limpar()
+
+
+@pytest.fixture(scope="session")
+def worker_email(django_db_setup, django_db_blocker, tmp_path_factory, _servidor_smtp_sessao):
+    """A real Celery worker (concurrency 2) on the ``email`` queue, sending to the
+    loopback SMTP server; transient failures retried after 0.3 s, 0.6 s, 1.2 s…"""
+    from django.conf import settings
+
+    from mensageria.services.mensagens import FILA_EMAIL
+
+    from . import integracao
+
+    integracao.purgar(FILA_EMAIL)
+    processo = integracao.iniciar_worker(
+        tmp_path_factory.mktemp("worker-email"),
+        settings.DATABASES["default"]["NAME"],
+        filas=(FILA_EMAIL,),
+        concorrencia=2,
+        env={
+            "TEST_EMAIL_URL": _servidor_smtp_sessao.url,
+            "SMS_BACKOFF_SEGUNDOS": "0.3",
+            "EMAIL_TIMEOUT": "10",
+        },
+    )
+    yield processo
+    integracao.parar_worker(processo)

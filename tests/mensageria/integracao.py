@@ -26,10 +26,20 @@ RAIZ = Path(__file__).resolve().parents[2]
 FINAIS = {"enviada", "falhou", "incerta", "descartada"}
 
 
-def iniciar_worker(pasta: Path, banco: str) -> subprocess.Popen:
-    env = dict(os.environ)
+def iniciar_worker(
+    pasta: Path,
+    banco: str,
+    *,
+    filas: tuple[str, ...] = (FILA,),
+    concorrencia: int = 1,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen:
+    """A Celery worker subprocess on ``filas`` (default: the emulated modem's queue),
+    on the test database ``banco`` and the test Redis; ``env`` adds variables
+    (e.g. ``TEST_EMAIL_URL`` for the e-mail queue)."""
+    ambiente = dict(os.environ)
     db = settings.DATABASES["default"]
-    env.update(
+    ambiente.update(
         DJANGO_SETTINGS_MODULE="gsan.settings.test",
         TEST_DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{banco}",
         TEST_REDIS_URL=settings.CELERY_BROKER_URL,
@@ -37,7 +47,10 @@ def iniciar_worker(pasta: Path, banco: str) -> subprocess.Popen:
         SMS_BACKOFF_SEGUNDOS="0",
         PYTHONUNBUFFERED="1",
     )
-    log = open(pasta / "worker.log", "w")  # noqa: SIM115 - closed with the process
+    ambiente.update(env or {})
+    nome = "-".join(f.replace(".", "-") for f in filas)
+    log_path = pasta / "worker.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
     processo = subprocess.Popen(
         [
             sys.executable,
@@ -47,30 +60,31 @@ def iniciar_worker(pasta: Path, banco: str) -> subprocess.Popen:
             "gsan",
             "worker",
             "-Q",
-            FILA,
-            "--concurrency=1",
+            ",".join(filas),
+            f"--concurrency={concorrencia}",
             "--pool=prefork",
             "--without-heartbeat",
             "--without-mingle",
             "--without-gossip",
             "-n",
-            f"sms-teste-{os.getpid()}@%h",
+            f"{nome}-teste-{os.getpid()}@%h",
             "-l",
             "INFO",
         ],
         cwd=RAIZ,
-        env=env,
+        env=ambiente,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     limite = time.monotonic() + 60
     while time.monotonic() < limite:
-        if "ready." in (pasta / "worker.log").read_text():
+        if "ready." in log_path.read_text():
+            processo.log_path = log_path
             return processo
         if processo.poll() is not None:
             break
         time.sleep(0.2)
-    raise RuntimeError("worker não subiu:\n" + (pasta / "worker.log").read_text()[-3000:])
+    raise RuntimeError("worker não subiu:\n" + log_path.read_text()[-3000:])
 
 
 def parar_worker(processo: subprocess.Popen) -> None:
@@ -80,6 +94,11 @@ def parar_worker(processo: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         processo.kill()
         processo.wait()
+
+
+def tarefas_concluidas(processo: subprocess.Popen) -> int:
+    """How many tasks the worker has finished (its log), duplicates included."""
+    return processo.log_path.read_text().count(" succeeded in ")
 
 
 def filhos(pid: int) -> list[int]:
@@ -121,9 +140,9 @@ def broker_fora_do_ar():
         app.amqp._producer_pool = None
 
 
-def purgar() -> None:
+def purgar(fila: str = FILA) -> None:
     with app.connection_for_write() as conexao, contextlib.suppress(Exception):
-        conexao.default_channel.queue_purge(FILA)
+        conexao.default_channel.queue_purge(fila)
 
 
 @contextlib.contextmanager
