@@ -3,10 +3,13 @@
 Idempotent: running it again changes nothing (the modem is matched by name).
 """
 
+import datetime
+
 from django.conf import settings
+from django.utils import timezone
 
 from .models import Mensagem, Modem, Parametros
-from .services import modem_cadastrar
+from .services import modem_cadastrar, sms_recebido_registrar
 from .services.supervisao import mensagem_descartar
 
 NOME_MODEM_DEMO = "emulador"
@@ -14,6 +17,11 @@ DISPOSITIVO_DEMO = settings.VAR_DIR / "modem" / "ttyEMU0"
 # The demo RAs queue one SMS each; at 7 s per SMS they would keep a newcomer's
 # first RA waiting for minutes. A sample goes out, the rest are discarded.
 AMOSTRA_SMS_DEMO = 3
+# What citizens texted the modem, for the "SMS recebidos" screen (no protocol: no reply).
+SMS_RECEBIDOS_DEMO = [
+    ("+5581988880101", "Bom dia. A agua voltou na Rua da Aurora mas esta muito fraca."),
+    ("+5581988880202", "Quero saber se ja mandaram alguem para o vazamento da minha rua"),
+]
 
 
 def carregar(stdout) -> None:
@@ -29,6 +37,7 @@ def carregar(stdout) -> None:
     )
     if existente is None:
         _reduzir_fila_da_demonstracao(stdout)
+        _sms_recebidos_da_demonstracao(modem)
     stdout.write(
         f"Modem de demonstração “{modem.nome}” em {modem.dispositivo} (fila {modem.fila})."
     )
@@ -49,4 +58,16 @@ def _reduzir_fila_da_demonstracao(stdout) -> None:
         stdout.write(
             f"{descartadas} SMS dos RAs de demonstração descartados; "
             f"{AMOSTRA_SMS_DEMO} seguem como amostra."
+        )
+
+
+def _sms_recebidos_da_demonstracao(modem: Modem) -> None:
+    quando = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=30)
+    for i, (remetente, texto) in enumerate(SMS_RECEBIDOS_DEMO):
+        sms_recebido_registrar(
+            modem=modem,
+            remetente=remetente,
+            texto=texto,
+            recebido_em=quando + datetime.timedelta(minutes=7 * i),
+            partes=1,
         )

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from mensageria import demo
-from mensageria.models import Mensagem, Modem, Parametros
+from mensageria.models import Mensagem, Modem, Parametros, SmsRecebido
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,8 @@ def test_demo_registra_o_modem_emulado_e_e_idempotente():
     assert modem.dispositivo == str(settings.VAR_DIR / "modem" / "ttyEMU0")
     assert modem.intervalo_segundos == 7
     assert Parametros.atuais().transliterar is True
+    # The "SMS recebidos" screen has something to attach or discard.
+    assert SmsRecebido.objects.filter(situacao="novo").count() == len(demo.SMS_RECEBIDOS_DEMO)
 
 
 def test_demo_deixa_so_uma_amostra_de_sms_na_fila():
