@@ -188,7 +188,10 @@ def _texto_resposta(ra, protocolo: str, parametros: Parametros) -> str:
 
 def _travar_numero(numero: str) -> None:
     """Serialise the replies to one number (two modems may read its SMS at once), so the
-    hourly count and the new reply are one decision. Released at commit."""
+    hourly count and the new reply are one decision. Released at commit. SQLite (the
+    database of ``make run``) has no advisory locks, but serialises writers anyway."""
+    if connection.vendor != "postgresql":
+        return
     chave = zlib.crc32(numero.encode()) - 2**31
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [10_014, chave])
