@@ -171,3 +171,10 @@ def test_get_nas_acoes_nao_trata(client_atendente, modem):
     sms = receber(modem, "Oi")
     resposta = client_atendente.get(reverse("mensageria:sms_recebido_descartar", args=[sms.pk]))
     assert resposta.status_code == 405
+
+
+def test_sms_vazio_so_se_descarta(client_atendente, modem):
+    receber(modem, "")
+    html = client_atendente.get(LISTA).content.decode()
+    assert "(SMS vazio)" in html
+    assert 'name="protocolo"' not in html and 'name="motivo"' in html
