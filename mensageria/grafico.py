@@ -22,6 +22,7 @@ class Marca:
     x: float
     y: float
     rotulo: str
+    ancora: str = "middle"  # SVG text-anchor: the axis' first and last labels stay inside
 
 
 @dataclass
@@ -83,11 +84,13 @@ def grafico_sinal(
     grafico.vazio = not (trechos or grafico.falhas)
     grafico.eixo_y = [Marca(ESQUERDA, _y(v), str(v)) for v in (0, 10, 20, SINAL_MAXIMO)]
     passo = (fim - inicio) / 4
+    ancoras = ["start", "middle", "middle", "middle", "end"]
     grafico.eixo_x = [
         Marca(
             _x(inicio + passo * i, inicio, fim),
             BASE,
             timezone.localtime(inicio + passo * i).strftime("%H:%M"),
+            ancoras[i],
         )
         for i in range(5)
     ]

@@ -80,16 +80,25 @@ def _condicoes(agora, parametros: Parametros) -> tuple[dict, dict]:
             continue
         n = por_modem.get(modem.pk, 0)
         outros = [nome for nome in livres if nome != modem.nome]
-        destino = (
-            f"passam para {', '.join(outros)}."
-            if outros
-            else "nenhum outro modem está disponível: esperam, nenhuma se perde."
-        )
+        if n and outros:
+            espera_nele = f"Em espera nele: {_mensagens(n)}; passam para {', '.join(outros)}."
+        elif n:
+            espera_nele = (
+                f"Em espera nele: {_mensagens(n)}; nenhum outro modem está disponível: "
+                "esperam, nenhuma se perde."
+            )
+        else:
+            disponiveis = (
+                f"disponíve{pluralize(len(outros), 'l,is')}: {', '.join(outros)}"
+                if outros
+                else "nenhum outro modem está disponível"
+            )
+            espera_nele = f"Nenhuma mensagem espera nele; {disponiveis}."
         abrir[(Tipo.MODEM_PAUSADO, str(modem.pk))] = (
             f"Modem {modem.nome} pausado",
             f"O modem {modem.nome} está pausado desde {_quando(modem.pausado_em)}. "
-            f"Motivo: {modem.motivo_pausa or 'não informado'}. "
-            f"Em espera nele: {_mensagens(n)} ({sms_total} SMS em espera no total); {destino}",
+            f"Motivo: {modem.motivo_pausa or 'não informado'}. {espera_nele} "
+            f"Total de SMS em espera: {sms_total}.",
         )
 
     if sms_total and _modem_escolher() is None:

@@ -81,7 +81,7 @@ def test_pausa_alerta_cada_supervisor_uma_vez_e_resolve_ao_retomar(supervisores,
     assert (alerta.tipo, alerta.chave) == (Tipo.MODEM_PAUSADO, str(modem.pk))
     assert (
         "Motivo: Pausado por Ana" in alerta.texto
-        and "Em espera nele: 2 mensagens (2 SMS" in alerta.texto
+        and "Em espera nele: 2 mensagens; passam para reserva." in alerta.texto
     )
     emails = emails_de_alerta()
     assert [e.destino for e in emails] == ["ana@agua.example", "bia@agua.example"]
@@ -124,8 +124,8 @@ def test_pausa_por_erro_do_sim_no_envio_alerta_com_o_motivo(supervisores):
     assert services.mensagem_enviar(mensagem_id=m.pk) == Status.PENDENTE
     [alerta] = Alerta.objects.all()
     assert "SIM ausente (+CME ERROR 10)" in alerta.texto
-    assert "Em espera nele: 1 mensagem (1 SMS" in alerta.texto
-    assert f"passam para {outro.nome}." in alerta.texto
+    assert f"Em espera nele: 1 mensagem; passam para {outro.nome}." in alerta.texto
+    assert "Total de SMS em espera: 1." in alerta.texto
     assert len(emails_de_alerta()) == 2
 
 

@@ -146,6 +146,8 @@ def test_linha_do_tempo_mostra_a_entrega_sob_a_mensagem(ra, atendente, superviso
     from atendimento.selectors.linha_do_tempo import linha_do_tempo
     from mensageria.services import mensagem_enviar
 
+    # Public messages wait through quiet hours (21:00–08:00): this test runs at any hour.
+    Parametros.objects.filter(pk=Parametros.atuais().pk).update(silencio_eventos=[])
     msg = _publica(ra, atendente, "A equipe passa amanha.")
     sms = _sms_da_mensagem(msg)
     mensagem_enviar(mensagem_id=sms.pk)
