@@ -11,7 +11,8 @@ class EmailInvalido(ValueError):
 
 
 def email_normalizar(endereco: str) -> str:
-    """The address as it is stored and sent: trimmed, domain in lower case.
+    """The address as it is stored, searched and sent: trimmed, in lower case (mail
+    servers treat the mailbox name case-insensitively in practice).
 
     Raises :class:`EmailInvalido` for anything Django's ``EmailValidator`` refuses
     (which also keeps line breaks, the vehicle of header injection, out).
@@ -23,8 +24,14 @@ def email_normalizar(endereco: str) -> str:
         _validar(valor)
     except ValidationError as exc:
         raise EmailInvalido(f"O endereço de e-mail “{valor[:80]}” não é válido.") from exc
-    usuario, _, dominio = valor.rpartition("@")
-    return f"{usuario}@{dominio.lower()}"
+    return valor.lower()
+
+
+def destino_mascarar(destino: str, canal: str) -> str:
+    """A message's destination as a user without personal-data access sees it."""
+    from .telefones import celular_mascarar
+
+    return email_mascarar(destino) if canal == "email" else celular_mascarar(destino)
 
 
 def email_mascarar(endereco: str) -> str:

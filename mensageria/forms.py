@@ -2,6 +2,7 @@ from django import forms
 
 from core.forms import DataField
 
+from .enderecos import EmailInvalido, email_normalizar
 from .models import Mensagem, SmsRecebido
 from .telefones import NumeroInvalido, celular_normalizar
 
@@ -15,8 +16,11 @@ class ConsultaForm(forms.Form):
     evento = forms.ChoiceField(
         label="Evento", required=False, choices=[("", "Todos"), *Mensagem.Evento.choices]
     )
+    canal = forms.ChoiceField(
+        label="Canal", required=False, choices=[("", "Todos"), *Mensagem.Canal.choices]
+    )
     protocolo = forms.CharField(label="Protocolo ou nº do RA", required=False, max_length=20)
-    telefone = forms.CharField(label="Celular", required=False, max_length=30)
+    telefone = forms.CharField(label="Celular ou e-mail", required=False, max_length=254)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,8 +33,10 @@ class ConsultaForm(forms.Form):
         if not telefone:
             return ""
         try:
+            if "@" in telefone:
+                return email_normalizar(telefone)
             return celular_normalizar(telefone)
-        except NumeroInvalido as exc:
+        except (EmailInvalido, NumeroInvalido) as exc:
             raise forms.ValidationError(str(exc)) from exc
 
     def clean(self):
@@ -41,7 +47,8 @@ class ConsultaForm(forms.Form):
 
 
 class ReenviarForm(forms.Form):
-    destino = forms.CharField(label="Celular", max_length=30)
+    # A phone for an SMS, an address for an e-mail (checked by the service).
+    destino = forms.CharField(label="Celular ou e-mail", max_length=254)
     atualizar_origem = forms.BooleanField(
         label="Corrigir também onde o número está cadastrado", required=False
     )

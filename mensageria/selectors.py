@@ -33,6 +33,8 @@ def mensagem_list(*, usuario, filtros: dict | None = None) -> QuerySet[Mensagem]
         qs = qs.filter(status=status)
     if evento := filtros.get("evento"):
         qs = qs.filter(evento=evento)
+    if canal := filtros.get("canal"):
+        qs = qs.filter(canal=canal)
     if protocolo := (filtros.get("protocolo") or "").strip():
         filtro = Q(registro_atendimento__protocolo=protocolo)
         if protocolo.isdigit() and len(protocolo) < 10:
@@ -58,7 +60,8 @@ def mensagens_com_erro(*, usuario) -> QuerySet[Mensagem]:
 
 
 def mensagens_do_ra(ra) -> list[Mensagem]:
-    """The SMS of one RA, for its timeline (partial mensageria/_partials/ra_mensagens.html)."""
+    """The SMS and e-mails of one RA, for its timeline
+    (partial mensageria/_partials/ra_mensagens.html)."""
     return list(
         Mensagem.objects.filter(registro_atendimento=ra)
         .select_related("modem")

@@ -21,6 +21,7 @@ from core.paginacao import contar_ate, paginar
 from core.texto import celula_csv
 
 from . import selectors, services
+from .enderecos import destino_mascarar
 from .forms import (
     ConsultaForm,
     DescartarForm,
@@ -30,7 +31,6 @@ from .forms import (
     SmsRecebidoFiltroForm,
 )
 from .models import Mensagem, Modem, SmsRecebido
-from .telefones import celular_mascarar
 
 POR_PAGINA = 50
 
@@ -69,8 +69,9 @@ class _Eco:
 
 def _csv(mensagens, ver_numero: bool, *, request) -> StreamingHttpResponse:
     escritor = csv.writer(_Eco(), delimiter=";")
-    cabecalho = ["Número", "Criada em", "Evento", "Protocolo", "Celular", "Situação"]
-    cabecalho += ["Tentativas", "Enviada em", "Erro", "Modem", "Codificação", "Partes", "Texto"]
+    cabecalho = ["Número", "Criada em", "Canal", "Evento", "Protocolo", "Destino", "Situação"]
+    cabecalho += ["Tentativas", "Enviada em", "Erro", "Modem", "Codificação", "Partes"]
+    cabecalho += ["Assunto", "Texto"]
 
     def linhas():
         yield "\ufeff" + escritor.writerow(cabecalho)
@@ -79,9 +80,10 @@ def _csv(mensagens, ver_numero: bool, *, request) -> StreamingHttpResponse:
                 [
                     m.pk,
                     timezone.localtime(m.criada_em).strftime("%d/%m/%Y %H:%M:%S"),
+                    m.get_canal_display(),
                     m.get_evento_display(),
                     celula_csv(m.registro_atendimento.protocolo if m.registro_atendimento else ""),
-                    celula_csv(m.destino if ver_numero else celular_mascarar(m.destino)),
+                    celula_csv(m.destino if ver_numero else destino_mascarar(m.destino, m.canal)),
                     m.get_status_display(),
                     m.tentativas,
                     timezone.localtime(m.enviada_em).strftime("%d/%m/%Y %H:%M:%S")
@@ -91,13 +93,16 @@ def _csv(mensagens, ver_numero: bool, *, request) -> StreamingHttpResponse:
                     celula_csv(m.modem.nome if m.modem else ""),
                     m.codificacao.upper(),
                     m.partes,
+                    celula_csv(m.assunto),
                     celula_csv(m.texto),
                 ]
             )
 
-    pedacos = auditada(linhas(), request=request, nome="Mensagens SMS", dados_pessoais=ver_numero)
+    pedacos = auditada(
+        linhas(), request=request, nome="Mensagens (SMS e e-mail)", dados_pessoais=ver_numero
+    )
     resposta = StreamingHttpResponse(pedacos, content_type="text/csv; charset=utf-8")
-    resposta["Content-Disposition"] = 'attachment; filename="mensagens-sms.csv"'
+    resposta["Content-Disposition"] = 'attachment; filename="mensagens.csv"'
     return resposta
 
 
@@ -113,7 +118,7 @@ def mensagem_erros(request):
         # Where the wrong number lives, so correcting it can fix the RA's later SMS too.
         m.origem_celular = (
             celular_sms_origem(ra=m.registro_atendimento, destino=m.destino)
-            if m.registro_atendimento_id
+            if m.registro_atendimento_id and m.canal == Mensagem.Canal.SMS
             else None
         )
     return render(
@@ -142,7 +147,8 @@ def _acao(request, pk, form_class, executar, sucesso):
 
 def _reenviar(mensagem, dados, usuario) -> str:
     sucesso = f"Mensagem {mensagem.pk} voltou para a fila de envio"
-    if dados["atualizar_origem"] and mensagem.registro_atendimento_id:
+    sms = mensagem.canal == Mensagem.Canal.SMS
+    if dados["atualizar_origem"] and mensagem.registro_atendimento_id and sms:
         corrigido = registro_atendimento_celular_corrigir(
             ra=mensagem.registro_atendimento,
             mensagem=mensagem,

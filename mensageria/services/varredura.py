@@ -58,7 +58,8 @@ def mensagens_varrer(
                     mensagem,
                     Status.INCERTA,
                     erro_classe=Mensagem.ClasseErro.INCERTO,
-                    erro_texto="Envio interrompido (worker parado?) sem confirmação do modem.",
+                    erro_texto="Envio interrompido (worker parado?) sem confirmação do "
+                    + ("servidor de e-mail." if mensagem.canal == "email" else "modem."),
                     observacao="Varredura: parada em “enviando”.",
                 )
                 resumo["incertas"] += 1

@@ -1,5 +1,6 @@
 from django import template
 
+from mensageria.enderecos import destino_mascarar
 from mensageria.telefones import celular_mascarar
 
 register = template.Library()
@@ -18,6 +19,19 @@ _CORES = {
 def celular(numero: str, ver_completo: bool = False) -> str:
     """Full number for who may see personal data, masked otherwise (LGPD)."""
     return numero if ver_completo else celular_mascarar(numero)
+
+
+@register.filter
+def destino(mensagem, ver_completo: bool = False) -> str:
+    """A message's phone or e-mail address: full with personal-data access, masked otherwise."""
+    return mensagem.destino if ver_completo else destino_mascarar(mensagem.destino, mensagem.canal)
+
+
+@register.inclusion_tag("mensageria/_partials/canal.html")
+def canal_mensagem(mensagem):
+    """An icon and the channel's name (SMS or e-mail)."""
+    email = mensagem.canal == "email"
+    return {"icone": "bi-envelope" if email else "bi-phone", "rotulo": mensagem.get_canal_display()}
 
 
 @register.inclusion_tag("mensageria/_partials/status.html")

@@ -203,6 +203,7 @@ def test_varredura_email_parado_em_enviando_vira_incerta():
     services.mensagens_varrer()
     m.refresh_from_db()
     assert m.status == Status.INCERTA  # never resent blindly
+    assert m.erro_texto.endswith("sem confirmação do servidor de e-mail.")
 
 
 def _falhada(**kw):

@@ -92,9 +92,10 @@ def test_consulta_csv(client_atendente, modem, django_assert_max_num_queries):
     assert linhas[0] == [
         "Número",
         "Criada em",
+        "Canal",
         "Evento",
         "Protocolo",
-        "Celular",
+        "Destino",
         "Situação",
         "Tentativas",
         "Enviada em",
@@ -102,6 +103,7 @@ def test_consulta_csv(client_atendente, modem, django_assert_max_num_queries):
         "Modem",
         "Codificação",
         "Partes",
+        "Assunto",
         "Texto",
     ]
     assert len(linhas) == 4
@@ -118,7 +120,7 @@ def test_consulta_csv_protocolo_e_celular_como_texto(client, modem, unidade, ate
     cabecalho, linha = list(csv.reader(io.StringIO(corpo), delimiter=";"))
     linha = dict(zip(cabecalho, linha, strict=True))
     assert linha["Protocolo"] == f'="{ra.protocolo}"'
-    assert linha["Celular"] == '="+5581999990001"'
+    assert linha["Destino"] == '="+5581999990001"'
 
 
 def test_consulta_csv_neutraliza_formulas(client_atendente, modem):
@@ -141,7 +143,11 @@ def test_consulta_csv_do_atendente_mascara_e_e_auditada(client_atendente, atende
     assert "+5581999991230" not in corpo
     assert "9****-1230" in corpo
     registro = Exportacao.objects.get()
-    assert (registro.usuario, registro.nome, registro.linhas) == (atendente, "Mensagens SMS", 2)
+    assert (registro.usuario, registro.nome, registro.linhas) == (
+        atendente,
+        "Mensagens (SMS e e-mail)",
+        2,
+    )
     assert registro.filtros == {"status": "pendente"}
     assert not registro.dados_pessoais
 
