@@ -120,6 +120,11 @@ def alertas_abertos(*, modem: Modem | None = None) -> list[Alerta]:
     return list(qs)
 
 
+def sms_esperando() -> int:
+    """SMS waiting to be sent (pending, due or not)."""
+    return Mensagem.objects.filter(canal=Mensagem.Canal.SMS, status=Status.PENDENTE).count()
+
+
 def saude_sistema(*, detalhes: bool = False) -> dict:
     """For /healthz: database, broker, modems and queue, each ``{"ok": bool}``.
 

@@ -16,10 +16,43 @@ from .backends import gsm, obter_backend
 from .models import Modem
 
 
-@shared_task(name="mensageria.mensagem_enviar_task", acks_late=True)
-def mensagem_enviar_task(mensagem_id: int) -> str | None:
+def _modem_da_fila(tarefa) -> int | None:
+    """The modem whose queue this task came from: the worker's own modem."""
+    fila = (tarefa.request.delivery_info or {}).get("routing_key")
+    if not fila:
+        return None
+    return Modem.objects.filter(fila=fila).values_list("pk", flat=True).first()
+
+
+def _continuar(modem_id: int | None, ate: float) -> None:
+    """A drain that stopped at its deadline may have left work: queue another drain
+    behind the tasks waiting on the queue (health readings get their turn)."""
+    if modem_id is None or time.monotonic() < ate:
+        return
+    modem = Modem.objects.filter(pk=modem_id).first()
+    if modem is not None and modem.disponivel:
+        services.modems_acordar([modem])
+
+
+@shared_task(name="mensageria.mensagem_enviar_task", acks_late=True, bind=True)
+def mensagem_enviar_task(self, mensagem_id: int) -> str | None:
     drenar_ate = time.monotonic() + settings.SMS_DRENAGEM_SEGUNDOS
-    return services.mensagem_enviar(mensagem_id=mensagem_id, drenar_ate=drenar_ate)
+    modem_id = _modem_da_fila(self)
+    resultado = services.mensagem_enviar(
+        mensagem_id=mensagem_id, modem_id=modem_id, drenar_ate=drenar_ate
+    )
+    _continuar(modem_id, drenar_ate)
+    return resultado
+
+
+@shared_task(name="mensageria.modem_drenar_task", acks_late=True)
+def modem_drenar_task(modem_id: int) -> int:
+    """A wake-up for a modem's worker: send what is due for it (pool failover and
+    rebalancing). Published on the modem's own queue."""
+    ate = time.monotonic() + settings.SMS_DRENAGEM_SEGUNDOS
+    enviadas = services.modem_drenar(modem_id=modem_id, ate=ate)
+    _continuar(modem_id, ate)
+    return enviadas
 
 
 @shared_task(name="mensageria.mensagens_varrer_task")

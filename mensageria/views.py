@@ -274,11 +274,11 @@ def sms_recebido_descartar(request, pk):
 @permission_required("mensageria.view_modem", raise_exception=True)
 def modem_status(request):
     modems = selectors.modem_status_list()
-    return render(
-        request,
-        "mensageria/modem_status.html",
-        {"modems": modems, "alertas": selectors.alertas_abertos()},
-    )
+    contexto = {"modems": modems, "sem_modem_esperando": None}
+    if modems and not any(m.disponivel and not m.sem_worker for m in modems):
+        contexto["sem_modem_esperando"] = selectors.sms_esperando()
+    contexto["alertas"] = selectors.alertas_abertos()
+    return render(request, "mensageria/modem_status.html", contexto)
 
 
 @permission_required("mensageria.view_modem", raise_exception=True)
@@ -303,8 +303,13 @@ def modem_retomar(request, pk):
 @permission_required("mensageria.change_modem", raise_exception=True)
 def modem_pausar(request, pk):
     modem = get_object_or_404(Modem, pk=pk)
-    services.modem_pausar(modem=modem, motivo=f"Pausado por {request.user}", usuario=request.user)
-    messages.success(request, f"Modem {modem.nome} pausado; as mensagens dele aguardam.")
+    nome = request.user.get_full_name() or request.user.get_username()
+    movidas = services.modem_pausar(modem=modem, motivo=f"Pausado por {nome}", usuario=request.user)
+    if movidas:
+        mensagens = f"{movidas} mensage{pluralize(movidas, 'm passou,ns passaram')}"
+        messages.success(request, f"Modem {modem.nome} pausado; {mensagens} para outros modems.")
+    else:
+        messages.success(request, f"Modem {modem.nome} pausado; as mensagens dele aguardam.")
     return redirect("mensageria:modem_status")
 
 

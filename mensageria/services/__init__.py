@@ -8,7 +8,15 @@ from .avisos_ra import (
     reiteracao_notificar,
 )
 from .email import email_enviar, mensagem_email_criar
-from .mensagens import mensagem_enfileirar, mensagem_enviar, mensagem_sms_criar, modem_drenar
+from .mensagens import (
+    mensagem_enfileirar,
+    mensagem_enviar,
+    mensagem_sms_criar,
+    mensagens_redistribuir,
+    modem_drenar,
+    modems_acordar,
+    modems_disponiveis,
+)
 from .modems import modem_cadastrar, modem_pausar, modem_retomar, modem_saude_registrar
 from .recebidos import (
     sms_recebido_anexar,
@@ -29,12 +37,15 @@ __all__ = [
     "mensagem_enviar",
     "mensagem_reenviar",
     "mensagem_sms_criar",
+    "mensagens_redistribuir",
     "mensagens_varrer",
     "modem_cadastrar",
     "modem_drenar",
     "modem_pausar",
     "modem_retomar",
     "modem_saude_registrar",
+    "modems_acordar",
+    "modems_disponiveis",
     "registro_atendimento_avisar",
     "registro_atendimento_mensagem_notificar",
     "registro_atendimento_notificar",

@@ -4,12 +4,15 @@ The ``Mensagem`` row is the truth; Celery only carries "look at message N".
 Every status change goes through :func:`_transitar` (allowed map + history row).
 """
 
+import heapq
 import logging
 import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -60,20 +63,121 @@ def modem_sem_worker_q(prefixo: str = "") -> models.Q:
     )
 
 
-def _modem_escolher() -> Modem | None:
-    """The available modem with a live worker and the shortest queue (a pool shares the load)."""
-    return (
-        Modem.objects.filter(ativo=True, pausado_em__isnull=True)
-        .exclude(modem_sem_worker_q())
-        .annotate(
-            fila_atual=models.Count(
-                "mensagens",
-                filter=models.Q(mensagens__status__in=[Status.PENDENTE, Status.ENVIANDO]),
-            )
-        )
-        .order_by("fila_atual", "id")
-        .first()
+def _trabalho_em_espera() -> models.Subquery:
+    """Parts a modem still has to send (pending + sending): a 3-part SMS is 3 sends."""
+    return Coalesce(
+        models.Sum(
+            "mensagens__partes",
+            filter=models.Q(
+                mensagens__canal=Mensagem.Canal.SMS,
+                mensagens__status__in=[Status.PENDENTE, Status.ENVIANDO],
+            ),
+        ),
+        0,
     )
+
+
+def modems_disponiveis() -> list[Modem]:
+    """Modems that may take messages now (active, not paused or draining, with a live
+    worker), least waiting work first, each annotated with ``trabalho`` (parts)."""
+    return list(
+        Modem.objects.filter(ativo=True, pausado_em__isnull=True, drenando=False)
+        .exclude(modem_sem_worker_q())
+        .annotate(trabalho=_trabalho_em_espera())
+        .order_by("trabalho", "id")
+    )
+
+
+def _modem_escolher() -> Modem | None:
+    """The available modem with a live worker and the least waiting work (in parts)."""
+    disponiveis = modems_disponiveis()
+    return disponiveis[0] if disponiveis else None
+
+
+def modem_inutilizavel_q(prefixo: str = "modem__") -> models.Q:
+    """Messages (``prefixo="modem__"``) whose modem cannot send them: none, inactive,
+    paused (or draining), or its worker gone."""
+    return (
+        models.Q(**{f"{prefixo}isnull": True})
+        | models.Q(**{f"{prefixo}ativo": False})
+        | models.Q(**{f"{prefixo}pausado_em__isnull": False})
+        | models.Q(**{f"{prefixo}drenando": True})
+        | modem_sem_worker_q(prefixo)
+    )
+
+
+def mensagens_redistribuir(mensagens, *, destinos: list[Modem] | None = None) -> dict:
+    """Give pending SMS to the available modems, least waiting work first, and wake
+    those modems' workers on commit. Returns ``{modem: [ids]}`` of what moved.
+
+    ``mensagens`` is a queryset of messages; only the ones still ``pendente`` when the
+    UPDATE runs move (one in ``enviando`` is never moved: it may be on the air). The
+    modem of a message is only a preference: whichever worker claims it sends it (see
+    :func:`modem_drenar`), so moving one can never make it go twice.
+    """
+    destinos = modems_disponiveis() if destinos is None else destinos
+    if not destinos:
+        return {}
+    carga = [(m.trabalho, i) for i, m in enumerate(destinos)]
+    heapq.heapify(carga)
+    por_modem: dict[int, list[int]] = {}
+    linhas = (
+        mensagens.filter(canal=Mensagem.Canal.SMS, status=Status.PENDENTE)
+        .order_by("criada_em", "id")
+        .values_list("pk", "partes", "modem_id")
+    )
+    for pk, partes, atual in linhas:
+        trabalho, i = heapq.heappop(carga)
+        if destinos[i].pk != atual:
+            por_modem.setdefault(i, []).append(pk)
+        heapq.heappush(carga, (trabalho + max(partes, 1), i))
+    agora = timezone.now()
+    movidas, publicar = {}, []
+    with transaction.atomic():
+        for i, ids in por_modem.items():
+            modem = destinos[i]
+            Mensagem.objects.filter(pk__in=ids, status=Status.PENDENTE).update(
+                modem=modem, enfileirada_em=None, atualizada_em=agora
+            )
+            movidas[modem] = ids
+        # Wake the new modems' workers for what is due now; a message waiting for its
+        # back-off or for quiet hours to end is enqueued by the sweep once due.
+        devidas = set(
+            Mensagem.objects.filter(
+                pk__in=[pk for ids in movidas.values() for pk in ids], status=Status.PENDENTE
+            )
+            .filter(
+                models.Q(proxima_tentativa_em__isnull=True)
+                | models.Q(proxima_tentativa_em__lte=agora)
+            )
+            .values_list("pk", flat=True)
+        )
+        publicar = [
+            (pk, modem.fila) for modem, ids in movidas.items() for pk in ids if pk in devidas
+        ]
+        if publicar:
+            transaction.on_commit(lambda: _publicar_varias(publicar))
+    return movidas
+
+
+def modems_acordar(modems) -> None:
+    """Publish one drain task on each modem's queue (a wake-up; safe to repeat)."""
+    from gsan.celery import SEM_NOVAS_TENTATIVAS, conexao_publicar
+
+    from ..tasks import modem_drenar_task
+
+    with conexao_publicar() as conexao:
+        for modem in modems:
+            try:
+                modem_drenar_task.apply_async(
+                    args=[modem.pk],
+                    queue=modem.fila,
+                    connection=conexao,
+                    retry_policy=SEM_NOVAS_TENTATIVAS,
+                )
+            except Exception:  # broker sick: the sweep re-enqueues the messages
+                log.warning("Fila %s indisponível; a varredura retoma o envio", modem.fila)
+                return
 
 
 def _publicar(mensagem_id: int, fila: str, countdown: float = 0) -> bool:
@@ -249,53 +353,49 @@ def _reservar_vez(modem: Modem):
         time.sleep(max((proximo - timezone.now()).total_seconds(), 0.001))
 
 
-def mensagem_enviar(*, mensagem_id: int, drenar_ate: float | None = None) -> str | None:
-    """Send one pending SMS through its modem. Safe to run twice: the claim is atomic.
+def _devolver_vez(modem: Modem, inicio) -> None:
+    """A start reserved for a message another worker claimed first: give it back, so the
+    modem's next send may start at once (never earlier than its interval allows)."""
+    Modem.objects.filter(pk=modem.pk, ultimo_inicio_envio=inicio).update(
+        ultimo_inicio_envio=inicio - timedelta(seconds=modem.intervalo_segundos)
+    )
 
-    With ``drenar_ate`` (a ``time.monotonic()`` deadline) it then keeps sending
-    the modem's other due messages, oldest first (see :func:`modem_drenar`).
-    Returns the status this message ended in, or None when there was nothing to do.
-    An e-mail goes to :func:`mensageria.services.email.email_enviar` (same contract).
+
+def _devida_q(agora) -> models.Q:
+    return models.Q(proxima_tentativa_em__isnull=True) | models.Q(proxima_tentativa_em__lte=agora)
+
+
+def _proxima_candidata(modem: Modem) -> Mensagem | None:
+    """The SMS ``modem`` should send next, when it is due (least waiting work first).
+
+    1. its own due messages, oldest first;
+    2. else the oldest due message no other modem can send now (no modem, or one
+       that is inactive, paused, draining or without a live worker);
+    3. else the oldest due message that waits behind another on a busy modem (that
+       modem is sending, or has an older due message ahead of it): an idle worker
+       takes work from a busy one instead of waiting.
     """
-    mensagem = Mensagem.objects.select_related("modem").filter(pk=mensagem_id).first()
-    if mensagem is not None and mensagem.canal == Mensagem.Canal.EMAIL:
-        from .email import email_enviar
-
-        return email_enviar(mensagem=mensagem, drenar_ate=drenar_ate)
-    resultado = _enviar(mensagem) if mensagem is not None else None
-    if drenar_ate is not None and mensagem is not None and mensagem.modem_id:
-        modem_drenar(modem_id=mensagem.modem_id, ate=drenar_ate)
-    return resultado
-
-
-def modem_drenar(*, modem_id: int, ate: float) -> int:
-    """Send a modem's due pending messages, oldest first, until none is due, the modem
-    stops being available, or the ``time.monotonic()`` deadline ``ate`` passes.
-
-    The modem's worker calls it after each task: the database is the queue, Celery
-    messages are wake-ups (the task of a message sent here finds it sent and does
-    nothing), and the per-message dispatch cost disappears from the modem's pace.
-    """
-    enviadas = 0
-    while time.monotonic() < ate:
-        mensagem = (
-            Mensagem.objects.select_related("modem")
-            .filter(modem_id=modem_id, status=Status.PENDENTE)
-            .filter(
-                models.Q(proxima_tentativa_em__isnull=True)
-                | models.Q(proxima_tentativa_em__lte=timezone.now())
-            )
-            .order_by("criada_em", "id")
-            .first()
-        )
-        if mensagem is None:
-            break
-        if _adiar_no_silencio(mensagem, timezone.now()):
-            continue  # waits for the morning; the messages behind it may go now
-        if _enviar(mensagem) is None:
-            break
-        enviadas += 1
-    return enviadas
+    agora = timezone.now()
+    devidas = (
+        Mensagem.objects.select_related("modem")
+        .filter(canal=Mensagem.Canal.SMS, status=Status.PENDENTE)
+        .filter(_devida_q(agora))
+        .order_by("criada_em", "id")
+    )
+    propria = devidas.filter(modem=modem).first()
+    if propria is not None:
+        return propria
+    orfa = devidas.filter(modem_inutilizavel_q()).first()
+    if orfa is not None:
+        return orfa
+    mesmo_modem = Mensagem.objects.filter(canal=Mensagem.Canal.SMS, modem_id=OuterRef("modem_id"))
+    enviando = mesmo_modem.filter(status=Status.ENVIANDO)
+    antes = mesmo_modem.filter(status=Status.PENDENTE).filter(
+        _devida_q(agora),
+        models.Q(criada_em__lt=OuterRef("criada_em"))
+        | models.Q(criada_em=OuterRef("criada_em"), pk__lt=OuterRef("pk")),
+    )
+    return devidas.exclude(modem=modem).filter(Exists(enviando) | Exists(antes)).first()
 
 
 def _adiar_no_silencio(mensagem: Mensagem, agora) -> bool:
@@ -313,31 +413,122 @@ def _adiar_no_silencio(mensagem: Mensagem, agora) -> bool:
     return True
 
 
-def _enviar(mensagem: Mensagem) -> str | None:
+def mensagem_enviar(
+    *, mensagem_id: int, modem_id: int | None = None, drenar_ate: float | None = None
+) -> str | None:
+    """Send one pending SMS. Safe to run twice: the claim is atomic.
+
+    ``modem_id`` is the modem whose worker runs this (the queue the task came from);
+    without it, the message's own modem. The message is sent when it is that modem's,
+    or no other modem can send it now (see :func:`_proxima_candidata`). With
+    ``drenar_ate`` (a ``time.monotonic()`` deadline) the worker then keeps sending
+    (see :func:`modem_drenar`). Returns the status this message ended in, or None
+    when there was nothing to do. An e-mail goes to
+    :func:`mensageria.services.email.email_enviar` (same contract).
+    """
+    mensagem = Mensagem.objects.select_related("modem").filter(pk=mensagem_id).first()
+    if mensagem is not None and mensagem.canal == Mensagem.Canal.EMAIL:
+        from .email import email_enviar
+
+        return email_enviar(mensagem=mensagem, drenar_ate=drenar_ate)
+    if modem_id is not None:
+        modem = Modem.objects.filter(pk=modem_id).first()
+    else:
+        modem = mensagem.modem if mensagem is not None else None
+    if modem is None:
+        return None
+    resultado = None
+    if mensagem is not None and _pode_enviar(mensagem, modem):
+        enviada = _enviar_proxima(modem, primeira=mensagem)
+        if enviada is not None and enviada[0] == mensagem.pk:
+            resultado = enviada[1]
+    if drenar_ate is not None:
+        modem_drenar(modem_id=modem.pk, ate=drenar_ate)
+    return resultado
+
+
+def _pode_enviar(mensagem: Mensagem, modem: Modem) -> bool:
     agora = timezone.now()
-    if (
-        mensagem.status != Status.PENDENTE
-        or mensagem.modem is None
-        or not mensagem.modem.disponivel
-        or (mensagem.proxima_tentativa_em and mensagem.proxima_tentativa_em > agora)
-    ):
-        return None
-    if _adiar_no_silencio(mensagem, agora):
-        return None
-    modem = mensagem.modem
-    inicio = _reservar_vez(modem)
-    if inicio is None:
-        return None  # paused or inactive: the message waits for it
-    # The claim is one UPDATE (no history row: enviando_desde records it); the
-    # outcome below writes the history row.
-    reclamada = Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
-        status=Status.ENVIANDO,
-        enviando_desde=inicio,
-        tentativas=models.F("tentativas") + 1,
-        atualizada_em=inicio,
-    )
-    if not reclamada:
-        return None  # another run got it first
+    if mensagem.status != Status.PENDENTE or mensagem.canal != Mensagem.Canal.SMS:
+        return False
+    if mensagem.proxima_tentativa_em and mensagem.proxima_tentativa_em > agora:
+        return False
+    dono = mensagem.modem
+    return dono is None or dono.pk == modem.pk or not dono.disponivel or dono.sem_worker
+
+
+def modem_drenar(*, modem_id: int, ate: float) -> int:
+    """Send through a modem the SMS due for it (see :func:`_proxima_candidata`), one
+    after the other at its pace, until none is due, the modem stops being available,
+    or the ``time.monotonic()`` deadline ``ate`` passes. Returns how many were sent.
+
+    How a message finds a modem (a pool of modems, possibly on several hosts): it
+    is bound at creation to the available modem with the least waiting work (in
+    parts), and rebound when that modem pauses or drains (:func:`modem_pausar`), is
+    resumed after all were paused, or loses its worker (the sweep). The binding is
+    a preference and a wake-up address, not a lock: the worker with a free turn
+    claims the best due message for itself with one conditional UPDATE (``pendente``
+    → ``enviando``, setting ``modem`` to itself), so a message is sent by exactly one
+    modem whatever moved meanwhile, and one in ``enviando`` is never moved.
+
+    The modem's worker calls it after each task: the database is the queue, Celery
+    messages are wake-ups (the task of a message sent here finds it sent and does
+    nothing), and the per-message dispatch cost disappears from the modem's pace.
+    """
+    modem = Modem.objects.filter(pk=modem_id).first()
+    enviadas = 0
+    while modem is not None and time.monotonic() < ate:
+        if _enviar_proxima(modem) is None:
+            break
+        enviadas += 1
+    return enviadas
+
+
+def _enviar_proxima(modem: Modem, primeira: Mensagem | None = None) -> tuple[int, str] | None:
+    """Claim the next due message for ``modem`` (only ``primeira``, when given) and
+    send it.
+
+    Returns (message id, status it ended in), or None when nothing was sent (nothing
+    due, or the modem is paused or inactive).
+    """
+    inicio = None
+    so_esta = primeira is not None
+    try:
+        while True:
+            mensagem = primeira if so_esta else _proxima_candidata(modem)
+            if mensagem is None:
+                return None
+            primeira = None
+            if _adiar_no_silencio(mensagem, timezone.now()):
+                continue  # waits for the morning; the messages behind it may go now
+            if inicio is None:
+                inicio = _reservar_vez(modem)
+                if inicio is None:
+                    return None  # paused or inactive: the message waits (or moves)
+            # The claim is one UPDATE (no history row: enviando_desde records it); the
+            # outcome below writes the history row.
+            reclamada = (
+                Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE)
+                .filter(_devida_q(inicio))
+                .update(
+                    status=Status.ENVIANDO,
+                    modem=modem,
+                    enviando_desde=inicio,
+                    tentativas=models.F("tentativas") + 1,
+                    atualizada_em=inicio,
+                )
+            )
+            if reclamada:
+                usado, inicio = inicio, None
+                return mensagem.pk, _transmitir(mensagem, modem, usado)
+            # Another worker claimed it while this one waited for its turn: the next one.
+    finally:
+        if inicio is not None:
+            _devolver_vez(modem, inicio)
+
+
+def _transmitir(mensagem: Mensagem, modem: Modem, inicio) -> str:
+    """Hand a claimed message to the modem and record the outcome."""
     envio = Envio(mensagem.destino, mensagem.texto, mensagem.codificacao, mensagem.partes)
     try:
         referencia = obter_backend(modem).enviar(envio)

@@ -1,4 +1,4 @@
-"""Writes about modems: register, pause, resume, health readings."""
+"""Writes about modems: register, pause, drain, resume, health readings."""
 
 from datetime import timedelta
 
@@ -37,44 +37,90 @@ def modem_cadastrar(
     return modem
 
 
-def modem_pausar(*, modem: Modem, motivo: str, automatica: bool = False, usuario=None) -> None:
-    """Stop sending through a modem; its messages stay pending until it resumes."""
+def modem_pausar(
+    *,
+    modem: Modem,
+    motivo: str,
+    automatica: bool = False,
+    usuario=None,
+    drenar: bool = False,
+) -> int:
+    """Stop sending through a modem and move its waiting SMS to the other available
+    modems at once (least waiting work first; their workers are woken on commit).
+
+    Called when the modem fails (SIM error, device gone, hung: ``_registrar_falha``),
+    by a supervisor (Modems screen, ``modem pause``) or to retire it (``drenar``:
+    ``modem drain``, it takes no new messages until resumed). With no other modem
+    available the messages stay with it, pending, until one resumes. A message in
+    ``enviando`` is never moved. Returns how many messages moved.
+    """
+    from .mensagens import mensagens_redistribuir
+
     campos = {
         "pausado_em": timezone.now(),
         "motivo_pausa": motivo[:300],
         "pausa_automatica": automatica,
+        "pausado_por": usuario,
     }
-    if Modem.objects.filter(pk=modem.pk, pausado_em__isnull=True).update(**campos):
-        for nome, valor in campos.items():
-            setattr(modem, nome, valor)
-        # Supervisors hear of it now, not at the next sweep.
-        from .alertas import alertas_avaliar_seguro
+    with transaction.atomic():
+        if Modem.objects.filter(pk=modem.pk, pausado_em__isnull=True).update(**campos):
+            for nome, valor in campos.items():
+                setattr(modem, nome, valor)
+        if drenar:
+            Modem.objects.filter(pk=modem.pk).update(
+                drenando=True, pausa_automatica=False, motivo_pausa=motivo[:300]
+            )
+            modem.drenando, modem.pausa_automatica = True, False
+            modem.motivo_pausa = motivo[:300]
+        movidas = mensagens_redistribuir(Mensagem.objects.filter(modem=modem))
+    # Supervisors hear of it now, not at the next sweep (after the move: the alert
+    # says where the messages went).
+    from .alertas import alertas_avaliar_seguro
 
-        alertas_avaliar_seguro()
+    alertas_avaliar_seguro()
+    return sum(len(ids) for ids in movidas.values())
 
 
 def modem_retomar(*, modem: Modem, usuario=None) -> int:
-    """Resume a paused modem and enqueue its pending messages. Returns how many."""
-    from .mensagens import _publicar_varias
+    """Resume a paused (or draining) modem and enqueue its pending messages; messages
+    left without a usable modem (all were paused) are shared among the available ones.
+    Returns how many messages this modem has to send."""
+    from .mensagens import (
+        _publicar_varias,
+        mensagens_redistribuir,
+        modem_inutilizavel_q,
+        modems_acordar,
+    )
 
     with transaction.atomic():
         atualizado = Modem.objects.filter(pk=modem.pk).update(
-            pausado_em=None, motivo_pausa="", pausa_automatica=False
+            pausado_em=None,
+            motivo_pausa="",
+            pausa_automatica=False,
+            pausado_por=None,
+            drenando=False,
         )
         if not atualizado:
             return 0
         modem.refresh_from_db()
         pendentes = list(
-            Mensagem.objects.filter(modem=modem, status=Mensagem.Status.PENDENTE)
+            Mensagem.objects.filter(
+                modem=modem, canal=Mensagem.Canal.SMS, status=Mensagem.Status.PENDENTE
+            )
             .order_by("criada_em", "id")
             .values_list("pk", flat=True)
         )
         itens = [(pk, modem.fila) for pk in pendentes]
-        transaction.on_commit(lambda: _publicar_varias(itens))
-        from .alertas import alertas_avaliar_seguro
+        if itens:
+            transaction.on_commit(lambda: _publicar_varias(itens))
+        else:
+            # Even with nothing of its own, its worker takes work from busy modems.
+            transaction.on_commit(lambda: modems_acordar([modem]))
+        movidas = mensagens_redistribuir(Mensagem.objects.filter(modem_inutilizavel_q()))
+    from .alertas import alertas_avaliar_seguro
 
-        alertas_avaliar_seguro()  # the pause alert is resolved
-    return len(pendentes)
+    alertas_avaliar_seguro()  # the pause alert is resolved
+    return len(pendentes) + len(movidas.get(modem, []))
 
 
 def modem_saude_registrar(*, modem: Modem, saude: dict) -> LeituraSaude | None:
@@ -85,9 +131,14 @@ def modem_saude_registrar(*, modem: Modem, saude: dict) -> LeituraSaude | None:
     registration, the SIM or the error changes, so an outage shows when it began —
     and drops readings older than ``SMS_SAUDE_HISTORICO_DIAS``. Returns the history
     row written, or None.
+
+    The reading is taken where the modem is plugged in (its own worker, or ``modem
+    check``), so a good one for a modem paused automatically (device gone) means the
+    device is back: the modem resumes (the beat host cannot see another host's /dev).
     """
     agora = timezone.now()
     Modem.objects.filter(pk=modem.pk).update(saude=saude, saude_lida_em=agora)
+    _retomar_se_o_dispositivo_voltou(modem, saude)
     leitura = _leitura(modem, saude, agora)
     ultima = LeituraSaude.objects.filter(modem=modem).order_by("-quando", "-id").first()
     # Half a sweep of slack: readings arrive about a minute apart, never exactly.
@@ -124,3 +175,14 @@ def _mudou(anterior: LeituraSaude, nova: LeituraSaude) -> bool:
         getattr(anterior, campo) != getattr(nova, campo)
         for campo in ("registrado", "registro", "sim", "erro", "operadora")
     )
+
+
+def _retomar_se_o_dispositivo_voltou(modem: Modem, saude: dict) -> bool:
+    if saude.get("erro"):
+        return False
+    if Modem.objects.filter(
+        pk=modem.pk, ativo=True, pausa_automatica=True, pausado_em__isnull=False
+    ).exists():
+        modem_retomar(modem=modem)
+        return True
+    return False

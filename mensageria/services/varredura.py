@@ -1,7 +1,6 @@
 """The periodic sweep: nothing is lost when a task is, nothing stays stuck."""
 
 import logging
-import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,15 +8,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Mensagem, Modem
+from ..models import Mensagem
 from .mensagens import (
     FILA_EMAIL,
-    _modem_escolher,
     _publicar_varias,
     _transitar,
-    modem_sem_worker_q,
+    mensagens_redistribuir,
+    modem_inutilizavel_q,
 )
-from .modems import modem_retomar
 
 log = logging.getLogger(__name__)
 Status = Mensagem.Status
@@ -29,7 +27,12 @@ def mensagens_varrer(
     enviando_limite: float | None = None,
     lote: int = 1000,
 ) -> dict:
-    """Resume modems whose device came back, mark stuck sends incerta, enqueue lost work.
+    """Mark stuck sends incerta, move the waiting SMS of modems whose worker is gone,
+    enqueue lost work.
+
+    A modem paused because its device disappeared is resumed by its own worker's
+    health reading (``modem_saude_registrar``), not here: the device is on the
+    worker's host, which may not be this one.
 
     A pending message is (re)enqueued when it never reached the broker
     (``enfileirada_em`` empty: Redis was down) or when it was enqueued longer
@@ -41,12 +44,7 @@ def mensagens_varrer(
         reenfileirar_apos = settings.SMS_REENFILEIRAR_APOS_SEGUNDOS
     if enviando_limite is None:
         enviando_limite = settings.SMS_ENVIANDO_LIMITE_SEGUNDOS
-    resumo = {"retomados": 0, "incertas": 0, "reatribuidas": 0, "enfileiradas": 0}
-
-    for modem in Modem.objects.filter(ativo=True, pausa_automatica=True, pausado_em__isnull=False):
-        if os.path.exists(modem.dispositivo):
-            modem_retomar(modem=modem)
-            resumo["retomados"] += 1
+    resumo = {"incertas": 0, "reatribuidas": 0, "enfileiradas": 0}
 
     for mensagem_id in Mensagem.objects.filter(
         status=Status.ENVIANDO, enviando_desde__lt=agora - timedelta(seconds=enviando_limite)
@@ -64,21 +62,16 @@ def mensagens_varrer(
                 )
                 resumo["incertas"] += 1
 
-    # Failover: pending messages without a usable modem (none, inactive, paused, or
-    # its worker gone) go to one that is available.
-    sem_modem = Mensagem.objects.filter(status=Status.PENDENTE, canal=Mensagem.Canal.SMS).filter(
-        Q(modem__isnull=True)
-        | Q(modem__ativo=False)
-        | Q(modem__pausado_em__isnull=False)
-        | modem_sem_worker_q("modem__")
+    # Failover: pending SMS without a usable modem (none, inactive, paused, or its
+    # worker gone: a stale health reading) are shared among the available modems.
+    # A pause moves them at once (modem_pausar); this catches a worker that died.
+    sem_modem = Mensagem.objects.filter(canal=Mensagem.Canal.SMS, status=Status.PENDENTE).filter(
+        modem_inutilizavel_q()
     )
-    if sem_modem.exists():
-        destino = _modem_escolher()
-        if destino is not None:
-            ids = list(sem_modem.values_list("pk", flat=True)[:lote])
-            resumo["reatribuidas"] = Mensagem.objects.filter(
-                pk__in=ids, status=Status.PENDENTE
-            ).update(modem=destino, enfileirada_em=None)
+    ids = list(sem_modem.order_by("criada_em", "pk").values_list("pk", flat=True)[:lote])
+    if ids:
+        movidas = mensagens_redistribuir(Mensagem.objects.filter(pk__in=ids))
+        resumo["reatribuidas"] = sum(len(v) for v in movidas.values())
 
     devidas = (
         Mensagem.objects.filter(status=Status.PENDENTE)

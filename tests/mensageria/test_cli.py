@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from mensageria import services
 from mensageria.emulador import EmuladorModem
 from mensageria.models import Mensagem, Modem
 
@@ -55,7 +56,85 @@ def test_modem_add_recusa(db, args, motivo):
 def test_modem_list(db):
     assert "Nenhum modem" in rodar("modem", "list")
     rodar("modem", "add", "--name", "a", "--device", "/dev/ttyUSB0")
-    assert "a\t/dev/ttyUSB0\t115200\t7s\tmodem.a\tpendentes=0\tativo" in rodar("modem", "list")
+    assert rodar("modem", "list") == (
+        "a\t/dev/ttyUSB0\t115200\t7s\tmodem.a\tpendentes=0\tultimo_envio=nunca\tativo\n"
+    )
+
+
+def rodar_erro(*args) -> tuple[str, str]:
+    saida, erro = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=saida, stderr=erro)
+    return saida.getvalue(), erro.getvalue()
+
+
+@pytest.fixture
+def dois(db):
+    a = Modem.objects.create(nome="a", dispositivo="/dev/ttyUSB0", intervalo_segundos=0)
+    b = Modem.objects.create(nome="b", dispositivo="/dev/ttyUSB1", intervalo_segundos=0)
+    for i in range(3):
+        services.mensagem_sms_criar(destino=f"+558199999000{i}", texto="oi", modem=a)
+    return a, b
+
+
+def test_modem_pause_move_a_fila_e_resume(dois):
+    a, b = dois
+    saida = rodar("modem", "pause", "a", "--reason", "Troca do chip")
+    assert saida == "Modem “a” pausado (Troca do chip).\n3 mensagens passaram para outros modems.\n"
+    assert Mensagem.objects.filter(modem=b, status="pendente").count() == 3
+    linhas = rodar("modem", "list").splitlines()
+    assert linhas[0].endswith("\tpendentes=0\tultimo_envio=nunca\tpausado: Troca do chip")
+    assert linhas[1].endswith("\tpendentes=3\tultimo_envio=nunca\tativo")
+    assert rodar("modem", "pause", "a") == "Modem “a” já estava pausado (Troca do chip).\n"
+    assert rodar("modem", "resume", "a") == "Modem “a” retomado; 0 mensagens na fila dele.\n"
+    assert not Modem.objects.get(pk=a.pk).pausado
+    assert rodar("modem", "resume", "a") == "Modem “a” não estava pausado; nada a fazer.\n"
+
+
+def test_modem_drain_e_resume(dois):
+    a, b = dois
+    saida = rodar("modem", "drain", "a")
+    assert saida == (
+        "Modem “a” drenando (Drenado pela linha de comando): não recebe mensagens novas.\n"
+        "3 mensagens passaram para outros modems.\n"
+    )
+    a.refresh_from_db()
+    assert a.drenando and a.pausado
+    assert "\tdrenando: Drenado pela linha de comando" in rodar("modem", "list").splitlines()[0]
+    nova = services.mensagem_sms_criar(destino="+5581999990009", texto="nova")
+    assert nova.modem == b
+    services.mensagem_enviar(mensagem_id=nova.pk)
+    assert "ultimo_envio=" in rodar("modem", "list").splitlines()[1]
+    assert "ultimo_envio=nunca" not in rodar("modem", "list").splitlines()[1]
+    rodar("modem", "resume", "a")
+    a.refresh_from_db()
+    assert not a.drenando and not a.pausado
+    assert rodar("modem", "list").splitlines()[0].endswith("\tativo")
+
+
+def test_modem_pause_sem_outro_modem_avisa_que_esperam(dois):
+    a, b = dois
+    rodar("modem", "pause", "b")
+    saida, erro = rodar_erro("modem", "pause", "a")
+    assert saida == "Modem “a” pausado (Pausado pela linha de comando).\n"
+    assert "Nenhum outro modem disponível: 3 mensagens esperam por “a”" in erro
+    assert "nada se perde" in erro
+    assert Mensagem.objects.filter(modem=a, status="pendente").count() == 3
+    # Resuming either one sends them: b takes a's waiting messages.
+    assert rodar("modem", "resume", "b") == "Modem “b” retomado; 3 mensagens na fila dele.\n"
+    assert Mensagem.objects.filter(modem=b, status="pendente").count() == 3
+
+
+@pytest.mark.parametrize("acao", ["pause", "resume", "drain", "check"])
+def test_modem_desconhecido_lista_os_nomes(dois, acao):
+    with pytest.raises(
+        CommandError, match=r"Modem “c” não cadastrado\. Modems cadastrados: a, b\."
+    ):
+        rodar("modem", acao, "c")
+
+
+def test_modem_desconhecido_sem_nenhum_cadastrado(db):
+    with pytest.raises(CommandError, match="nenhum modem cadastrado"):
+        rodar("modem", "pause", "c")
 
 
 def test_modem_check_pronto(emulador_avulso):

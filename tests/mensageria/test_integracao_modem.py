@@ -11,6 +11,7 @@ from mensageria import services
 from mensageria.emulador import ler_log
 from mensageria.models import Mensagem, Modem
 from mensageria.services.mensagens import _publicar
+from mensageria.tasks import mensagens_varrer_task
 
 from . import integracao
 from .integracao import esperar, esperar_status
@@ -154,9 +155,17 @@ def test_dispositivo_some_e_volta(emu, modem):
     assert pausado.pausa_automatica
     assert "desapareceu" in pausado.motivo_pausa or "indisponível" in pausado.motivo_pausa
     outra = criar(modem, destino="+5581999990002")
-    assert services.mensagens_varrer()["retomados"] == 0  # still unplugged
+    # Each minute the sweep asks every modem's own worker (where the device is plugged
+    # in) for a health reading; a good one resumes a modem paused for a missing device.
+    antes = Modem.objects.get(pk=modem.pk).saude_lida_em
+    mensagens_varrer_task()
+    esperar(
+        lambda: Modem.objects.get(pk=modem.pk).saude_lida_em != antes, mensagem="leitura de saúde"
+    )
+    assert Modem.objects.get(pk=modem.pk).pausado  # still unplugged
     emu.conectar()
-    assert services.mensagens_varrer()["retomados"] == 1
+    mensagens_varrer_task()
+    esperar(lambda: not Modem.objects.get(pk=modem.pk).pausado, mensagem="retomado pelo worker")
     assert esperar_status(m.pk).status == "enviada"
     assert esperar_status(outra.pk).status == "enviada"
     numeros = sorted(r["numero"] for r in enviados(emu))

@@ -268,6 +268,36 @@ def test_status_mostra_o_modem_sem_worker(client, supervisor):
     assert "Sem worker" not in linhas["vivo"]
 
 
+def test_pausar_na_tela_registra_quem_e_move_a_fila(client, supervisor, modem):
+    reserva = modem_criar(nome="reserva-tela")
+    m = services.mensagem_sms_criar(destino="+5581999990001", texto="oi", modem=modem)
+    client.force_login(supervisor)
+    resposta = client.post(reverse("mensageria:modem_pausar", args=[modem.pk]), follow=True)
+    assert "Modem principal pausado; 1 mensagem passou para outros modems." in (
+        resposta.content.decode()
+    )
+    modem.refresh_from_db()
+    assert modem.pausado_por == supervisor and not modem.pausa_automatica
+    m.refresh_from_db()
+    assert m.modem == reserva and m.status == "pendente"
+
+
+def test_nenhum_modem_disponivel_a_tela_diz_quantas_esperam(client, supervisor, modem):
+    outro = modem_criar(nome="outro")
+    for i in range(3):
+        services.mensagem_sms_criar(destino=f"+558199999000{i}", texto="oi", modem=modem)
+    client.force_login(supervisor)
+    url = reverse("mensageria:modem_status")
+    assert "Nenhum modem disponível" not in client.get(url).content.decode()
+    services.modem_pausar(modem=modem, motivo="SIM")
+    assert "Nenhum modem disponível" not in client.get(url).content.decode()
+    services.modem_pausar(modem=outro, motivo="Manutenção", drenar=True)
+    conteudo = client.get(url).content.decode()
+    assert "Nenhum modem disponível:</strong>\n      3 mensagens esperando." in conteudo
+    assert "Drenando" in conteudo
+    assert Mensagem.objects.filter(status="pendente").count() == 3
+
+
 def test_healthz_publico_e_sem_dados_pessoais(client, modem, administrador):
     services.mensagem_sms_criar(destino="+5581999990001", texto="oi", modem=modem)
     resposta = client.get("/healthz")

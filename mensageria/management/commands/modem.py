@@ -1,18 +1,26 @@
-"""Operate modems: add, list, check."""
+"""Operate modems: add, list, check, pause, resume, drain."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count, Max, Q
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 
 from core.exceptions import RegraViolada
 from mensageria.backends import obter_backend
 from mensageria.models import Mensagem, Modem
-from mensageria.services import modem_cadastrar, modem_saude_registrar
+from mensageria.services import (
+    modem_cadastrar,
+    modem_pausar,
+    modem_retomar,
+    modem_saude_registrar,
+)
 from mensageria.tasks import modem_ler_saude_task
 
 
 class Command(BaseCommand):
-    help = "Cadastra, lista e testa modems GSM."
+    help = "Cadastra, lista, testa, pausa, retoma e drena modems GSM."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="acao", required=True)
@@ -28,6 +36,19 @@ class Command(BaseCommand):
         check.add_argument(
             "--timeout", type=float, default=60, help="espera pelo worker quando ele tem a porta"
         )
+        pause = sub.add_parser(
+            "pause", help="pausa o modem; as mensagens dele passam para os outros disponíveis"
+        )
+        pause.add_argument("name")
+        pause.add_argument("--reason", default="", help="motivo (aparece na tela Modems)")
+        resume = sub.add_parser("resume", help="retoma um modem pausado ou drenando")
+        resume.add_argument("name")
+        drain = sub.add_parser(
+            "drain",
+            help="não dá mensagens novas ao modem e passa as que esperam nele para os outros",
+        )
+        drain.add_argument("name")
+        drain.add_argument("--reason", default="", help="motivo (aparece na tela Modems)")
 
     def handle(self, *args, **opcoes):
         return getattr(self, f"_{opcoes['acao']}")(opcoes)
@@ -51,23 +72,92 @@ class Command(BaseCommand):
         )
 
     def _list(self, opcoes):
-        modems = Modem.objects.all()
+        modems = (
+            Modem.objects.select_related("pausado_por")
+            .annotate(
+                esperando=Count("mensagens", filter=Q(mensagens__status=Mensagem.Status.PENDENTE)),
+                ultimo_envio=Max("mensagens__enviada_em"),
+            )
+            .order_by("nome")
+        )
         if not modems:
             self.stdout.write("Nenhum modem cadastrado.")
+            return
         for modem in modems:
-            fila = modem.mensagens.filter(status=Mensagem.Status.PENDENTE).count()
-            estado = "pausado: " + modem.motivo_pausa if modem.pausado else "ativo"
-            if not modem.ativo:
-                estado = "inativo"
+            ultimo = (
+                timezone.localtime(modem.ultimo_envio).strftime("%d/%m/%Y %H:%M:%S")
+                if modem.ultimo_envio
+                else "nunca"
+            )
             self.stdout.write(
                 f"{modem.nome}\t{modem.dispositivo}\t{modem.baud}\t{modem.intervalo_segundos:g}s"
-                f"\t{modem.fila}\tpendentes={fila}\t{estado}"
+                f"\t{modem.fila}\tpendentes={modem.esperando}\tultimo_envio={ultimo}"
+                f"\t{_estado(modem)}"
+            )
+
+    def _modem(self, nome: str) -> Modem:
+        modem = Modem.objects.filter(nome=nome).first()
+        if modem is not None:
+            return modem
+        nomes = list(Modem.objects.values_list("nome", flat=True))
+        if not nomes:
+            raise CommandError(f"Modem “{nome}” não cadastrado (nenhum modem cadastrado).")
+        raise CommandError(
+            f"Modem “{nome}” não cadastrado. Modems cadastrados: {', '.join(nomes)}."
+        )
+
+    def _pause(self, opcoes, *, drenar: bool = False):
+        modem = self._modem(opcoes["name"])
+        ja_pausado, motivo_antigo = modem.pausado, modem.motivo_pausa
+        padrao = "Drenado pela linha de comando" if drenar else "Pausado pela linha de comando"
+        motivo = opcoes["reason"].strip() or padrao
+        movidas = modem_pausar(modem=modem, motivo=motivo, drenar=drenar)
+        if drenar:
+            texto = f"Modem “{modem.nome}” drenando ({motivo}): não recebe mensagens novas."
+        elif ja_pausado:
+            texto = f"Modem “{modem.nome}” já estava pausado ({motivo_antigo})."
+        else:
+            texto = f"Modem “{modem.nome}” pausado ({motivo})."
+        self.stdout.write(self.style.SUCCESS(texto))
+        if movidas:
+            self.stdout.write(
+                f"{movidas} mensage{pluralize(movidas, 'm passou,ns passaram')} para outros modems."
+            )
+        restantes = modem.mensagens.filter(status=Mensagem.Status.PENDENTE).count()
+        if restantes:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Nenhum outro modem disponível: {restantes} "
+                    f"mensage{pluralize(restantes, 'm espera,ns esperam')} por “{modem.nome}” "
+                    "ou por outro modem que seja retomado (nada se perde)."
+                )
+            )
+
+    def _drain(self, opcoes):
+        self._pause(opcoes, drenar=True)
+
+    def _resume(self, opcoes):
+        modem = self._modem(opcoes["name"])
+        if not modem.pausado and not modem.drenando:
+            self.stdout.write(f"Modem “{modem.nome}” não estava pausado; nada a fazer.")
+            return
+        quantidade = modem_retomar(modem=modem)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Modem “{modem.nome}” retomado; {quantidade} "
+                f"mensage{pluralize(quantidade, 'm,ns')} na fila dele."
+            )
+        )
+        if modem.sem_worker:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"O worker da fila {modem.fila} não dá sinal de vida: inicie-o "
+                    f"(celery -A gsan worker -Q {modem.fila} --concurrency=1)."
+                )
             )
 
     def _check(self, opcoes):
-        modem = Modem.objects.filter(nome=opcoes["name"]).first()
-        if modem is None:
-            raise CommandError(f"Modem “{opcoes['name']}” não cadastrado.")
+        modem = self._modem(opcoes["name"])
         backend = obter_backend(modem)
         try:
             saude = backend.ler_saude()
@@ -104,3 +194,19 @@ class Command(BaseCommand):
                 return modem.saude
             time.sleep(0.2)
         return {"erro": f"O worker da fila {modem.fila} não respondeu em {timeout:g} s."}
+
+
+def _estado(modem: Modem) -> str:
+    """ativo, pausado, drenando, sem worker or inativo, with the reason."""
+    if not modem.ativo:
+        return "inativo"
+    if modem.drenando:
+        return f"drenando: {modem.motivo_pausa}" if modem.motivo_pausa else "drenando"
+    if modem.pausado:
+        por = f" (por {modem.pausado_por})" if modem.pausado_por_id else ""
+        return f"pausado: {modem.motivo_pausa}{por}"
+    if modem.sem_worker:
+        lida = modem.saude_lida_em
+        desde = timezone.localtime(lida).strftime("%d/%m/%Y %H:%M") if lida else "nunca lida"
+        return f"sem worker (última leitura de saúde: {desde})"
+    return "ativo"
