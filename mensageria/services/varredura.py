@@ -15,6 +15,8 @@ from .mensagens import (
     _transitar,
     mensagens_redistribuir,
     modem_inutilizavel_q,
+    modems_acordar,
+    modems_disponiveis,
 )
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,7 @@ def mensagens_varrer(
         reenfileirar_apos = settings.SMS_REENFILEIRAR_APOS_SEGUNDOS
     if enviando_limite is None:
         enviando_limite = settings.SMS_ENVIANDO_LIMITE_SEGUNDOS
-    resumo = {"incertas": 0, "reatribuidas": 0, "enfileiradas": 0}
+    resumo = {"incertas": 0, "reatribuidas": 0, "acordados": 0, "enfileiradas": 0}
 
     for mensagem_id in Mensagem.objects.filter(
         status=Status.ENVIANDO, enviando_desde__lt=agora - timedelta(seconds=enviando_limite)
@@ -72,6 +74,14 @@ def mensagens_varrer(
     if ids:
         movidas = mensagens_redistribuir(Mensagem.objects.filter(pk__in=ids))
         resumo["reatribuidas"] = sum(len(v) for v in movidas.values())
+
+    # An idle modem's worker sleeps until a task arrives: wake it when another modem
+    # has a backlog, so it takes part of that work (see services.mensagens.modem_drenar).
+    disponiveis = modems_disponiveis()
+    ociosos = [m for m in disponiveis if m.trabalho == 0]
+    if ociosos and any(m.trabalho > 1 for m in disponiveis):
+        modems_acordar(ociosos)
+        resumo["acordados"] = len(ociosos)
 
     devidas = (
         Mensagem.objects.filter(status=Status.PENDENTE)

@@ -249,3 +249,13 @@ def test_leitura_de_saude_nao_retoma_pausa_manual_nem_drenagem():
     for modem in (a, b):
         services.modem_saude_registrar(modem=modem, saude={"sim": "READY"})
         assert Modem.objects.get(pk=modem.pk).pausado
+
+
+def test_varredura_acorda_o_modem_ocioso_quando_outro_tem_fila(filas):
+    a = modem_criar(nome="pool-va")
+    b = modem_criar(nome="pool-vb")
+    criar(a)
+    assert services.mensagens_varrer()["acordados"] == 0  # one waiting: nothing to share
+    criar(a, destino="+5581999990002")
+    assert services.mensagens_varrer()["acordados"] == 1
+    assert filas(b.fila) == 1  # one drain task: its worker takes a's second message
