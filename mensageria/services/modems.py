@@ -62,10 +62,15 @@ def modem_pausar(
         "pausa_automatica": automatica,
         "pausado_por": usuario,
     }
+    from .alertas import alertas_avaliar_seguro
+
     with transaction.atomic():
         if Modem.objects.filter(pk=modem.pk, pausado_em__isnull=True).update(**campos):
             for nome, valor in campos.items():
                 setattr(modem, nome, valor)
+            # Supervisors hear of it now, not at the next sweep; the alert names the
+            # waiting messages and the modems they pass to (moved just below).
+            alertas_avaliar_seguro()
         if drenar:
             Modem.objects.filter(pk=modem.pk).update(
                 drenando=True, pausa_automatica=False, motivo_pausa=motivo[:300]
@@ -73,11 +78,6 @@ def modem_pausar(
             modem.drenando, modem.pausa_automatica = True, False
             modem.motivo_pausa = motivo[:300]
         movidas = mensagens_redistribuir(Mensagem.objects.filter(modem=modem))
-    # Supervisors hear of it now, not at the next sweep (after the move: the alert
-    # says where the messages went).
-    from .alertas import alertas_avaliar_seguro
-
-    alertas_avaliar_seguro()
     return sum(len(ids) for ids in movidas.values())
 
 

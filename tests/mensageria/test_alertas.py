@@ -219,8 +219,10 @@ def test_os_dois_modems_pausados_nada_se_perde_e_supervisores_avisados(superviso
     assert a.pausado
     assert [e.assunto for e in emails_de_alerta()] == ["[Saneamento] Alerta: Modem a pausado"] * 2
 
+    # Failover at the pause, not at the next sweep: the three wait on b now.
+    assert set(Mensagem.objects.filter(canal="sms").values_list("modem__nome", flat=True)) == {"b"}
     relogio.avancar(minutes=1)
-    assert services.mensagens_varrer()["reatribuidas"] == 3  # failover to b
+    assert services.mensagens_varrer()["reatribuidas"] == 0
     memoria.falhas.append(sim_ausente())
     assert services.mensagem_enviar(mensagem_id=mensagens[0].pk) == Status.PENDENTE
     b.refresh_from_db()
