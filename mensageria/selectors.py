@@ -265,6 +265,9 @@ def _especificacao_recusa(especificacao, evento: str, canal: str) -> str:
     if especificacao is None or evento not in EVENTOS_ABERTURA + EVENTOS_ENCERRAMENTO:
         return ""
     encerramento = evento in EVENTOS_ENCERRAMENTO
+    sem_execucao = encerramento and evento != "ra_atendido"
+    if sem_execucao and not especificacao.avisa_encerramento_sem_execucao:
+        return "esta especificação não avisa o encerramento sem execução ou por duplicidade."
     nome = "SMS" if canal == "sms" else "e-mail"
     envia = getattr(
         especificacao, f"envia_{canal}_{'encerramento' if encerramento else 'abertura'}"
@@ -272,9 +275,6 @@ def _especificacao_recusa(especificacao, evento: str, canal: str) -> str:
     if not envia:
         quando = "no encerramento" if encerramento else "na abertura"
         return f"esta especificação não envia {nome} {quando}."
-    sem_execucao = encerramento and evento != "ra_atendido"
-    if sem_execucao and not especificacao.avisa_encerramento_sem_execucao:
-        return "esta especificação não avisa o encerramento sem execução ou por duplicidade."
     return ""
 
 
@@ -335,6 +335,84 @@ def sms_ra_destinos(ra, *, evento: str) -> list[str]:
     return destinos
 
 
+@dataclass(frozen=True)
+class PrevisaoEmail:
+    """Whether an RA event's e-mail goes to the requester, and why not."""
+
+    envia: bool
+    destino: str = ""
+    motivo: str = ""
+
+
+def email_ra_destino(*, cliente=None, email: str = "") -> PrevisaoEmail:
+    """The address an RA's requester receives e-mail at: the client's, when the client
+    accepts e-mail (cadastro); for a requester without a client record, the address
+    typed on the RA (given for that purpose)."""
+    if cliente is not None:
+        if not cliente.recebe_email:
+            return PrevisaoEmail(False, motivo="o cliente não aceita receber e-mail (cadastro).")
+        email = cliente.email
+        if not (email or "").strip():
+            return PrevisaoEmail(False, motivo="o cliente não tem e-mail no cadastro.")
+    email = (email or "").strip()
+    if not email:
+        return PrevisaoEmail(False, motivo="não há e-mail do solicitante.")
+    return PrevisaoEmail(True, destino=email)
+
+
+def email_ra_previsao_do_ra(ra, *, evento: str = "ra_aberto") -> PrevisaoEmail:
+    """Will the e-mail of this RA event go to the requester, and if not, why (the
+    especificação's ``envia_email_*`` flags, then the consent and address)."""
+    if motivo := _especificacao_recusa(ra.especificacao, evento, "email"):
+        return PrevisaoEmail(False, motivo=motivo)
+    return email_ra_destino(
+        cliente=ra.cliente if ra.cliente_id else None, email=ra.solicitante_email
+    )
+
+
+@dataclass(frozen=True)
+class PrevisaoAviso:
+    """For the RA page: what one kind of notice will send, on each channel."""
+
+    rotulo: str
+    numeros: list  # the mobiles its SMS goes to
+    sms_motivo: str  # why the requester gets no SMS ("" when it does)
+    email: str  # the address its e-mail goes to, or ""
+    email_motivo: str
+
+
+AVISOS_PREVISTOS = (
+    ("Mensagem pública", "ra_mensagem"),
+    ("Encerramento executado", "ra_atendido"),
+    # Not executed and duplicate follow the same flags.
+    ("Encerramento sem execução ou por duplicidade", "ra_nao_executado"),
+)
+
+
+def avisos_ra_previsao(ra) -> list[PrevisaoAviso]:
+    """What a public message and each kind of closing would send now, from the very
+    decisions the services follow (:func:`sms_ra_destinos`, :func:`email_ra_previsao_do_ra`)."""
+    avisos = []
+    for rotulo, evento in AVISOS_PREVISTOS:
+        requerente = sms_ra_previsao_do_ra(ra, evento=evento)
+        numeros = [
+            d
+            for d in sms_ra_destinos(ra, evento=evento)
+            if requerente.envia or d != requerente.destino  # a landline: it would fail
+        ]
+        email = email_ra_previsao_do_ra(ra, evento=evento)
+        avisos.append(
+            PrevisaoAviso(
+                rotulo=rotulo,
+                numeros=numeros,
+                sms_motivo="" if requerente.envia else requerente.motivo,
+                email=email.destino,
+                email_motivo=email.motivo,
+            )
+        )
+    return avisos
+
+
 def _e164(numero: str) -> str:
     try:
         return celular_normalizar(numero)
@@ -368,3 +446,31 @@ def sms_recebido_list(*, situacao: str = "", limitados: bool = False) -> QuerySe
     if limitados:
         qs = qs.filter(limite_atingido=True)
     return qs
+
+
+def sms_protocolo_da_reiteracao(reiteracao) -> dict:
+    """For the contact's confirmation page: the SMS that took the RA's protocol to whoever
+    called again (see ``services.reiteracao_notificar``), and the decision behind it."""
+    mensagem = (
+        Mensagem.objects.filter(origem_tipo="reiteracao", origem_id=reiteracao.pk)
+        .order_by("criada_em", "id")
+        .first()
+    )
+    previsao = sms_ra_previsao(
+        especificacao=reiteracao.ra.especificacao,
+        telefone=reiteracao.solicitante_telefone,
+        evento="ra_existente",
+    )
+    return {"mensagem": mensagem, "previsao": previsao}
+
+
+def canais_da_mensagem_publica(mensagem) -> list[str]:
+    """The channels ("SMS", "e-mail") a public RA message is going out on (not failed)."""
+    canais = set(
+        Mensagem.objects.filter(
+            origem_tipo="ra_mensagem",
+            origem_id=mensagem.pk,
+            status__in=[Status.PENDENTE, Status.ENVIANDO, Status.ENVIADA],
+        ).values_list("canal", flat=True)
+    )
+    return [rotulo for canal, rotulo in (("sms", "SMS"), ("email", "e-mail")) if canal in canais]

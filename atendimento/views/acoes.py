@@ -14,6 +14,7 @@ from atendimento.models import RegistroAtendimento
 from atendimento.permissoes import pode_atuar
 from atendimento.views._comum import erro_no_form, url_detalhe
 from core.exceptions import RegraViolada
+from mensageria.selectors import canais_da_mensagem_publica
 
 PERMISSAO_ALTERAR = "atendimento.change_registroatendimento"
 
@@ -67,6 +68,20 @@ def _executar(request, pk, acao: Acao):
             "multipart": any(f.widget.needs_multipart_form for f in form.fields.values()),
         },
     )
+
+
+def _mensagem_registrada(mensagem) -> str:
+    """Whether a public message is on its way to the requester (the timeline has each
+    delivery under it)."""
+    if mensagem.visibilidade != mensagem.Visibilidade.PUBLICA:
+        return "Nota interna registrada."
+    canais = canais_da_mensagem_publica(mensagem)
+    if not canais:
+        return (
+            "Mensagem registrada; o solicitante não a recebe por SMS nem por e-mail "
+            "(veja os avisos ao solicitante)."
+        )
+    return f"Mensagem registrada e enviada ao solicitante por {' e '.join(canais)}."
 
 
 def _view(acao: Acao):
@@ -204,9 +219,7 @@ mensagem = _view(
         executar=lambda ra, d, u: s.registro_atendimento_mensagem_adicionar(
             ra=ra, usuario=u, texto=d["texto"], visibilidade=d["visibilidade"], versao=d["versao"]
         ),
-        sucesso=lambda m: (
-            "Mensagem registrada." if m.visibilidade == "publica" else "Nota interna registrada."
-        ),
+        sucesso=lambda m: _mensagem_registrada(m),
     )
 )
 

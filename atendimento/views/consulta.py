@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from atendimento import selectors
 from atendimento.models import RegistroAtendimento
-from mensageria.selectors import sms_protocolo_do_ra
+from mensageria.selectors import avisos_ra_previsao, sms_protocolo_do_ra
 
 
 def _querystring_sem(request, *chaves):
@@ -64,6 +64,7 @@ def detalhe(request, pk):
             "reativacoes": selectors.reativacoes_do_ra(ra),
             "telefones_cliente": selectors.telefones_do_solicitante(ra),
             "sms_protocolo": sms_protocolo_do_ra(ra),
+            "avisos": avisos_ra_previsao(ra) if ra.situacao != ra.Situacao.ENCERRADO else [],
             "ver_dados_pessoais": selectors.ve_dados_pessoais(request.user),
         },
     )

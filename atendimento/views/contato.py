@@ -7,8 +7,10 @@ from django.views.decorators.http import require_GET
 from atendimento import services
 from atendimento.forms import ContatoForm
 from atendimento.models import RegistroAtendimento, Reiteracao
+from atendimento.selectors import ve_dados_pessoais
 from atendimento.views._comum import erro_no_form, url_detalhe
 from core.exceptions import RegraViolada
+from mensageria.selectors import sms_protocolo_da_reiteracao
 
 PERMISSAO_ABRIR = "atendimento.add_registroatendimento"
 
@@ -47,5 +49,11 @@ def contato_confirmacao(request, pk):
     return render(
         request,
         "atendimento/registro_contato_confirmacao.html",
-        {"registro": registro, "ra": registro.ra, "url_detalhe": url_detalhe(registro.ra)},
+        {
+            "registro": registro,
+            "ra": registro.ra,
+            "url_detalhe": url_detalhe(registro.ra),
+            "sms_protocolo": sms_protocolo_da_reiteracao(registro),
+            "ver_dados_pessoais": ve_dados_pessoais(request.user),
+        },
     )

@@ -11,20 +11,24 @@ the screens show, so a screen cannot disagree with what is sent.
 import logging
 
 from django.utils import timezone
+from django.utils.html import escape
 
 from .. import texto as texto_sms
 from ..models import MODELOS_PADRAO, Mensagem, ModeloMensagem, Parametros, especificacao_no_sms
 from ..selectors import (
     EVENTOS_ABERTURA,
     EVENTOS_ENCERRAMENTO,
+    email_ra_previsao_do_ra,
     sms_ra_destinos,
     sms_ra_previsao,
 )
+from .email import mensagem_email_criar
 from .mensagens import _parametros, _problema_texto, mensagem_sms_criar
 
 log = logging.getLogger(__name__)
 
 EVENTOS_RA = {*EVENTOS_ABERTURA, *EVENTOS_ENCERRAMENTO}
+ASSUNTO_PADRAO = "{empresa}: protocolo {protocolo}"
 RETICENCIAS = "..."  # GSM-7: "…" would turn the whole SMS into UCS-2
 _MOTIVO_DO_EVENTO = {
     "ra_atendido": "executado",
@@ -111,6 +115,32 @@ def _texto_sms(ra, evento: str, parametros: Parametros, *, mensagem: str = "") -
     return _formatar(molde, valores, padrao=MODELOS_PADRAO[evento], evento=evento)
 
 
+def _textos_email(ra, evento: str, parametros: Parametros, *, mensagem: str = ""):
+    """(subject, plain text, HTML) of an RA event's e-mail, from the event's template:
+    empty fields fall back to "{empresa}: protocolo {protocolo}", the SMS text (whole,
+    not cut) and no HTML. In the HTML every value is escaped (a citizen's text or a
+    name cannot inject markup) and line breaks become <br>."""
+    modelo = _modelo(evento)
+    valores = {**_valores(ra, parametros, sms=False), "mensagem": (mensagem or "").strip()}
+    assunto = _formatar(
+        (modelo.assunto_email if modelo else "") or ASSUNTO_PADRAO,
+        valores,
+        padrao=ASSUNTO_PADRAO,
+        evento=evento,
+    )
+    texto = _formatar(
+        (modelo.texto_email if modelo else "") or _molde_sms(ra, evento, modelo),
+        valores,
+        padrao=MODELOS_PADRAO[evento],
+        evento=evento,
+    )
+    html = ""
+    if modelo and modelo.html_email:
+        seguros = {c: escape(v).replace("\n", "<br>\n") for c, v in valores.items()}
+        html = _formatar(modelo.html_email, seguros, padrao="", evento=evento)
+    return assunto, texto, html
+
+
 # --- creating the messages -------------------------------------------------------------
 
 
@@ -126,6 +156,26 @@ def _sms_criar(ra, *, evento, destinos, texto, origem_tipo="", origem_id=None) -
             recusar_invalida=False,
         )
         for destino in destinos
+    ]
+
+
+def _email_criar(ra, *, evento, mensagem="", origem_tipo="", origem_id=None) -> list[Mensagem]:
+    previsao = email_ra_previsao_do_ra(ra, evento=evento)
+    if not previsao.envia:
+        return []
+    assunto, texto, html = _textos_email(ra, evento, _parametros(), mensagem=mensagem)
+    return [
+        mensagem_email_criar(
+            destino=previsao.destino,
+            assunto=assunto,
+            texto=texto,
+            texto_html=html,
+            evento=evento,
+            registro_atendimento=ra,
+            origem_tipo=origem_tipo,
+            origem_id=origem_id,
+            recusar_invalida=False,
+        )
     ]
 
 
@@ -148,11 +198,11 @@ def registro_atendimento_avisar(*, ra, evento: str) -> list[Mensagem]:
         raise ValueError(f"evento desconhecido: {evento}")
     if evento in EVENTOS_ENCERRAMENTO and not _encerramento_confere(ra, evento):
         return []
-    destinos = sms_ra_destinos(ra, evento=evento)
-    if not destinos:
-        return []
-    texto = _texto_sms(ra, evento, _parametros())
-    return _sms_criar(ra, evento=evento, destinos=destinos, texto=texto)
+    mensagens = []
+    if destinos := sms_ra_destinos(ra, evento=evento):
+        texto = _texto_sms(ra, evento, _parametros())
+        mensagens += _sms_criar(ra, evento=evento, destinos=destinos, texto=texto)
+    return mensagens + _email_criar(ra, evento=evento)
 
 
 def registro_atendimento_notificar(*, ra, evento: str) -> Mensagem | None:
@@ -188,20 +238,15 @@ def reiteracao_notificar(*, reiteracao) -> Mensagem | None:
 
 def registro_atendimento_mensagem_notificar(*, mensagem) -> list[Mensagem]:
     """A public message an attendant wrote on an RA goes to the requester (event
-    ``ra_mensagem``) by SMS, cut to the SMS limit, as consent allows. Each row is linked
-    to the message (``origem_tipo="ra_mensagem"``, ``origem_id``) for the timeline."""
+    ``ra_mensagem``) by SMS (cut to the SMS limit) and by e-mail (whole), as consent
+    allows. Each row is linked to the message (``origem_tipo="ra_mensagem"``,
+    ``origem_id``) so the timeline shows its deliveries under it."""
     ra = mensagem.ra
     if mensagem.do_solicitante or mensagem.visibilidade != mensagem.Visibilidade.PUBLICA:
         return []
-    destinos = sms_ra_destinos(ra, evento="ra_mensagem")
-    if not destinos:
-        return []
-    texto = _texto_sms(ra, "ra_mensagem", _parametros(), mensagem=mensagem.texto)
-    return _sms_criar(
-        ra,
-        evento="ra_mensagem",
-        destinos=destinos,
-        texto=texto,
-        origem_tipo="ra_mensagem",
-        origem_id=mensagem.pk,
-    )
+    origem = {"origem_tipo": "ra_mensagem", "origem_id": mensagem.pk}
+    mensagens = []
+    if destinos := sms_ra_destinos(ra, evento="ra_mensagem"):
+        texto = _texto_sms(ra, "ra_mensagem", _parametros(), mensagem=mensagem.texto)
+        mensagens += _sms_criar(ra, evento="ra_mensagem", destinos=destinos, texto=texto, **origem)
+    return mensagens + _email_criar(ra, evento="ra_mensagem", mensagem=mensagem.texto, **origem)

@@ -1,6 +1,6 @@
 from django import template
 
-from mensageria.enderecos import destino_mascarar
+from mensageria.enderecos import destino_mascarar, email_mascarar
 from mensageria.telefones import celular_mascarar
 
 register = template.Library()
@@ -32,6 +32,12 @@ def canal_mensagem(mensagem):
     """An icon and the channel's name (SMS or e-mail)."""
     email = mensagem.canal == "email"
     return {"icone": "bi-envelope" if email else "bi-phone", "rotulo": mensagem.get_canal_display()}
+
+
+@register.filter
+def email(endereco: str, ver_completo: bool = False) -> str:
+    """Full address for who may see personal data, masked otherwise (LGPD)."""
+    return endereco if ver_completo else email_mascarar(endereco)
 
 
 @register.inclusion_tag("mensageria/_partials/status.html")

@@ -14,7 +14,7 @@ from atendimento.services import (
     registro_atendimento_registrar_contato,
 )
 from mensageria import texto as texto_sms
-from mensageria.models import Mensagem, ModeloMensagem, Parametros
+from mensageria.models import MODELOS_PADRAO, Mensagem, ModeloMensagem, Parametros
 from mensageria.services import registro_atendimento_notificar
 from tests.factories import ClienteFactory, TelefoneFactory
 
@@ -350,3 +350,169 @@ def test_admin_da_especificacao_mostra_o_aviso_sem_execucao(client, administrado
     especificacao = especificacao_criar()
     url = reverse("admin:atendimento_especificacao_change", args=[especificacao.pk])
     assert 'name="avisa_encerramento_sem_execucao"' in client.get(url).content.decode()
+
+
+# --- item 1 (RA side): e-mail by the especificação's flags and the client's consent -----
+
+
+def _ra_de_cliente(unidade, atendente, *, recebe_email=True, email="maria@example.com", **esp):
+    modem_criar()
+    cliente = ClienteFactory(recebe_sms=False, recebe_email=recebe_email, email=email)
+    return ra_criar(
+        unidade=unidade,
+        usuario=atendente,
+        telefone="",
+        cliente=cliente,
+        tipo_solicitante="cliente",
+        especificacao=especificacao_criar(**esp) if esp else None,
+    )
+
+
+def _emails(**filtro):
+    return Mensagem.objects.filter(canal="email", **filtro)
+
+
+def test_mensagem_publica_vai_por_email_inteira_com_assunto_padrao(unidade, atendente):
+    ra = _ra_de_cliente(unidade, atendente)
+    texto = "A equipe verificou o hidrômetro e constatou vazamento no ramal.\n" * 6
+    msg = _publica(ra, atendente, texto)
+    email = _emails(origem_tipo="ra_mensagem", origem_id=msg.pk).get()
+    assert email.destino == "maria@example.com" and email.evento == "ra_mensagem"
+    assert email.registro_atendimento == ra and email.status == "pendente"
+    assert email.assunto == f"Saneamento: protocolo {ra.protocolo}"
+    # The SMS template, with the whole message (no cut, no ellipsis).
+    assert email.texto.startswith(f"Saneamento: nova mensagem sobre o protocolo {ra.protocolo}:")
+    assert texto.strip() in email.texto and not email.texto.endswith("...")
+    assert email.texto_html == ""  # no HTML template: plain text only
+    assert not Mensagem.objects.filter(canal="sms").exists()  # no SMS consent
+
+
+def test_html_do_email_escapa_os_valores(unidade, atendente):
+    ModeloMensagem.objects.update_or_create(
+        evento="ra_mensagem",
+        defaults={
+            "texto": MODELOS_PADRAO["ra_mensagem"],
+            "assunto_email": "{empresa} - mensagem sobre {protocolo}",
+            "texto_email": "Nova mensagem ({especificacao}):\n{mensagem}",
+            "html_email": "<p>Nova mensagem sobre <b>{protocolo}</b>:</p><p>{mensagem}</p>",
+        },
+    )
+    ra = _ra_de_cliente(unidade, atendente)
+    _publica(ra, atendente, '<script>alert("x")</script> & <b>negrito</b>\nsegunda linha')
+    email = _emails().get()
+    assert email.assunto == f"Saneamento - mensagem sobre {ra.protocolo}"
+    assert email.texto.startswith("Nova mensagem (Vazamento no cavalete):\n<script>")
+    assert "<script>" not in email.texto_html and "<b>negrito</b>" not in email.texto_html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in email.texto_html
+    assert "<br>" in email.texto_html  # the message's line breaks survive in HTML
+    assert f"<b>{ra.protocolo}</b>" in email.texto_html  # the template's own HTML stays
+
+
+@pytest.mark.parametrize(
+    ("recebe_email", "email"), [(False, "maria@example.com"), (True, "")], ids=["sem", "vazio"]
+)
+def test_cliente_sem_consentimento_ou_sem_email_nao_recebe_email(
+    unidade, atendente, recebe_email, email
+):
+    ra = _ra_de_cliente(unidade, atendente, recebe_email=recebe_email, email=email)
+    _publica(ra, atendente, "Nova visita marcada.")
+    assert not _emails().exists()
+
+
+def test_solicitante_sem_cadastro_recebe_no_email_informado(unidade, atendente):
+    modem_criar()
+    ra = ra_criar(unidade=unidade, usuario=atendente, solicitante_email="joao@example.com")
+    _publica(ra, atendente, "Nova visita marcada.")
+    assert _emails().get().destino == "joao@example.com"
+    assert Mensagem.objects.filter(canal="sms", evento="ra_mensagem").count() == 1
+
+
+def test_email_de_abertura_segue_a_flag_da_especificacao(unidade, atendente):
+    sem = _ra_de_cliente(unidade, atendente)
+    assert registro_atendimento_notificar(ra=sem, evento="ra_aberto") is None
+    assert not _emails().exists()
+    com = _ra_de_cliente(unidade, atendente, nome="Com e-mail", envia_email_abertura=True)
+    registro_atendimento_notificar(ra=com, evento="ra_aberto")
+    email = _emails(registro_atendimento=com).get()
+    assert email.evento == "ra_aberto" and email.destino == com.cliente.email
+    assert email.assunto == f"Saneamento: protocolo {com.protocolo}"
+    assert "foi registrada" in email.texto and "Com e-mail" in email.texto
+
+
+def test_email_de_encerramento_so_quando_executado_ou_avisado(unidade, atendente, motivos):
+    ra = _ra_de_cliente(unidade, atendente, envia_email_encerramento=True)
+    _encerrar(ra, atendente, motivos[Tipo.EXECUTADO])
+    assert _emails(registro_atendimento=ra, evento="ra_atendido").count() == 1
+    ra2 = ra_criar(
+        unidade=unidade,
+        usuario=atendente,
+        especificacao=ra.especificacao,
+        telefone="",
+        cliente=ra.cliente,
+        tipo_solicitante="cliente",
+    )
+    _encerrar(ra2, atendente, motivos[Tipo.NAO_EXECUTADO])
+    assert not _emails(registro_atendimento=ra2).exists()
+
+
+def test_previsao_do_email(unidade, atendente):
+    from mensageria.selectors import email_ra_previsao_do_ra
+
+    ra = _ra_de_cliente(unidade, atendente)
+    previsao = email_ra_previsao_do_ra(ra, evento="ra_aberto")
+    assert not previsao.envia and "não envia e-mail na abertura" in previsao.motivo
+    assert email_ra_previsao_do_ra(ra, evento="ra_mensagem").destino == "maria@example.com"
+    ra.cliente.recebe_email = False
+    previsao = email_ra_previsao_do_ra(ra, evento="ra_mensagem")
+    assert not previsao.envia and "não aceita receber e-mail" in previsao.motivo
+
+
+# --- the RA page says what each event will send (the same decision as the services) ----
+
+
+def test_pagina_do_ra_mostra_a_quem_vao_os_avisos(client, ra, atendente, motivos):
+    from django.urls import reverse
+
+    registro_atendimento_notificar(ra=ra, evento="ra_aberto")
+    registro_atendimento_registrar_contato(
+        ra=ra, usuario=atendente, solicitante_nome="Vizinho", solicitante_telefone="81988880002"
+    )
+    usuario_sem_dados = _usuario_sem_dados_pessoais(ra)
+    client.force_login(usuario_sem_dados)
+    pagina = client.get(reverse("atendimento:detalhe", args=[ra.pk])).content.decode()
+    assert 'id="avisos-previsao"' in pagina
+    aviso = pagina[pagina.index('id="avisos-previsao"') :]
+    aviso = aviso[: aviso.index("</dd>")]
+    assert "Encerramento executado" in aviso
+    assert "+55 81 9****-0001" in aviso and "+55 81 9****-0002" in aviso
+    assert "99999-0001" not in aviso  # masked for who may not see personal data
+    assert "não avisa o encerramento sem execução" in aviso
+    assert "não há e-mail do solicitante" in aviso
+    # What the page promised is what closing sends.
+    _encerrar(ra, atendente, motivos[Tipo.EXECUTADO])
+    assert Mensagem.objects.filter(evento="ra_atendido").count() == 2
+    pagina = client.get(reverse("atendimento:detalhe", args=[ra.pk])).content.decode()
+    assert 'id="avisos-previsao"' not in pagina  # closed: the timeline tells what went
+
+
+def _usuario_sem_dados_pessoais(ra):
+    from tests.factories import UsuarioFactory
+
+    return UsuarioFactory(username="leitor", unidade=ra.unidade_atual)
+
+
+def test_confirmacao_do_contato_diz_se_o_protocolo_foi_por_sms(client, ra, atendente):
+    from django.urls import reverse
+
+    client.force_login(atendente)
+    com = registro_atendimento_registrar_contato(
+        ra=ra, usuario=atendente, solicitante_nome="Vizinho", solicitante_telefone="81988880002"
+    )
+    pagina = client.get(reverse("atendimento:contato_confirmacao", args=[com.pk])).content
+    assert 'data-sms-protocolo="criado"' in pagina.decode()
+    assert "+5581988880002" in pagina.decode()  # the attendant may see personal data
+    fixo = registro_atendimento_registrar_contato(
+        ra=ra, usuario=atendente, solicitante_nome="Loja", solicitante_telefone="8133334444"
+    )
+    pagina = client.get(reverse("atendimento:contato_confirmacao", args=[fixo.pk])).content
+    assert "fixo; o SMS só vai para celular" in pagina.decode()

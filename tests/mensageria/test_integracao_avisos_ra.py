@@ -1,0 +1,73 @@
+"""A public RA message through the real pipeline: PostgreSQL, Redis, a Celery worker
+subprocess, the GSM backend and the emulator on a pseudo-terminal."""
+
+import pytest
+
+from atendimento.models import MotivoEncerramento
+from atendimento.services import (
+    registro_atendimento_encerrar,
+    registro_atendimento_mensagem_adicionar,
+    registro_atendimento_registrar_contato,
+)
+from mensageria import texto as texto_sms
+from mensageria.emulador import ler_log
+from mensageria.models import Mensagem, Modem, Parametros
+
+from . import integracao
+from .factories import ra_criar
+from .integracao import esperar, esperar_status
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def modem(emu):
+    # Public messages wait out quiet hours by default: this test must not depend on the hour.
+    Parametros.objects.update_or_create(pk=1, defaults={"silencio_inicio": None})
+    return Modem.objects.create(
+        nome=integracao.NOME_MODEM,
+        dispositivo=str(emu.link),
+        intervalo_segundos=0,
+        timeout_segundos=5,
+        max_tentativas=2,
+    )
+
+
+def test_mensagem_publica_chega_ao_modem_cortada_com_reticencias(emu, modem, unidade, atendente):
+    ra = ra_criar(unidade=unidade, usuario=atendente, telefone="+5581999990001")
+    texto = "A equipe trocará o hidrômetro na quinta-feira pela manhã; deixe o acesso livre. " * 4
+    msg = registro_atendimento_mensagem_adicionar(
+        ra=ra, usuario=atendente, texto=texto, visibilidade="publica"
+    )
+    sms = Mensagem.objects.get(origem_tipo="ra_mensagem", origem_id=msg.pk)
+    sms = esperar_status(sms.pk)
+    assert sms.status == "enviada"
+    [registro] = [r for r in ler_log(emu.log_enviados) if not r.get("travou")]
+    assert registro["numero"] == "+5581999990001"
+    assert registro["texto"] == sms.texto and registro["texto"].endswith("...")
+    assert registro["codificacao"] == "ucs2"
+    assert registro["partes"] == texto_sms.preparar(sms.texto).partes == 3
+    assert f"nova mensagem sobre o protocolo {ra.protocolo}: A equipe trocará" in registro["texto"]
+
+
+def test_encerramento_chega_a_cada_numero_uma_vez(emu, modem, unidade, atendente):
+    ra = ra_criar(unidade=unidade, usuario=atendente, telefone="+5581999990001")
+    for telefone in ("81988880002", "81988880002"):
+        registro_atendimento_registrar_contato(
+            ra=ra, usuario=atendente, solicitante_nome="Vizinho", solicitante_telefone=telefone
+        )
+    for m in Mensagem.objects.filter(evento="ra_existente"):
+        esperar_status(m.pk)
+    executado = MotivoEncerramento.objects.create(
+        nome="Executado", tipo=MotivoEncerramento.Tipo.EXECUTADO
+    )
+    registro_atendimento_encerrar(ra=ra, motivo=executado, parecer="Feito.", usuario=atendente)
+    atendidas = list(Mensagem.objects.filter(evento="ra_atendido"))
+    for m in atendidas:
+        esperar_status(m.pk)
+
+    def concluidos():
+        return [r for r in ler_log(emu.log_enviados) if "concluido" in r["texto"]]
+
+    esperar(lambda: len(concluidos()) == 2, mensagem="dois SMS de concluído")
+    assert sorted(r["numero"] for r in concluidos()) == ["+5581988880002", "+5581999990001"]
