@@ -71,3 +71,28 @@ def test_encerramento_chega_a_cada_numero_uma_vez(emu, modem, unidade, atendente
 
     esperar(lambda: len(concluidos()) == 2, mensagem="dois SMS de concluído")
     assert sorted(r["numero"] for r in concluidos()) == ["+5581988880002", "+5581999990001"]
+
+
+def test_mensagem_publica_chega_por_sms_e_por_email(
+    emu, modem, servidor_smtp, worker_email, unidade, atendente
+):
+    ra = ra_criar(
+        unidade=unidade,
+        usuario=atendente,
+        telefone="+5581999990001",
+        solicitante_email="maria.silva@exemplo.com.br",
+    )
+    texto = "Trocamos o registro <b>hoje</b>; a água volta às 15h.\nQualquer dúvida, ligue 115."
+    msg = registro_atendimento_mensagem_adicionar(
+        ra=ra, usuario=atendente, texto=texto, visibilidade="publica"
+    )
+    entregas = Mensagem.objects.filter(origem_tipo="ra_mensagem", origem_id=msg.pk)
+    sms, email = entregas.get(canal="sms"), entregas.get(canal="email")
+    assert esperar_status(sms.pk).status == "enviada"
+    assert esperar_status(email.pk).status == "enviada"
+    [registro] = [r for r in ler_log(emu.log_enviados) if not r.get("travou")]
+    assert registro["numero"] == "+5581999990001"
+    assert registro["texto"].endswith("a água volta às 15h. Qualquer dúvida, ligue 115.")
+    [recebida] = servidor_smtp.para("maria.silva@exemplo.com.br")
+    assert recebida.assunto == f"Saneamento: protocolo {ra.protocolo}"
+    assert texto in recebida.corpo("plain").replace("\r\n", "\n")  # SMTP line ends
