@@ -30,7 +30,7 @@ def test_os_dois_modems_pausados_supervisores_recebem_o_alerta_por_smtp(
     sim = ErroEnvio("SIM ausente (+CME ERROR 10)", classe="modem", codigo=10)
     memoria.falhas.append(sim)
     services.mensagem_enviar(mensagem_id=mensagens[0].pk)
-    services.mensagens_varrer()  # failover: the three move to b
+    services.mensagens_varrer()  # the three moved to b at the pause; the sweep keeps them
     memoria.falhas.append(sim)
     services.mensagem_enviar(mensagem_id=mensagens[0].pk)
     services.alertas_avaliar()  # the sweep a minute later: nothing new
