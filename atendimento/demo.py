@@ -280,7 +280,15 @@ def _registros(esp, tecnicos) -> int:
         return services.registro_atendimento_abrir(**dados)
 
     # Pending, within the deadline
-    abrir("Vazamento de água na via pública", 0, horas_atras=2, meio="Telefone", livre=True)
+    # A requester with a mobile and an e-mail: public messages written on this RA reach both.
+    abrir(
+        "Vazamento de água na via pública",
+        0,
+        horas_atras=2,
+        meio="Telefone",
+        livre=True,
+        solicitante_email="morador.centro@demo.gsan.local",
+    )
     abrir("Falta d'água", 1, horas_atras=3)
     abrir("Revisão de conta", 2, horas_atras=20, descricao="Consumo muito acima da média em março.")
     abrir("Água com cor ou cheiro", 3, horas_atras=1, meio="Aplicativo", livre=True)

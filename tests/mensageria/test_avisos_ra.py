@@ -516,3 +516,27 @@ def test_confirmacao_do_contato_diz_se_o_protocolo_foi_por_sms(client, ra, atend
     )
     pagina = client.get(reverse("atendimento:contato_confirmacao", args=[fixo.pk])).content
     assert "fixo; o SMS só vai para celular" in pagina.decode()
+
+
+def test_linha_do_tempo_diz_quando_sai_a_mensagem_que_espera_e_a_que_falhou(ra, atendente):
+    import datetime
+
+    from django.utils import timezone
+
+    from atendimento.selectors.linha_do_tempo import linha_do_tempo
+
+    msg = _publica(ra, atendente, "A equipe passa amanha.")
+    sms = _sms_da_mensagem(msg)
+    manha = timezone.localtime() + datetime.timedelta(hours=3)
+    Mensagem.objects.filter(pk=sms.pk).update(proxima_tentativa_em=manha)
+    [item] = [i for i in linha_do_tempo(ra, usuario=atendente) if i.tipo == "mensagem"]
+    assert item.entregas[0]["texto"] == (
+        f"A enviar por SMS para (81) 99999-0001 (a partir de {manha:%d/%m %H:%M})"
+    )
+    Mensagem.objects.filter(pk=sms.pk).update(status="falhou", erro_texto="Número inexistente.")
+    [item] = [i for i in linha_do_tempo(ra, usuario=atendente) if i.tipo == "mensagem"]
+    assert item.entregas[0] == {
+        "texto": "Não enviada por SMS para (81) 99999-0001: Número inexistente.",
+        "classe": "text-danger",
+        "status": "falhou",
+    }
