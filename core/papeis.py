@@ -147,6 +147,7 @@ PERMISSOES[ADMINISTRADOR] += [
     "mensageria.view_mensagem",
     "mensageria.supervisionar_mensagem",
     "mensageria.view_mensagemhistorico",
+    "mensageria.view_relatorioentrega",
     *crud("mensageria", "modem", "modelomensagem"),
     "mensageria.view_parametros",
     "mensageria.change_parametros",

@@ -2,7 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from .models import Mensagem, MensagemHistorico, ModeloMensagem, Modem, Parametros
+from .models import (
+    Mensagem,
+    MensagemHistorico,
+    ModeloMensagem,
+    Modem,
+    Parametros,
+    RelatorioEntrega,
+)
 from .silencio import EVENTOS_SEMPRE_IMEDIATOS
 
 # AT+CPIN? answers, as an administrator reads them.
@@ -180,6 +187,40 @@ class MensagemAdmin(admin.ModelAdmin):
     list_select_related = ("modem",)
     raw_id_fields = ("registro_atendimento",)
     inlines = [HistoricoInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RelatorioEntrega)
+class RelatorioEntregaAdmin(admin.ModelAdmin):
+    """Read-only: what the modems reported, matched to a message or not."""
+
+    list_display = (
+        "recebido_em",
+        "modem",
+        "referencia",
+        "destino",
+        "status_legivel",
+        "entregue_em",
+        "mensagem",
+    )
+    list_filter = ("entregue", "modem")
+    search_fields = ("destino", "mensagem__id")
+    list_select_related = ("modem", "mensagem")
+    raw_id_fields = ("mensagem",)
+
+    @admin.display(description="status (TP-ST)")
+    def status_legivel(self, obj):
+        from .services.entrada import entrega_status_texto
+
+        return entrega_status_texto(obj.status)
 
     def has_add_permission(self, request):
         return False

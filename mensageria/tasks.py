@@ -14,6 +14,7 @@ from django.conf import settings
 from . import services
 from .backends import gsm, obter_backend
 from .models import Modem
+from .services.entrada import modem_entrada_ler, modem_entrada_ler_por_id
 
 
 def _modem_da_fila(tarefa) -> int | None:
@@ -71,13 +72,23 @@ def alertas_avaliar_task() -> dict:
 
 @shared_task(name="mensageria.modem_ler_saude_task")
 def modem_ler_saude_task(modem_id: int) -> dict | None:
-    """Runs on the modem's own queue: only that worker may talk to the port."""
+    """Runs on the modem's own queue: only that worker may talk to the port.
+
+    It also lists every memory of the modem for delivery reports and inbound SMS
+    that no notification announced (they arrived while the port was closed, or the
+    notification was lost)."""
     modem = Modem.objects.filter(pk=modem_id).first()
     if modem is None:
         return None
     saude = obter_backend(modem).ler_saude()
     services.modem_saude_registrar(modem=modem, saude=saude)
+    if "erro" not in saude:
+        modem_entrada_ler(modem=modem, listar=True)
     return saude
+
+
+# The port's watcher thread (in this worker process) reads announced inbound traffic.
+gsm.tratador_entrada = modem_entrada_ler_por_id
 
 
 @worker_process_shutdown.connect

@@ -67,11 +67,17 @@ class _Eco:
         return valor
 
 
+def _entrega_csv(m: Mensagem) -> str:
+    if m.entrega == Mensagem.Entrega.NAO_ENTREGUE and m.entrega_texto:
+        return f"{m.get_entrega_display()}: {m.entrega_texto}"
+    return m.get_entrega_display() if m.entrega else ""
+
+
 def _csv(mensagens, ver_numero: bool, *, request) -> StreamingHttpResponse:
     escritor = csv.writer(_Eco(), delimiter=";")
     cabecalho = ["Número", "Criada em", "Canal", "Evento", "Protocolo", "Destino", "Situação"]
-    cabecalho += ["Tentativas", "Enviada em", "Erro", "Modem", "Codificação", "Partes"]
-    cabecalho += ["Assunto", "Texto"]
+    cabecalho += ["Tentativas", "Enviada em", "Entrega", "Entregue em", "Erro", "Modem"]
+    cabecalho += ["Codificação", "Partes", "Assunto", "Texto"]
 
     def linhas():
         yield "\ufeff" + escritor.writerow(cabecalho)
@@ -88,6 +94,10 @@ def _csv(mensagens, ver_numero: bool, *, request) -> StreamingHttpResponse:
                     m.tentativas,
                     timezone.localtime(m.enviada_em).strftime("%d/%m/%Y %H:%M:%S")
                     if m.enviada_em
+                    else "",
+                    celula_csv(_entrega_csv(m)),
+                    timezone.localtime(m.entrega_em).strftime("%d/%m/%Y %H:%M:%S")
+                    if m.entrega_em
                     else "",
                     celula_csv(m.erro_texto),
                     celula_csv(m.modem.nome if m.modem else ""),

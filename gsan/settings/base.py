@@ -243,3 +243,9 @@ SMS_ENVIANDO_LIMITE_SEGUNDOS = env.float("SMS_ENVIANDO_LIMITE_SEGUNDOS", default
 SMS_PARAMETROS_CACHE_SEGUNDOS = env.float("SMS_PARAMETROS_CACHE_SEGUNDOS", default=5.0)
 # After each send task the modem's worker keeps draining its due messages this long (s).
 SMS_DRENAGEM_SEGUNDOS = env.float("SMS_DRENAGEM_SEGUNDOS", default=10.0)
+# Inbound concatenated SMS: the parts wait on the SIM for the missing ones this long
+# (s, counted from the SMSC time of the first part); then what arrived is stored.
+SMS_PARTES_ESPERA_SEGUNDOS = env.float("SMS_PARTES_ESPERA_SEGUNDOS", default=3600.0)
+# A delivery report matches a message sent at most this long ago (h): the modem's
+# 0-255 reference repeats, so an older message with the same reference is not it.
+SMS_RELATORIO_JANELA_HORAS = env.float("SMS_RELATORIO_JANELA_HORAS", default=72.0)

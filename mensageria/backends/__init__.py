@@ -4,6 +4,8 @@ A backend sends one prepared text through one modem. It never touches the
 database: the service decides what an outcome means for the message row.
 """
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -80,13 +82,41 @@ class Envio:
     partes: int
 
 
+@dataclass(frozen=True)
+class SmsEntrada:
+    """A complete inbound SMS (the parts of a concatenated one already joined)."""
+
+    remetente: str
+    texto: str
+    recebido_em: datetime.datetime | None  # the SMSC's timestamp (of the first part)
+    partes: int
+
+
 class BaseBackend:
     def __init__(self, modem):
         self.modem = modem
 
-    def enviar(self, envio: Envio) -> int | None:
-        """Send and return the modem's message reference, or raise :class:`ErroEnvio`."""
+    def enviar(self, envio: Envio) -> list[int]:
+        """Send and return the modem's message reference of each part (+CMGS), in order,
+        or raise :class:`ErroEnvio`."""
         raise NotImplementedError
+
+    def ha_entrada(self) -> bool:
+        """The modem announced an inbound SMS or a delivery report not read yet."""
+        return False
+
+    def ler_entrada(
+        self,
+        *,
+        ao_relatorio: Callable[..., object],
+        ao_receber: Callable[[SmsEntrada], object],
+        listar: bool = False,
+    ) -> dict:
+        """Hand each delivery report (``mensageria.pdu.RelatorioStatus``) and each complete
+        inbound SMS (:class:`SmsEntrada`) to the callbacks; delete an SMS from the modem
+        only after ``ao_receber`` returned. ``listar``: read every memory, not only
+        what was announced. Returns counts (and "erro" when the modem was unreadable)."""
+        return {"relatorios": 0, "recebidos": 0}
 
     def ler_saude(self) -> dict:
         """Return {"sim", "registro", "sinal", "operadora"} (and "erro" when unreadable)."""

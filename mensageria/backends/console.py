@@ -13,16 +13,16 @@ _referencias = itertools.count(1)
 class ConsoleBackend(BaseBackend):
     stream = sys.stdout
 
-    def enviar(self, envio: Envio) -> int | None:
-        referencia = next(_referencias) % 256
+    def enviar(self, envio: Envio) -> list[int]:
+        referencias = [next(_referencias) % 256 for _ in range(envio.partes)]
         self.stream.write(
             f"--- SMS via {self.modem.nome} para {envio.destino} "
             f"({envio.codificacao}, {envio.partes} parte{pluralize(envio.partes)}, "
-            f"ref {referencia}) ---\n"
+            f"ref {', '.join(map(str, referencias))}) ---\n"
             f"{envio.texto}\n"
         )
         self.stream.flush()
-        return referencia
+        return referencias
 
     def ler_saude(self) -> dict:
         return {"sim": "READY", "registro": "registrado", "sinal": 31, "operadora": "CONSOLE"}

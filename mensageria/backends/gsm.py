@@ -8,14 +8,44 @@ the worker's shutdown signals (see ``mensageria.tasks``). The AT+CMGS exchange
 is ours rather than ``GsmModem.sendSms`` because the outcome depends on *when*
 a failure happens: before the ``> `` prompt nothing reached the network (safe to
 retry); after the text and Ctrl-Z were written the SMS may have left (incerta).
+
+Every SMS asks for a delivery report (TP-SRR in the PDU; ``AT+CSMP=49`` in text
+mode) and the modem is told (``AT+CNMI=2,1,0,2,0``, or ``2,1,0,1,0`` where ds=2 is
+refused) to announce inbound SMS (``+CMTI``) and reports (``+CDSI``, stored, or
+``+CDS`` with the PDU). How inbound traffic is read without ever interleaving with
+a send:
+
+* gsmmodem's reader thread only *notes* unsolicited codes (:class:`_Conexao`):
+  a ``+CDS`` PDU is queued, a ``+CMTI``/``+CDSI`` marks its memory to be listed,
+  and the event ``ha_entrada`` is set. It never writes to the port (gsmmodem's own
+  handlers would send AT+CMGR from that thread, possibly between our AT+CMGS and
+  its text, and would delete the SMS before we stored it).
+* Codes that arrive inside a command's answer are picked out of it the same way.
+* :meth:`GsmBackend.ler_entrada` does the reading, under the same lock as the
+  sends: queued reports, then ``AT+CMGL=4`` on the marked memories (every memory
+  on the periodic read). Each complete SMS is handed to the caller and deleted
+  (``AT+CMGD``) only after the caller returned; the parts of a concatenated SMS
+  stay on the SIM until all have arrived (or ``SMS_PARTES_ESPERA_SEGUNDOS``
+  passed: then what arrived is handed over).
+* Who calls it, so a ``+CMTI`` is answered promptly: a watcher thread per open
+  port (:func:`_vigiar`, started with the connection) calls
+  ``tratador_entrada(modem_id=…)`` as soon as the event is set, which covers an
+  idle worker; a draining worker also checks :meth:`GsmBackend.ha_entrada`
+  between two sends (``services.mensagens.modem_drenar``); and the health task,
+  every minute, lists every memory so nothing stays behind.
 """
 
+import datetime
 import logging
 import os
+import re
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 
 import serial
+from django.conf import settings
 from gsmmodem.exceptions import (
     CmeError,
     CmsError,
@@ -27,8 +57,9 @@ from gsmmodem.exceptions import (
 from gsmmodem.modem import GsmModem
 from gsmmodem.pdu import TEXT_MODE, encodeSmsSubmitPdu
 
+from ..pdu import Deliver, PduInvalida, RelatorioStatus, decodificar_recebida
 from ..texto import GSM7
-from . import BaseBackend, Envio, ErroEnvio, erro_cms
+from . import BaseBackend, Envio, ErroEnvio, SmsEntrada, erro_cms
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +72,79 @@ _trava = threading.Lock()
 _referencias: dict[str, int] = {}
 
 _FALHAS_DISPOSITIVO = (serial.SerialException, OSError)
+LEITURA_TIMEOUT = 20
+TODAS = "*"  # in memorias_avisadas: list every memory
+# Set by the modem's worker (mensageria.tasks): called by the watcher thread with the
+# modem's id when the modem announces an inbound SMS or a delivery report.
+tratador_entrada: Callable[..., object] | None = None
+
+_CMTI = re.compile(r'^\+(CMTI|CDSI):\s*"([^"]+)",\s*(\d+)')
+_CMGL = re.compile(r"^\+CMGL:\s*(\d+),\s*(\d+)")
+
+
+class _Conexao(GsmModem):
+    """A GsmModem whose unsolicited result codes are only noted (see the module docstring)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.relatorios_diretos: deque[str] = deque()  # +CDS PDUs
+        self.memorias_avisadas: set[str] = set()  # memories named by +CMTI / +CDSI
+        self.ha_entrada = threading.Event()
+        self.modem_id: int | None = None
+
+    def _handleModemNotification(self, lines):
+        self._anotar(list(lines))
+
+    def _anotar(self, linhas: list[str]) -> list[str]:
+        """Note the unsolicited codes in ``linhas``; return the other lines."""
+        resto, anotou = [], False
+        i = 0
+        while i < len(linhas):
+            linha = linhas[i].strip()
+            if m := _CMTI.match(linha):
+                self.memorias_avisadas.add(m.group(2))
+                anotou = True
+            elif linha.startswith("+CDS:"):
+                if i + 1 < len(linhas):
+                    self.relatorios_diretos.append(linhas[i + 1].strip())
+                    i += 1
+                anotou = True
+            elif linha:
+                resto.append(linhas[i])
+            i += 1
+        if anotou:
+            self.ha_entrada.set()
+        elif resto and linhas is not None:
+            log.debug("Notificação do modem ignorada: %s", resto)
+        return resto
+
+    def write(self, data, *args, **kwargs):
+        resposta = super().write(data, *args, **kwargs)
+        if isinstance(resposta, list) and any(
+            linha.startswith(("+CMTI", "+CDS")) for linha in resposta
+        ):
+            return self._anotar(resposta)
+        return resposta
+
+
+def _vigiar(conexao: _Conexao) -> None:
+    """Watcher thread of one open port: read inbound traffic as soon as it is announced."""
+    from django.db import connections
+
+    while conexao.alive:
+        if not conexao.ha_entrada.wait(timeout=1):
+            continue
+        tratador = tratador_entrada
+        if tratador is None:
+            time.sleep(1)  # not a worker: the health task reads it
+            continue
+        try:
+            tratador(modem_id=conexao.modem_id)
+        except Exception:
+            log.exception("Falha ao ler SMS recebidos/relatórios do modem %s", conexao.modem_id)
+            time.sleep(1)
+        finally:
+            connections.close_all()  # this thread's own database connection
 
 
 def fechar_todas() -> None:
@@ -80,10 +184,11 @@ def _responde_ao_at(conexao: GsmModem) -> bool:
 
 
 class GsmBackend(BaseBackend):
-    def _conectar(self) -> GsmModem:
+    def _conectar(self) -> "_Conexao":
         dispositivo = self.modem.dispositivo
         conexao = _conexoes.get(dispositivo)
         if conexao is not None and conexao.alive:
+            conexao.modem_id = self.modem.pk  # the row may have been registered again
             return conexao
         _descartar(dispositivo)
         try:
@@ -107,15 +212,29 @@ class GsmBackend(BaseBackend):
         except GsmModemException as exc:
             raise ErroEnvio(f"Falha ao iniciar o modem: {exc}", classe="modem") from exc
         _conexoes[dispositivo] = conexao
+        conexao.modem_id = self.modem.pk
+        if tratador_entrada is not None and self.modem.pk is not None:
+            threading.Thread(
+                target=_vigiar, args=(conexao,), name="modem-vigia", daemon=True
+            ).start()
+        # Read what arrived while the port was closed.
+        conexao.memorias_avisadas.add(TODAS)
+        conexao.ha_entrada.set()
         return conexao
 
-    def _iniciar(self, dispositivo: str) -> GsmModem:
+    def _iniciar(self, dispositivo: str) -> "_Conexao":
         """Open and initialise; a second try absorbs stale lines from an interrupted session
         (e.g. a late ``+CMGS`` answered to a worker that was killed)."""
         for tentativa in (1, 2):
             # exclusive: a second process on the same port (a second worker, or
             # `modem check` while the worker runs) is refused instead of interleaving.
-            conexao = GsmModem(dispositivo, self.modem.baud, requestDelivery=False, exclusive=True)
+            conexao = _Conexao(
+                dispositivo,
+                self.modem.baud,
+                requestDelivery=True,
+                AT_CNMI="2,1,0,2,0",
+                exclusive=True,
+            )
             try:
                 conexao.connect(pin=self.modem.pin or None)
                 return conexao
@@ -150,7 +269,7 @@ class GsmBackend(BaseBackend):
         _referencias[self.modem.dispositivo] = (ref + 1) % 256
         return ref
 
-    def enviar(self, envio: Envio) -> int | None:
+    def enviar(self, envio: Envio) -> list[int]:
         with _trava:
             conexao = self._conectar()
             usar_texto = (
@@ -160,6 +279,7 @@ class GsmBackend(BaseBackend):
                 and all(c in TEXT_MODE for c in envio.texto)
             )
             entregue = False
+            respostas = []
             try:
                 if usar_texto:
                     conexao.smsTextMode = True
@@ -169,8 +289,10 @@ class GsmBackend(BaseBackend):
                         expectedResponseTermSeq="> ",
                     )
                     entregue = True
-                    resposta = conexao.write(
-                        envio.texto, timeout=self.modem.timeout_segundos, writeTerm=CTRLZ
+                    respostas.append(
+                        conexao.write(
+                            envio.texto, timeout=self.modem.timeout_segundos, writeTerm=CTRLZ
+                        )
                     )
                 else:
                     conexao.smsTextMode = False
@@ -178,7 +300,7 @@ class GsmBackend(BaseBackend):
                         envio.destino,
                         envio.texto,
                         reference=self._proxima_referencia(),
-                        requestStatusReport=False,
+                        requestStatusReport=True,
                     )
                     for pdu in pdus:
                         conexao.write(
@@ -187,8 +309,10 @@ class GsmBackend(BaseBackend):
                             expectedResponseTermSeq="> ",
                         )
                         entregue = True
-                        resposta = conexao.write(
-                            str(pdu), timeout=self.modem.timeout_segundos, writeTerm=CTRLZ
+                        respostas.append(
+                            conexao.write(
+                                str(pdu), timeout=self.modem.timeout_segundos, writeTerm=CTRLZ
+                            )
                         )
             except (CmsError, CmeError, CommandError) as exc:
                 if entregue and envio.partes > 1:
@@ -232,10 +356,156 @@ class GsmBackend(BaseBackend):
                     f"Dispositivo {self.modem.dispositivo} indisponível: {exc}",
                     classe="dispositivo",
                 ) from exc
-            linha = next((x for x in resposta if x.startswith("+CMGS:")), None)
-            if linha is None:
-                raise ErroEnvio("O modem respondeu sem +CMGS.", classe="incerto")
-            return int(linha[6:].strip())
+            referencias = []
+            for resposta in respostas:
+                linha = next((x for x in resposta if x.startswith("+CMGS:")), None)
+                if linha is None:
+                    raise ErroEnvio("O modem respondeu sem +CMGS.", classe="incerto")
+                referencias.append(int(linha[6:].strip()))
+            return referencias
+
+    def ha_entrada(self) -> bool:
+        conexao = _conexoes.get(self.modem.dispositivo)
+        return conexao is not None and conexao.ha_entrada.is_set()
+
+    def ler_entrada(
+        self,
+        *,
+        ao_relatorio: Callable[[RelatorioStatus], object],
+        ao_receber: Callable[[SmsEntrada], object],
+        listar: bool = False,
+    ) -> dict:
+        """Read delivery reports and inbound SMS (see the module docstring).
+
+        ``ao_receber`` gets each complete SMS; its stored copies are deleted only after
+        it returned (an exception keeps them on the SIM for the next read). Returns
+        counts, or {"erro": …} when the modem could not be read.
+        """
+        resumo = {"relatorios": 0, "recebidos": 0, "partes_aguardando": 0}
+        with _trava:
+            try:
+                conexao = self._conectar()
+                conexao.ha_entrada.clear()
+                while conexao.relatorios_diretos:
+                    self._relatorio(conexao.relatorios_diretos.popleft(), ao_relatorio, resumo)
+                memorias, conexao.memorias_avisadas = conexao.memorias_avisadas, set()
+                if listar or TODAS in memorias:
+                    memorias = set(self._memorias(conexao))
+                if memorias:
+                    self._ler_memorias(conexao, sorted(memorias), ao_relatorio, ao_receber, resumo)
+            except ErroEnvio as exc:
+                return {**resumo, "erro": exc.texto}
+            except (GsmModemException, *_FALHAS_DISPOSITIVO) as exc:
+                _descartar(self.modem.dispositivo)
+                return {**resumo, "erro": f"Sem resposta do modem: {exc or exc.__class__.__name__}"}
+        return resumo
+
+    @staticmethod
+    def _memorias(conexao: "_Conexao") -> list[str]:
+        """The memories the modem can read from (first list of AT+CPMS=?)."""
+        if getattr(conexao, "_memorias_leitura", None) is None:
+            try:
+                linha = next((x for x in conexao.write("AT+CPMS=?") if x.startswith("+CPMS")), "")
+            except CommandError:
+                linha = ""
+            primeira = linha.split("(")[1].split(")")[0] if "(" in linha else ""
+            conexao._memorias_leitura = re.findall(r'"(\w+)"', primeira) or ["SM"]
+        return conexao._memorias_leitura
+
+    @staticmethod
+    def _relatorio(pdu: str, ao_relatorio, resumo: dict) -> bool:
+        try:
+            relatorio = decodificar_recebida(pdu)
+        except PduInvalida:
+            log.warning("Relatório de entrega ilegível descartado: %s", pdu[:400])
+            return True
+        if not isinstance(relatorio, RelatorioStatus):
+            log.warning("+CDS sem SMS-STATUS-REPORT descartado: %s", pdu[:400])
+            return True
+        try:
+            ao_relatorio(relatorio)
+        except Exception:
+            log.exception("Falha ao registrar o relatório de entrega %s", relatorio)
+            return False
+        resumo["relatorios"] += 1
+        return True
+
+    def _ler_memorias(self, conexao, memorias, ao_relatorio, ao_receber, resumo) -> None:
+        conexao.smsTextMode = False
+        padrao = (conexao._smsMemReadDelete or '"SM"').strip('"')
+        try:
+            for memoria in memorias:
+                try:
+                    conexao.write(f'AT+CPMS="{memoria}"')
+                    linhas = conexao.write("AT+CMGL=4", timeout=LEITURA_TIMEOUT)
+                except CommandError as exc:
+                    log.warning("Memória %s do modem %s ilegível: %s", memoria, self.modem, exc)
+                    continue
+                self._tratar_lista(conexao, linhas, ao_relatorio, ao_receber, resumo)
+        finally:
+            conexao.write(f'AT+CPMS="{padrao}"', parseError=False)
+
+    def _tratar_lista(self, conexao, linhas, ao_relatorio, ao_receber, resumo) -> None:
+        guardadas: list[tuple[int, str]] = []
+        indice = None
+        for linha in linhas:
+            if m := _CMGL.match(linha):
+                indice = int(m.group(1))
+            elif indice is not None and linha not in ("OK", ""):
+                guardadas.append((indice, linha.strip()))
+                indice = None
+        grupos: dict[tuple, dict[int, tuple[int, Deliver]]] = {}
+        for indice, pdu in guardadas:
+            try:
+                lida = decodificar_recebida(pdu)
+            except PduInvalida:
+                # Kept for a person rather than lost: the raw PDU is its text.
+                lida = Deliver("", f"(SMS ilegível: {pdu[:400]})", "8bit", None, None)
+            if isinstance(lida, RelatorioStatus):
+                if self._relatorio(pdu, ao_relatorio, resumo):
+                    self._apagar(conexao, [indice])
+                continue
+            if lida.concatenacao is None:
+                entrada = SmsEntrada(lida.remetente, lida.texto, lida.enviada_em, 1)
+                self._entregar(conexao, entrada, [indice], ao_receber, resumo)
+                continue
+            ref, total, seq = lida.concatenacao
+            partes = grupos.setdefault((lida.remetente, ref, total), {})
+            if seq in partes:  # the network repeated a part: keep one, delete the copy
+                self._apagar(conexao, [indice])
+            else:
+                partes[seq] = (indice, lida)
+        espera = datetime.timedelta(seconds=settings.SMS_PARTES_ESPERA_SEGUNDOS)
+        agora = datetime.datetime.now(datetime.UTC)
+        for (remetente, _, total), partes in grupos.items():
+            chegadas = [partes[s][1] for s in sorted(partes)]
+            primeira = min((p.enviada_em for p in chegadas if p.enviada_em), default=None)
+            completa = len(partes) == total
+            if not completa and (primeira is None or agora - primeira < espera):
+                resumo["partes_aguardando"] += len(partes)
+                continue  # the rest may still come; the parts stay on the SIM
+            textos = [partes[s][1].texto if s in partes else " […] " for s in range(1, total + 1)]
+            if not completa:
+                log.warning(
+                    "SMS de %s em %s partes chegou incompleto (%s); guardado como chegou",
+                    remetente, total, sorted(partes),
+                )  # fmt: skip
+            entrada = SmsEntrada(remetente, "".join(textos).strip(), primeira, len(partes))
+            self._entregar(conexao, entrada, [i for i, _ in partes.values()], ao_receber, resumo)
+
+    def _entregar(self, conexao, entrada: SmsEntrada, indices, ao_receber, resumo) -> None:
+        try:
+            ao_receber(entrada)
+        except Exception:
+            log.exception("Falha ao guardar o SMS recebido de %s; fica no SIM", entrada.remetente)
+            return
+        resumo["recebidos"] += 1
+        self._apagar(conexao, indices)
+
+    @staticmethod
+    def _apagar(conexao, indices) -> None:
+        for indice in indices:
+            conexao.write(f"AT+CMGD={indice}")
 
     def ler_saude(self) -> dict:
         with _trava:

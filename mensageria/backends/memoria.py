@@ -17,7 +17,7 @@ def limpar() -> None:
 
 
 class MemoriaBackend(BaseBackend):
-    def enviar(self, envio: Envio) -> int | None:
+    def enviar(self, envio: Envio) -> list[int]:
         if falhas:
             falha = falhas.pop(0)
             if falha == "incerto":
@@ -32,7 +32,8 @@ class MemoriaBackend(BaseBackend):
                 "partes": envio.partes,
             }
         )
-        return len(enviadas) % 256
+        inicio = sum(e["partes"] for e in enviadas[:-1])
+        return [(inicio + i) % 256 for i in range(envio.partes)]
 
     def ler_saude(self) -> dict:
         return dict(saude)

@@ -1,97 +1,156 @@
-"""Decode an SMS-SUBMIT PDU (3GPP TS 23.040 §9.2.2.2) as a modem would receive it.
+"""The emulator's side of PDU mode (3GPP TS 23.040).
 
-Independent from python-gsmmodem-new's encoder, so the integration tests check
-what actually went over the wire.
+It decodes the SMS-SUBMIT a sender wrote (``mensageria.pdu``: the sender
+encodes with python-gsmmodem-new, so what the tests read is what went over the
+wire) and encodes, with its own GSM-7 packing, the SMS-DELIVER (an SMS a
+citizen sent) and SMS-STATUS-REPORT (a delivery report) a real network gives a
+modem.
 """
 
-from dataclasses import dataclass
+import datetime
 
-from ..texto import decodificar_gsm7, desempacotar_septetos
+from ..pdu import PduInvalida, Submit, decodificar_submit
+from ..texto import GSM7_BASICO, GSM7_EXTENSAO
 
+__all__ = [
+    "PduInvalida",
+    "Submit",
+    "codificar_deliver",
+    "codificar_status_report",
+    "decodificar_submit",
+    "dividir_texto",
+]
 
-class PduInvalida(ValueError):
-    pass
-
-
-@dataclass
-class Submit:
-    numero: str
-    texto: str
-    codificacao: str  # "gsm7" | "ucs2" | "8bit"
-    referencia_mr: int
-    concatenacao: tuple[int, int, int] | None  # (reference, total, sequence)
-    tamanho_tpdu: int
-
-
-def _semi_octetos(dados: bytes, digitos: int) -> str:
-    saida = []
-    for b in dados:
-        saida.append(str(b & 0x0F))
-        alto = b >> 4
-        if alto != 0x0F:
-            saida.append(str(alto))
-    return "".join(saida)[:digitos]
+SMSC = "+558199990000"
+_BASICO = {c: i for i, c in enumerate(GSM7_BASICO) if c != "\x1b"}
 
 
-def decodificar_submit(hexa: str) -> Submit:
-    try:
-        dados = bytes.fromhex(hexa.strip())
-    except ValueError as exc:
-        raise PduInvalida("PDU não é hexadecimal") from exc
-    try:
-        smsc = dados[0]
-        tpdu = dados[1 + smsc :]
-        i = 0
-        primeiro = tpdu[i]
-        i += 1
-        if primeiro & 0x03 != 0x01:
-            raise PduInvalida("não é SMS-SUBMIT")
-        vpf = (primeiro >> 3) & 0x03
-        udhi = bool(primeiro & 0x40)
-        mr = tpdu[i]
-        i += 1
-        digitos = tpdu[i]
-        tipo = tpdu[i + 1]
-        i += 2
-        octetos = (digitos + 1) // 2
-        numero = _semi_octetos(tpdu[i : i + octetos], digitos)
-        if tipo & 0x70 == 0x10:
-            numero = "+" + numero
-        i += octetos
-        i += 1  # PID
-        dcs = tpdu[i]
-        i += 1
-        i += {0: 0, 2: 1, 1: 7, 3: 7}[vpf]
-        udl = tpdu[i]
-        i += 1
-        ud = tpdu[i:]
-        alfabeto = dcs & 0x0C
-        cabecalho = 0
-        concatenacao = None
-        if udhi:
-            udhl = ud[0]
-            cabecalho = udhl + 1
-            j = 1
-            while j < cabecalho:
-                iei, tam = ud[j], ud[j + 1]
-                valor = ud[j + 2 : j + 2 + tam]
-                if iei == 0x00:
-                    concatenacao = (valor[0], valor[1], valor[2])
-                elif iei == 0x08:
-                    concatenacao = ((valor[0] << 8) | valor[1], valor[2], valor[3])
-                j += 2 + tam
-        if alfabeto == 0x00:
-            bits = cabecalho * 8
-            bits += (7 - bits % 7) % 7
-            septetos = udl - bits // 7
-            texto = decodificar_gsm7(desempacotar_septetos(ud, septetos, bits))
-            codificacao = "gsm7"
-        elif alfabeto == 0x08:
-            texto = ud[cabecalho:udl].decode("utf-16-be")
-            codificacao = "ucs2"
+def codificar_gsm7(texto: str) -> list[int] | None:
+    """GSM-7 codes of ``texto`` (extension characters as ESC + code), or None."""
+    codigos = []
+    for c in texto:
+        if c in _BASICO:
+            codigos.append(_BASICO[c])
+        elif c in GSM7_EXTENSAO:
+            codigos += [0x1B, GSM7_EXTENSAO[c]]
         else:
-            texto = ud[cabecalho:udl].decode("latin-1")
-            codificacao = "8bit"
-    except (IndexError, KeyError, UnicodeDecodeError) as exc:
-        raise PduInvalida(f"PDU truncada ou malformada: {exc}") from exc
-    return Submit(numero, texto, codificacao, mr, concatenacao, len(tpdu))
+            return None
+    return codigos
+
+
+def empacotar_septetos(codigos: list[int], bits_preenchimento: int = 0) -> bytes:
+    valor = 0
+    for i, codigo in enumerate(codigos):
+        valor |= (codigo & 0x7F) << (7 * i)
+    valor <<= bits_preenchimento
+    total_bits = bits_preenchimento + 7 * len(codigos)
+    return valor.to_bytes((total_bits + 7) // 8, "little")
+
+
+def dividir_texto(texto: str, *, ucs2: bool) -> list[str]:
+    """Parts of a concatenated SMS: 153 septets (never splitting ESC + code) or 67 UCS-2."""
+    if ucs2:
+        return [texto[i : i + 67] for i in range(0, len(texto), 67)] or [""]
+    if len(codificar_gsm7(texto) or []) <= 160:
+        return [texto]
+    partes, atual, tamanho = [], [], 0
+    for c in texto:
+        largura = 2 if c in GSM7_EXTENSAO else 1
+        if tamanho + largura > 153:
+            partes.append("".join(atual))
+            atual, tamanho = [], 0
+        atual.append(c)
+        tamanho += largura
+    partes.append("".join(atual))
+    return partes
+
+
+def _semi_octetos(digitos: str) -> bytes:
+    if len(digitos) % 2:
+        digitos += "F"
+    return bytes(
+        int(digitos[i + 1], 16) << 4 | int(digitos[i], 16) for i in range(0, len(digitos), 2)
+    )
+
+
+def _endereco(numero: str) -> bytes:
+    digitos = numero.lstrip("+")
+    tipo = 0x91 if numero.startswith("+") else 0x81
+    return bytes([len(digitos), tipo]) + _semi_octetos(digitos)
+
+
+def _smsc() -> bytes:
+    corpo = bytes([0x91]) + _semi_octetos(SMSC.lstrip("+"))
+    return bytes([len(corpo)]) + corpo
+
+
+def _carimbo(quando: datetime.datetime) -> bytes:
+    quando = quando if quando.tzinfo else quando.replace(tzinfo=datetime.UTC)
+    quartos = int(quando.utcoffset().total_seconds() // 900)
+    campos = [
+        quando.year % 100,
+        quando.month,
+        quando.day,
+        quando.hour,
+        quando.minute,
+        quando.second,
+    ]
+    octetos = [(v % 10) << 4 | (v // 10) for v in campos]
+    fuso = (abs(quartos) % 10) << 4 | (abs(quartos) // 10)
+    octetos.append(fuso | (0x08 if quartos < 0 else 0))
+    return bytes(octetos)
+
+
+def codificar_deliver(
+    remetente: str,
+    texto: str,
+    *,
+    ucs2: bool = False,
+    quando: datetime.datetime | None = None,
+    concatenacao: tuple[int, int, int] | None = None,
+) -> str:
+    """One SMS-DELIVER PDU (hex, SMSC first). ``concatenacao`` = (reference, total, sequence)."""
+    codigos = None if ucs2 else codificar_gsm7(texto)
+    if codigos is None:
+        ucs2 = True
+    cabecalho = b""
+    if concatenacao:
+        cabecalho = bytes([0x05, 0x00, 0x03, *concatenacao])
+    if ucs2:
+        corpo = cabecalho + texto.encode("utf-16-be")
+        dcs, udl = 0x08, len(corpo)
+    else:
+        bits = len(cabecalho) * 8
+        preenchimento = (7 - bits % 7) % 7
+        dcs = 0x00
+        udl = (bits + preenchimento) // 7 + len(codigos)
+        corpo = cabecalho + empacotar_septetos(codigos, preenchimento)
+    primeiro = 0x04 | (0x40 if cabecalho else 0)  # SMS-DELIVER, no more messages
+    tpdu = (
+        bytes([primeiro])
+        + _endereco(remetente)
+        + bytes([0x00, dcs])
+        + _carimbo(quando or datetime.datetime.now(datetime.UTC))
+        + bytes([udl])
+        + corpo
+    )
+    return (_smsc() + tpdu).hex().upper()
+
+
+def codificar_status_report(
+    referencia: int,
+    destino: str,
+    status: int,
+    *,
+    enviada_em: datetime.datetime,
+    entregue_em: datetime.datetime,
+) -> tuple[str, int]:
+    """One SMS-STATUS-REPORT PDU (hex, SMSC first) and its TPDU length (for +CDS: n)."""
+    tpdu = (
+        bytes([0x06, referencia & 0xFF])  # SMS-STATUS-REPORT, TP-SRQ=0, no more messages
+        + _endereco(destino)
+        + _carimbo(enviada_em)
+        + _carimbo(entregue_em)
+        + bytes([status & 0xFF])
+    )
+    return (_smsc() + tpdu).hex().upper(), len(tpdu)

@@ -329,7 +329,7 @@ def _reservar_vez(modem: Modem):
     The last start lives in the database and is taken with a conditional UPDATE,
     so the pace holds across worker restarts and even if two workers were
     misconfigured on one queue. Returns the start instant, or None when the modem is
-    paused or inactive.
+    paused or inactive. A concatenated SMS then holds more turns (:func:`_estender_vez`).
     """
     while True:
         agora = timezone.now()
@@ -351,6 +351,17 @@ def _reservar_vez(modem: Modem):
             return None
         proximo = modem.ultimo_inicio_envio + timedelta(seconds=modem.intervalo_segundos)
         time.sleep(max((proximo - timezone.now()).total_seconds(), 0.001))
+
+
+def _estender_vez(modem: Modem, inicio, partes: int) -> None:
+    """Each part of a concatenated SMS is one send for the modem and the network: the
+    parts go back to back, and the turn taken at ``inicio`` grows to ``partes``
+    intervals (the stored "last start" moves to the last part's slot), so the next
+    message starts no sooner than ``partes`` × interval after this one started."""
+    if partes > 1:
+        Modem.objects.filter(pk=modem.pk, ultimo_inicio_envio=inicio).update(
+            ultimo_inicio_envio=inicio + timedelta(seconds=modem.intervalo_segundos * (partes - 1))
+        )
 
 
 def _devolver_vez(modem: Modem, inicio) -> None:
@@ -478,10 +489,21 @@ def modem_drenar(*, modem_id: int, ate: float) -> int:
     modem = Modem.objects.filter(pk=modem_id).first()
     enviadas = 0
     while modem is not None and time.monotonic() < ate:
+        _entrada_se_avisada(modem)
         if _enviar_proxima(modem) is None:
             break
         enviadas += 1
     return enviadas
+
+
+def _entrada_se_avisada(modem: Modem) -> None:
+    """Between two sends: read the inbound SMS/delivery reports the modem announced, so
+    a citizen's query is not stuck behind the whole queue (the port's watcher thread
+    would get there too, but only once the drain lets go of the port)."""
+    from .entrada import modem_entrada_ler
+
+    if obter_backend(modem).ha_entrada():
+        modem_entrada_ler(modem=modem)
 
 
 def _enviar_proxima(modem: Modem, primeira: Mensagem | None = None) -> tuple[int, str] | None:
@@ -520,6 +542,7 @@ def _enviar_proxima(modem: Modem, primeira: Mensagem | None = None) -> tuple[int
             )
             if reclamada:
                 usado, inicio = inicio, None
+                _estender_vez(modem, usado, mensagem.partes)
                 return mensagem.pk, _transmitir(mensagem, modem, usado)
             # Another worker claimed it while this one waited for its turn: the next one.
     finally:
@@ -531,7 +554,7 @@ def _transmitir(mensagem: Mensagem, modem: Modem, inicio) -> str:
     """Hand a claimed message to the modem and record the outcome."""
     envio = Envio(mensagem.destino, mensagem.texto, mensagem.codificacao, mensagem.partes)
     try:
-        referencia = obter_backend(modem).enviar(envio)
+        referencias = list(obter_backend(modem).enviar(envio) or [])
     except ErroEnvio as erro:
         return _registrar_falha(mensagem.pk, modem, erro)
     except Exception as exc:
@@ -545,13 +568,23 @@ def _transmitir(mensagem: Mensagem, modem: Modem, inicio) -> str:
         Status.ENVIANDO,
         Status.ENVIADA,
         enviada_em=instante,
-        referencia=referencia,
+        referencia=referencias[0] if referencias else None,
+        referencias=referencias,
+        entrega=Mensagem.Entrega.AGUARDANDO,
+        entrega_em=None,
+        entrega_status=None,
+        entrega_texto="",
         erro_codigo=None,
         erro_texto="",
         erro_classe="",
     )
     if not concluida:  # the sweep declared it incerta meanwhile
         return Mensagem.objects.values_list("status", flat=True).get(pk=mensagem.pk)
+    if referencias:
+        from .entrada import mensagem_entrega_conciliar
+
+        # A report can be read before this row said which references are its own.
+        mensagem_entrega_conciliar(mensagem_id=mensagem.pk)
     return Status.ENVIADA
 
 

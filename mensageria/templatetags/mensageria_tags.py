@@ -43,3 +43,16 @@ def email(endereco: str, ver_completo: bool = False) -> str:
 @register.inclusion_tag("mensageria/_partials/status.html")
 def status_mensagem(mensagem):
     return {"mensagem": mensagem, "cor": _CORES.get(mensagem.status, "secondary")}
+
+
+@register.inclusion_tag("mensageria/_partials/entrega.html")
+def entrega_mensagem(mensagem):
+    """The operator's delivery report: "entregue 01/12 10:32", "não entregue: …"."""
+    return {"mensagem": mensagem}
+
+
+@register.filter
+def partes_sms(mensagem) -> str:
+    """ "3 partes" for a concatenated SMS, "" for one part."""
+    partes = getattr(mensagem, "partes", 1) or 1
+    return f"{partes} partes" if partes > 1 else ""

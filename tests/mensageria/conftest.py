@@ -76,6 +76,12 @@ def emu(emulador, worker_sms):
     emulador.travar_apos = None
     emulador.travado = False
     emulador.enviados = 0
+    emulador.entregas.clear()
+    emulador.atraso_relatorio = 0
+    emulador.ao_apagar = None
+    emulador.apagados.clear()
+    for guardadas in emulador.memorias.values():
+        guardadas.clear()
     if emulador._mestre is None:
         emulador.conectar()
     emulador.log_enviados.write_text("")

@@ -99,6 +99,8 @@ def test_consulta_csv(client_atendente, modem, django_assert_max_num_queries):
         "Situação",
         "Tentativas",
         "Enviada em",
+        "Entrega",
+        "Entregue em",
         "Erro",
         "Modem",
         "Codificação",

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 
 from mensageria.emulador import EmuladorModem
 
+REGRAS_ENTREGA = ("entregue", "naoentregue", "sem-relatorio")
+
 
 class Command(BaseCommand):
     help = "Emula um modem GSM num pseudo-terminal (link estável em var/modem/ttyEMU0)."
@@ -27,7 +29,19 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="NUMERO=FALHA",
-            help="falha permanente para um destino, ex.: +5581900000001=cms:1",
+            help="falha permanente ou entrega para um destino, ex.: +5581900000001=cms:1, "
+            "+5581900000002=naoentregue:0x41, +5581900000003=sem-relatorio",
+        )
+        parser.add_argument(
+            "--atraso-relatorio",
+            type=float,
+            default=2.0,
+            help="segundos entre o +CMGS e o relatório de entrega",
+        )
+        parser.add_argument(
+            "--entrada",
+            default=str(pasta / "entrada"),
+            help="pasta onde `manage.py sms_simular` deixa os SMS que o modem recebe",
         )
         parser.add_argument(
             "--travar-apos",
@@ -46,7 +60,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opcoes):
-        regras = dict(r.split("=", 1) for r in opcoes["regra"])
+        regras, entregas = {}, {}
+        for regra in opcoes["regra"]:
+            numero, valor = regra.split("=", 1)
+            alvo = entregas if valor.startswith(REGRAS_ENTREGA) else regras
+            alvo[numero] = valor
         emulador = EmuladorModem(
             opcoes["link"],
             log_enviados=opcoes["log"],
@@ -55,6 +73,9 @@ class Command(BaseCommand):
             regras=regras,
             com_clac=not opcoes["sem_clac"],
             travar_apos=opcoes["travar_apos"],
+            entregas=entregas,
+            atraso_relatorio=opcoes["atraso_relatorio"],
+            pasta_entrada=opcoes["entrada"],
         )
 
         def desplugar(*_):
@@ -67,7 +88,8 @@ class Command(BaseCommand):
         emulador.conectar()
         self.stdout.write(
             f"Modem emulado em {emulador.link} -> {emulador.caminho_escravo} "
-            f"(latência {emulador.latencia:g} s). SMS enviados em {emulador.log_enviados}."
+            f"(latência {emulador.latencia:g} s). SMS enviados em {emulador.log_enviados}; "
+            f"SMS para o modem: `manage.py sms_simular` (pasta {emulador.pasta_entrada})."
         )
         self.stdout.flush()
         try:

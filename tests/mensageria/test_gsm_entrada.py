@@ -1,0 +1,131 @@
+"""The GSM backend's reading of reports and inbound SMS, in this process, against an
+emulator of its own (modes the shared worker's session does not use)."""
+
+import datetime
+
+import pytest
+
+from mensageria.backends import Envio, gsm
+
+from .integracao import esperar
+
+
+class _Modem:
+    """What the backend reads of a Modem row (no database needed)."""
+
+    pk = None
+    baud = 115200
+    pin = ""
+    modo = "pdu"
+    timeout_segundos = 5
+    nome = "emu-local"
+
+    def __init__(self, dispositivo):
+        self.dispositivo = dispositivo
+
+
+@pytest.fixture
+def emu_local(tmp_path, monkeypatch):
+    from mensageria.emulador import EmuladorModem
+
+    monkeypatch.setattr(gsm, "tratador_entrada", None)  # no watcher thread: we read by hand
+    emu = EmuladorModem(
+        tmp_path / "tty", log_enviados=tmp_path / "log", latencia=0, atraso_relatorio=0
+    )
+    emu.iniciar()
+    yield emu
+    emu.parar()
+
+
+@pytest.fixture
+def backend(emu_local):
+    b = gsm.GsmBackend(_Modem(str(emu_local.link)))
+    yield b
+    b.fechar()
+
+
+def ler(backend, **kw):
+    relatorios, recebidos = [], []
+    resumo = backend.ler_entrada(ao_relatorio=relatorios.append, ao_receber=recebidos.append, **kw)
+    return resumo, relatorios, recebidos
+
+
+def test_relatorio_direto_cds_quando_o_modem_nao_guarda(emu_local, backend):
+    emu_local.ds_aceitos = {0, 1}  # refuses AT+CNMI=2,1,0,2,0: gsmmodem falls back to ds=1
+    [referencia] = backend.enviar(Envio("+5581999990001", "oi", "gsm7", 1))
+    assert emu_local._cnmi[3] == 1
+    relatorios = []
+
+    def chegou():
+        relatorios.extend(ler(backend)[1])
+        return relatorios
+
+    esperar(chegou, mensagem="+CDS lido")
+    [relatorio] = relatorios
+    assert (relatorio.referencia, relatorio.destino, relatorio.status) == (
+        referencia,
+        "+5581999990001",
+        0,
+    )
+    assert emu_local.memorias["SR"] == {}  # nothing stored: the PDU came with +CDS
+    assert not backend.ha_entrada()
+
+
+def test_texto_modo_texto_pede_relatorio_pelo_csmp(emu_local, backend):
+    backend.modem.modo = "texto"
+    emu_local.entregas["+5581999990001"] = "naoentregue:0x46"
+    [referencia] = backend.enviar(Envio("+5581999990001", "oi", "gsm7", 1))
+    assert "AT+CSMP=49,167,0,0" in emu_local.recebidos
+    relatorios = []
+    esperar(lambda: relatorios.extend(ler(backend)[1]) or relatorios, mensagem="+CDSI lido")
+    [relatorio] = relatorios
+    assert (relatorio.referencia, relatorio.status) == (referencia, 0x46)
+    # A long text in a text-mode modem goes in PDU mode (concatenated, with UDH).
+    partes = backend.enviar(Envio("+5581999990002", "y" * 200, "gsm7", 2))
+    assert len(partes) == 2
+
+
+def test_partes_que_nao_completam_sao_guardadas_apos_a_espera(emu_local, backend, settings):
+    settings.SMS_PARTES_ESPERA_SEGUNDOS = 600
+    antigo = datetime.datetime.now(datetime.UTC).replace(microsecond=0) - datetime.timedelta(
+        minutes=5
+    )
+    backend.enviar(Envio("+5581999990001", "oi", "gsm7", 1))  # connect
+    emu_local.entregas.clear()
+    emu_local.receber_sms(
+        "+5581988885555", "aaaa" + "bbbb" + "cccc", partes=3, omitir={2}, quando=antigo
+    )
+    resumo, _, recebidos = ler(backend, listar=True)
+    assert recebidos == [] and resumo["partes_aguardando"] == 2
+    assert len(emu_local.memorias["ME"]) == 2  # kept on the SIM for the missing part
+    settings.SMS_PARTES_ESPERA_SEGUNDOS = 60
+    resumo, _, [sms] = ler(backend, listar=True)
+    assert sms.texto == "aaaa […] cccc" and sms.partes == 2 and sms.recebido_em == antigo
+    assert emu_local.memorias["ME"] == {}
+
+
+def test_falha_ao_guardar_mantem_o_sms_no_sim(emu_local, backend):
+    backend.enviar(Envio("+5581999990001", "oi", "gsm7", 1))
+    emu_local.receber_sms("+5581988884444", "20261000000001")
+
+    def quebra(_sms):
+        raise RuntimeError("banco fora do ar")
+
+    resumo = backend.ler_entrada(ao_relatorio=lambda r: None, ao_receber=quebra, listar=True)
+    assert resumo["recebidos"] == 0 and len(emu_local.memorias["ME"]) == 1
+    _, _, [sms] = ler(backend, listar=True)  # the next read finds it again
+    assert sms.texto == "20261000000001" and emu_local.memorias["ME"] == {}
+
+
+def test_aviso_no_meio_de_uma_resposta_nao_se_perde(emu_local, backend):
+    """A +CMTI the modem writes inside a command's answer is picked out of it."""
+    backend.enviar(Envio("+5581999990001", "oi", "gsm7", 1))
+    ler(backend, listar=True)
+    emu_local.entregas["+5581999990001"] = "sem-relatorio"
+    emu_local.receber_sms("+5581988883333", "oi", avisar=False)
+    conexao = gsm._conexoes[emu_local.link.as_posix()]
+    conexao.ha_entrada.clear()
+    resposta = conexao._anotar(['+CMTI: "ME",0', "+CSQ: 21,99", "OK"])
+    assert resposta == ["+CSQ: 21,99", "OK"] and backend.ha_entrada()
+    _, _, [sms] = ler(backend)
+    assert sms.remetente == "+5581988883333"
