@@ -32,7 +32,7 @@ class MemoriaBackend(BaseBackend):
                 "partes": envio.partes,
             }
         )
-        inicio = sum(e["partes"] for e in enviadas[:-1])
+        inicio = sum(e["partes"] for e in enviadas[:-1]) + 1
         return [(inicio + i) % 256 for i in range(envio.partes)]
 
     def ler_saude(self) -> dict:

@@ -63,10 +63,10 @@ def test_sms_de_mil_caracteres_e_recusado_com_o_motivo(modem, parametros):
 
 
 def test_sms_longo_guarda_a_referencia_de_cada_parte(modem, parametros):
-    enviar(modem)  # one part: reference 0
+    enviar(modem)  # one part: reference 1
     m = enviar(modem, texto=LONGO)
     assert m.status == "enviada" and m.partes == 3
-    assert m.referencias == [1, 2, 3] and m.referencia == 1
+    assert m.referencias == [2, 3, 4] and m.referencia == 2
     assert m.entrega == Mensagem.Entrega.AGUARDANDO
     assert memoria.enviadas[-1]["partes"] == 3
 

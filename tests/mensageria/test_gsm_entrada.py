@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from mensageria.backends import Envio, gsm
+from mensageria.pdu import decodificar_recebida
 
 from .integracao import esperar
 
@@ -129,3 +130,37 @@ def test_aviso_no_meio_de_uma_resposta_nao_se_perde(emu_local, backend):
     assert resposta == ["+CSQ: 21,99", "OK"] and backend.ha_entrada()
     _, _, [sms] = ler(backend)
     assert sms.remetente == "+5581988883333"
+
+
+def test_sms_simular_entrega_ao_emulador_pela_pasta(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from mensageria.emulador import EmuladorModem
+
+    pasta = tmp_path / "entrada"
+    emu = EmuladorModem(tmp_path / "tty", log_enviados=tmp_path / "log", pasta_entrada=pasta)
+    emu.iniciar()
+    try:
+        saida = io.StringIO()
+        call_command(
+            "sms_simular", "Consulta 2026.1000.000001", "--de", "(81) 98888-7777",
+            "--entrada", str(pasta), stdout=saida,
+        )  # fmt: skip
+        assert "+5581988887777" in saida.getvalue() and "enviados.log" in saida.getvalue()
+        esperar(lambda: emu.memorias["ME"], mensagem="SMS guardado pelo emulador")
+        [guardada] = emu.memorias["ME"].values()
+        sms = decodificar_recebida(guardada["pdu"])
+        assert (sms.remetente, sms.texto) == ("+5581988887777", "Consulta 2026.1000.000001")
+        assert list(pasta.iterdir()) == []
+    finally:
+        emu.parar()
+
+
+def test_sms_simular_recusa_numero_invalido(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--de"):
+        call_command("sms_simular", "oi", "--de", "123", "--entrada", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
