@@ -20,8 +20,8 @@ The network side:
   ``+CMGS`` the emulator produces an SMS-STATUS-REPORT: ``+CDS`` with the PDU
   when ``AT+CNMI`` asked for ``ds=1``, stored in ``SR`` and announced by
   ``+CDSI`` for ``ds=2``. The status comes from ``entregas`` per destination:
-  ``entregue`` (the default), ``naoentregue:0x41`` (any TP-ST), or
-  ``sem-relatorio``. :meth:`relatorio_injetar` produces one for any reference.
+  ``entregue`` (``entrega_padrao`` by default), ``naoentregue:0x41`` (any TP-ST),
+  or ``sem-relatorio``. :meth:`relatorio_injetar` produces one for any reference.
 * *Inbound SMS.* :meth:`receber_sms` stores SMS-DELIVER PDUs (concatenated when
   long) in the receive memory and announces each with ``+CMTI``; ``AT+CPMS``,
   ``AT+CMGR``, ``AT+CMGL`` and ``AT+CMGD`` work on the stored messages.
@@ -103,6 +103,7 @@ class EmuladorModem:
         self._mr = 0
         self._partes: dict[tuple[str, int], dict] = {}
         self.entregas: dict[str, str] = dict(entregas or {})
+        self.entrega_padrao = "entregue"  # for a destination without its own rule
         # AT+CNMI <ds> values accepted: 1 = +CDS with the PDU, 2 = stored, +CDSI.
         self.ds_aceitos = {0, 1, 2}
         self.atraso_relatorio = atraso_relatorio
@@ -166,6 +167,15 @@ class EmuladorModem:
         self._thread = threading.Thread(target=self._laco, name="emulador-modem", daemon=True)
         self._thread.start()
         return self
+
+    def ocioso(self) -> bool:
+        """No report waiting to be produced, announced or read (tests wait for this)."""
+        with self._trava:
+            return (
+                not any(t.is_alive() for t in self._timers)
+                and not self._urcs
+                and not self.memorias["SR"]
+            )
 
     def parar(self) -> None:
         self._parar.set()
@@ -483,7 +493,7 @@ class EmuladorModem:
                     self._urc(f'+CDSI: "SR",{indice}')
 
     def _agendar_relatorio(self, numero: str, referencia: int) -> None:
-        regra = self.entregas.get(numero, "entregue")
+        regra = self.entregas.get(numero, self.entrega_padrao)
         if regra == "sem-relatorio":
             return
         status = 0

@@ -77,6 +77,9 @@ def emu(emulador, worker_sms):
     emulador.travado = False
     emulador.enviados = 0
     emulador.entregas.clear()
+    # Every SMS asks for a delivery report; only the tests about reports get them, so
+    # the worker is not busy recording one while the test database is flushed.
+    emulador.entrega_padrao = "sem-relatorio"
     emulador.atraso_relatorio = 0
     emulador.ao_apagar = None
     emulador.apagados.clear()
@@ -88,6 +91,17 @@ def emu(emulador, worker_sms):
     yield emulador
     emulador.falhas.clear()
     emulador.regras.clear()
+    _esperar_ocioso(emulador)
+
+
+def _esperar_ocioso(emulador, limite: float = 10) -> None:
+    """Let the worker finish recording reports before the database is flushed."""
+    import time
+
+    fim = time.monotonic() + limite
+    while time.monotonic() < fim and not emulador.ocioso():
+        time.sleep(0.05)
+    time.sleep(0.2)
 
 
 # --- e-mail: a real SMTP server on loopback (aiosmtpd) ------------------------------

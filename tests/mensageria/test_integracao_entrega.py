@@ -20,6 +20,7 @@ TRES_PARTES = "Aviso de interrupção: " + "ç" * 150  # 172 UCS-2 characters: 3
 
 @pytest.fixture
 def modem(emu):
+    emu.entrega_padrao = "entregue"
     p = Parametros.atuais()
     p.tamanho_maximo = 300
     p.save()
@@ -163,10 +164,15 @@ def conta_ao_apagar(emu):
 
 @pytest.fixture
 def modem_conectado(emu, modem):
-    emu.entregas["+5581999990001"] = "sem-relatorio"  # only inbound SMS in these tests
-    emu.entregas["+5581999990003"] = "sem-relatorio"
+    emu.entrega_padrao = "sem-relatorio"  # only inbound SMS in these tests
     assert esperar_status(criar(modem).pk).status == "enviada"  # the worker holds the port
-    return modem
+    yield modem
+    # An automatic answer may still be on its way: let it go before the flush.
+    esperar(
+        lambda: not Mensagem.objects.filter(status__in=["pendente", "enviando"]).exists(),
+        limite=30,
+        mensagem="respostas enviadas",
+    )
 
 
 @com_recebidos
