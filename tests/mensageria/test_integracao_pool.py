@@ -60,6 +60,7 @@ def pool(emuladores, workers_pool):
     for emu in emuladores:
         emu.falhas.clear()
         emu.regras.clear()
+        emu.entrega_padrao = "sem-relatorio"  # no delivery report recorded during the flush
         emu.latencia = 0
         emu.travar_apos = None
         emu.travado = False
