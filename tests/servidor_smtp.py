@@ -15,11 +15,15 @@ Replies are plain SMTP lines ("250 …", "4xx …", "5xx …"), as a real server
 import contextlib
 import email
 import email.policy
+import logging
 import socket
 import threading
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every SMTP command at INFO: far too much for a test run or a benchmark.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @dataclass

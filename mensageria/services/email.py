@@ -18,7 +18,7 @@ import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from core.exceptions import RegraViolada
@@ -26,9 +26,11 @@ from core.exceptions import RegraViolada
 from ..backends import ErroEnvio
 from ..enderecos import EmailInvalido, email_normalizar
 from ..models import Mensagem, MensagemHistorico
+from ..silencio import silencio_ate
 from .mensagens import (
     FILA_EMAIL,
     _adiar_no_silencio,
+    _parametros,
     _registrar_falha,
     _transitar,
     _transitar_se,
@@ -238,6 +240,11 @@ def _enviar_um(mensagem: Mensagem, sessao: _Sessao) -> str | None:
     )
     if not reclamada:
         return None  # another run got it first
+    return _entregar(mensagem, sessao)
+
+
+def _entregar(mensagem: Mensagem, sessao: _Sessao) -> str:
+    """Send a message this run has claimed (``enviando``) and record the outcome."""
     try:
         sessao.enviar(_email(mensagem))
     except Exception as exc:
@@ -261,15 +268,35 @@ def _enviar_um(mensagem: Mensagem, sessao: _Sessao) -> str | None:
     return Status.ENVIADA
 
 
-def _devidas(limite: int) -> list[Mensagem]:
+def _reclamar_proxima() -> Mensagem | None:
+    """Claim the oldest due pending e-mail in one statement and return it (``enviando``).
+
+    On PostgreSQL the candidate is taken ``FOR UPDATE SKIP LOCKED``: workers draining
+    at the same time each get a different message instead of racing for the same one.
+    Events held by quiet hours now are left to their own task (which postpones them).
+    """
     agora = timezone.now()
-    return list(
-        Mensagem.objects.filter(canal=Mensagem.Canal.EMAIL, status=Status.PENDENTE)
-        .filter(
-            models.Q(proxima_tentativa_em__isnull=True) | models.Q(proxima_tentativa_em__lte=agora)
-        )
-        .order_by("criada_em", "id")[:limite]
-    )
+    parametros = _parametros()
+    retidos = [e for e in Mensagem.Evento.values if silencio_ate(e, agora, parametros=parametros)]
+    ops = connection.ops
+    tabela = ops.quote_name(Mensagem._meta.db_table)
+    instante = ops.adapt_datetimefield_value(agora)
+    fora = f"AND evento NOT IN ({', '.join(['%s'] * len(retidos))})" if retidos else ""
+    pular = connection.features.has_select_for_update_skip_locked
+    trava = "FOR UPDATE SKIP LOCKED" if pular else ""
+    sql = f"""
+        UPDATE {tabela}
+           SET status = %s, enviando_desde = %s, atualizada_em = %s, tentativas = tentativas + 1
+         WHERE status = %s AND id = (
+               SELECT id FROM {tabela}
+                WHERE canal = %s AND status = %s
+                  AND (proxima_tentativa_em IS NULL OR proxima_tentativa_em <= %s) {fora}
+                ORDER BY criada_em, id LIMIT 1 {trava})
+        RETURNING *
+    """  # only the table name and placeholders are formatted into the SQL
+    valores = [Status.ENVIANDO, instante, instante, Status.PENDENTE]
+    valores += [Mensagem.Canal.EMAIL, Status.PENDENTE, instante, *retidos]
+    return next(iter(Mensagem.objects.raw(sql, valores)), None)
 
 
 def email_enviar(*, mensagem: Mensagem, drenar_ate: float | None = None) -> str | None:
@@ -284,13 +311,10 @@ def email_enviar(*, mensagem: Mensagem, drenar_ate: float | None = None) -> str 
     try:
         resultado = _enviar_um(mensagem, sessao)
         while drenar_ate is not None and sessao.saudavel and time.monotonic() < drenar_ate:
-            lote = _devidas(20)
-            if not lote:
+            outra = _reclamar_proxima()
+            if outra is None:
                 break
-            for outra in lote:
-                _enviar_um(outra, sessao)
-                if not sessao.saudavel or time.monotonic() >= drenar_ate:
-                    break
+            _entregar(outra, sessao)
         return resultado
     finally:
         sessao.fechar()

@@ -253,3 +253,29 @@ def test_descartar_e_confirmar_email(supervisor):
 )
 def test_mascarar_email(endereco, mascarado):
     assert email_mascarar(endereco) == mascarado
+
+
+def test_drenar_deixa_no_silencio_os_eventos_retidos():
+    import datetime
+    import zoneinfo
+
+    from mensageria.models import Parametros
+
+    agora = timezone.now().astimezone(zoneinfo.ZoneInfo("America/Recife"))
+    parametros = Parametros.atuais()
+    parametros.silencio_inicio = (agora - datetime.timedelta(hours=1)).time()
+    parametros.silencio_fim = (agora + datetime.timedelta(hours=1)).time()
+    parametros.silencio_eventos = ["ra_mensagem"]
+    parametros.save()
+    primeira = criar()
+    retida = criar(destino="b@exemplo.com", evento=Mensagem.Evento.RA_MENSAGEM)
+    terceira = criar(destino="c@exemplo.com")
+    services.mensagem_enviar(mensagem_id=primeira.pk, drenar_ate=float("inf"))
+    assert sorted(e.to[0] for e in mail.outbox) == ["c@exemplo.com", "joao.silva@exemplo.com.br"]
+    retida.refresh_from_db()
+    terceira.refresh_from_db()
+    assert retida.status == Status.PENDENTE and terceira.status == Status.ENVIADA
+    # Its own task holds it until the window ends.
+    assert services.mensagem_enviar(mensagem_id=retida.pk) is None
+    retida.refresh_from_db()
+    assert retida.proxima_tentativa_em > timezone.now() and mail.outbox[-1].to != ["b@exemplo.com"]
