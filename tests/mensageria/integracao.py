@@ -26,6 +26,15 @@ RAIZ = Path(__file__).resolve().parents[2]
 FINAIS = {"enviada", "falhou", "incerta", "descartada"}
 
 
+def _morrer_com_o_pai() -> None:
+    """In the worker child: SIGTERM when pytest dies (killed by a timeout, Ctrl-C twice),
+    so no orphan worker keeps consuming the test queue against a dropped database."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def iniciar_worker(
     pasta: Path,
     banco: str,
@@ -75,6 +84,7 @@ def iniciar_worker(
         env=ambiente,
         stdout=log,
         stderr=subprocess.STDOUT,
+        preexec_fn=_morrer_com_o_pai,
     )
     limite = time.monotonic() + 60
     while time.monotonic() < limite:
