@@ -91,6 +91,8 @@ class _Conexao(GsmModem):
         self.memorias_avisadas: set[str] = set()  # memories named by +CMTI / +CDSI
         self.ha_entrada = threading.Event()
         self.modem_id: int | None = None
+        self._anotacoes = threading.Lock()  # the reader thread notes, the worker takes
+        self._cds_sem_pdu = False  # a +CDS line whose PDU comes in the next notification
 
     def _handleModemNotification(self, lines):
         self._anotar(list(lines))
@@ -99,19 +101,26 @@ class _Conexao(GsmModem):
         """Note the unsolicited codes in ``linhas``; return the other lines."""
         resto, anotou = [], False
         i = 0
-        while i < len(linhas):
-            linha = linhas[i].strip()
-            if m := _CMTI.match(linha):
-                self.memorias_avisadas.add(m.group(2))
-                anotou = True
-            elif linha.startswith("+CDS:"):
-                if i + 1 < len(linhas):
-                    self.relatorios_diretos.append(linhas[i + 1].strip())
-                    i += 1
-                anotou = True
-            elif linha:
-                resto.append(linhas[i])
-            i += 1
+        with self._anotacoes:
+            if self._cds_sem_pdu and linhas:
+                self._cds_sem_pdu = False
+                self.relatorios_diretos.append(linhas[0].strip())
+                i, anotou = 1, True
+            while i < len(linhas):
+                linha = linhas[i].strip()
+                if m := _CMTI.match(linha):
+                    self.memorias_avisadas.add(m.group(2))
+                    anotou = True
+                elif linha.startswith("+CDS:"):
+                    if i + 1 < len(linhas):
+                        self.relatorios_diretos.append(linhas[i + 1].strip())
+                        i += 1
+                    else:
+                        self._cds_sem_pdu = True
+                    anotou = True
+                elif linha:
+                    resto.append(linhas[i])
+                i += 1
         if anotou:
             self.ha_entrada.set()
         elif resto and linhas is not None:
@@ -386,9 +395,14 @@ class GsmBackend(BaseBackend):
             try:
                 conexao = self._conectar()
                 conexao.ha_entrada.clear()
-                while conexao.relatorios_diretos:
-                    self._relatorio(conexao.relatorios_diretos.popleft(), ao_relatorio, resumo)
-                memorias, conexao.memorias_avisadas = conexao.memorias_avisadas, set()
+                with conexao._anotacoes:
+                    diretos = list(conexao.relatorios_diretos)
+                    conexao.relatorios_diretos.clear()
+                    memorias, conexao.memorias_avisadas = conexao.memorias_avisadas, set()
+                falhos = [p for p in diretos if not self._relatorio(p, ao_relatorio, resumo)]
+                if falhos:  # not recorded (database down?): kept for the next read
+                    with conexao._anotacoes:
+                        conexao.relatorios_diretos.extendleft(reversed(falhos))
                 if listar or TODAS in memorias:
                     memorias = set(self._memorias(conexao))
                 if memorias:

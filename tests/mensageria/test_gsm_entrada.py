@@ -164,3 +164,27 @@ def test_sms_simular_recusa_numero_invalido(tmp_path):
     with pytest.raises(CommandError, match="--de"):
         call_command("sms_simular", "oi", "--de", "123", "--entrada", str(tmp_path))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cds_cujo_pdu_vem_noutra_notificacao_e_relatorio_nao_gravado_ficam(emu_local, backend):
+    from mensageria.emulador.pdu import codificar_status_report
+
+    backend.enviar(Envio("+5581999990001", "oi", "gsm7", 1))
+    emu_local.entregas["+5581999990001"] = "sem-relatorio"
+    ler(backend, listar=True)
+    agora = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    pdu, tamanho = codificar_status_report(
+        42, "+5581999990001", 0, enviada_em=agora, entregue_em=agora
+    )
+    conexao = gsm._conexoes[emu_local.link.as_posix()]
+    conexao._anotar([f"+CDS: {tamanho}"])  # the reader thread saw the line alone
+    conexao._anotar([pdu])
+
+    def quebra(_relatorio):
+        raise RuntimeError("banco fora do ar")
+
+    resumo = backend.ler_entrada(ao_relatorio=quebra, ao_receber=lambda s: None)
+    assert resumo["relatorios"] == 0
+    _, [relatorio], _ = ler(backend, listar=True)  # kept in memory for the next read
+    assert (relatorio.referencia, relatorio.status) == (42, 0)
+    assert ler(backend, listar=True)[1] == []
