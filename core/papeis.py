@@ -151,6 +151,8 @@ PERMISSOES[ADMINISTRADOR] += [
     *crud("mensageria", "modem", "modelomensagem"),
     "mensageria.view_parametros",
     "mensageria.change_parametros",
+    # The history of the supervisors' alerts (read-only).
+    "mensageria.view_alerta",
 ]
 
 

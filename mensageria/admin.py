@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 
 from .models import (
+    Alerta,
     Mensagem,
     MensagemHistorico,
     ModeloMensagem,
@@ -221,6 +222,25 @@ class RelatorioEntregaAdmin(admin.ModelAdmin):
         from .services.entrada import entrega_status_texto
 
         return entrega_status_texto(obj.status)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Alerta)
+class AlertaAdmin(admin.ModelAdmin):
+    """The supervisors' alert episodes, read-only: opened and resolved by the sweep."""
+
+    list_display = ("aberto_em", "tipo", "texto", "resolvido_em")
+    list_filter = ("tipo", ("resolvido_em", admin.EmptyFieldListFilter))
+    search_fields = ("texto",)
+    date_hierarchy = "aberto_em"
 
     def has_add_permission(self, request):
         return False

@@ -259,3 +259,22 @@ def test_os_dois_modems_pausados_nada_se_perde_e_supervisores_avisados(superviso
     services.alertas_avaliar()
     abertos = set(Alerta.objects.filter(resolvido_em__isnull=True).values_list("tipo", "chave"))
     assert abertos == {(Tipo.MODEM_PAUSADO, str(a.pk))}  # a is still paused
+
+
+def test_administrador_ve_o_historico_de_alertas_no_admin(client, administrador):
+    aberto = Alerta.objects.create(tipo=Tipo.SEM_MODEM, texto="Nenhum modem disponível agora")
+    Alerta.objects.create(
+        tipo=Tipo.FILA_ANTIGA,
+        texto="Fila antiga de ontem",
+        resolvido_em=datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC),
+    )
+    client.force_login(administrador)
+    lista = reverse("admin:mensageria_alerta_changelist")
+    conteudo = client.get(lista).content.decode()
+    assert "Nenhum modem disponível agora" in conteudo and "Fila antiga de ontem" in conteudo
+    so_abertos = client.get(lista, {"resolvido_em__isempty": "1"}).content.decode()
+    assert "Nenhum modem disponível agora" in so_abertos
+    assert "Fila antiga de ontem" not in so_abertos
+    assert client.get(reverse("admin:mensageria_alerta_add")).status_code == 403
+    detalhe = client.get(reverse("admin:mensageria_alerta_change", args=[aberto.pk]))
+    assert detalhe.status_code == 200 and 'name="_save"' not in detalhe.content.decode()
