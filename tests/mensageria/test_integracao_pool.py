@@ -194,3 +194,23 @@ def test_ambos_pausados_esperam_sem_perder_e_retomar_um_envia_tudo(pool, client,
     mensagens = esperar_todas(ids)
     assert conferir_uma_vez(pool, mensagens) == {"pool-a": 0, "pool-b": 6}
     assert all(m.status == "enviada" and m.modem == b for m in mensagens)
+
+
+def test_a_tarefa_na_fila_de_outro_modem_nao_usa_a_porta_do_dono(pool):
+    """A worker knows its modem by the queue the task came from: a stale task left on
+    A's queue for a message now B's (B healthy and idle) does not make A's worker open
+    B's port or send it; B's worker does, once."""
+    (a, emu_a), (b, _) = pool
+    with integracao.broker_fora_do_ar():
+        [pk] = criar(1, modem=b)
+    antes = Modem.objects.get(pk=a.pk).saude_lida_em
+    _publicar(pk, a.fila)
+    modem_ler_saude_task.apply_async(args=[a.pk], queue=a.fila)  # behind it on A's queue
+    esperar(lambda: Modem.objects.get(pk=a.pk).saude_lida_em != antes, mensagem="a leu a saúde")
+    m = Mensagem.objects.get(pk=pk)
+    assert m.status == "pendente" and m.modem == b
+    assert ler_log(emu_a.log_enviados) == []
+    _publicar(pk, b.fila)
+    [m] = esperar_todas([pk])
+    assert m.status == "enviada" and m.modem == b
+    assert conferir_uma_vez(pool, [m]) == {"pool-a": 0, "pool-b": 1}
