@@ -188,3 +188,25 @@ def test_cds_cujo_pdu_vem_noutra_notificacao_e_relatorio_nao_gravado_ficam(emu_l
     _, [relatorio], _ = ler(backend, listar=True)  # kept in memory for the next read
     assert (relatorio.referencia, relatorio.status) == (42, 0)
     assert ler(backend, listar=True)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("regra", "motivo"),
+    [("+5581900000001", "NUMERO=FALHA"), ("+5581900000001=naoentregue:xx", "TP-ST")],
+)
+def test_emulador_recusa_regra_malformada(regra, motivo):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=motivo):
+        call_command("modem_emulador", "--regra", regra, stdout=io.StringIO())
+
+
+def test_regras_de_entrega_e_de_falha_separadas():
+    from mensageria.management.commands.modem_emulador import _regras
+
+    assert _regras(["+1=cms:1", "+2=naoentregue:0x41", "+3=sem-relatorio"]) == (
+        {"+1": "cms:1"},
+        {"+2": "naoentregue:0x41", "+3": "sem-relatorio"},
+    )

@@ -91,11 +91,7 @@ class Command(BaseCommand):
         links = _links(opcoes["link"], opcoes["quantidade"])
         varios = len(links) > 1
         log, entrada = Path(opcoes["log"]), Path(opcoes["entrada"])
-        regras, entregas = {}, {}
-        for regra in opcoes["regra"]:
-            numero, valor = regra.split("=", 1)
-            alvo = entregas if valor.startswith(REGRAS_ENTREGA) else regras
-            alvo[numero] = valor
+        regras, entregas = _regras(opcoes["regra"])
         emuladores = [
             EmuladorModem(
                 link,
@@ -146,6 +142,31 @@ class Command(BaseCommand):
         finally:
             for emulador in emuladores:
                 emulador.parar()
+
+
+def _regras(lista: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """--regra NUMERO=VALOR: a send fault (cms:N, hang…) or a delivery outcome
+    (entregue, naoentregue:0xNN, sem-relatorio), split in (faults, deliveries)."""
+    regras, entregas = {}, {}
+    for regra in lista:
+        numero, igual, valor = regra.partition("=")
+        if not igual or not numero or not valor:
+            raise CommandError(f"--regra {regra!r}: use NUMERO=FALHA, ex.: +5581900000001=cms:1.")
+        if valor.startswith(REGRAS_ENTREGA):
+            if valor.startswith("naoentregue"):
+                try:
+                    status = int(valor.partition(":")[2], 0)
+                except ValueError:
+                    status = -1
+                if not 0 <= status <= 255:
+                    raise CommandError(
+                        f"--regra {regra!r}: informe o status (TP-ST) de 0 a 255, "
+                        "ex.: naoentregue:0x41."
+                    )
+            entregas[numero] = valor
+        else:
+            regras[numero] = valor
+    return regras, entregas
 
 
 def _links(links: list[str] | None, quantidade: int | None) -> list[Path]:
