@@ -24,10 +24,15 @@ SMS_RECEBIDOS_DEMO = [
 ]
 
 
-def carregar(stdout) -> None:
+def preparar(stdout) -> None:
+    """Before any app's demo rows: the demo RAs' SMS are rendered under these parameters."""
     # Demo utility's choice: accents transliterated, so each message is one GSM-7 SMS
     # (the catalogue's names have accents; in UCS-2 most texts would need two SMS).
     Parametros.objects.update_or_create(pk=1, defaults={"transliterar": True})
+
+
+def carregar(stdout) -> None:
+    preparar(stdout)
     existente = Modem.objects.filter(nome=NOME_MODEM_DEMO).first()
     if existente and existente.dispositivo == str(DISPOSITIVO_DEMO):
         stdout.write(f"Modem de demonstração “{NOME_MODEM_DEMO}” já cadastrado.")

@@ -33,3 +33,12 @@ def test_demo_deixa_so_uma_amostra_de_sms_na_fila():
     # A second run (make run restarted) discards nothing more.
     call_command("load_demo", stdout=io.StringIO())
     assert Mensagem.objects.filter(status=Mensagem.Status.PENDENTE).count() == demo.AMOSTRA_SMS_DEMO
+
+
+def test_demo_os_sms_da_amostra_saem_em_gsm7_uma_parte_cada():
+    """The demo transliterates accents before its RAs queue their SMS: each sample SMS is
+    one GSM-7 part, so a newcomer sees them leave one modem interval apart."""
+    call_command("load_demo", stdout=io.StringIO())
+    amostra = Mensagem.objects.filter(status=Mensagem.Status.PENDENTE)
+    assert amostra.count() == demo.AMOSTRA_SMS_DEMO
+    assert {(m.codificacao, m.partes) for m in amostra} == {("gsm7", 1)}

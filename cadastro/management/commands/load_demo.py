@@ -17,9 +17,16 @@ class Command(BaseCommand):
                 "Os dados de demonstração têm senhas públicas e não podem ser carregados "
                 "em produção (gsan.settings.production)."
             )
-        for app in APPS_COM_DEMO:
-            if importlib.util.find_spec(f"{app}.demo") is None:
-                continue
-            modulo = importlib.import_module(f"{app}.demo")
+        modulos = [
+            importlib.import_module(f"{app}.demo")
+            for app in APPS_COM_DEMO
+            if importlib.util.find_spec(f"{app}.demo") is not None
+        ]
+        # Parameters first (e.g. mensageria's transliteration), so the rows that later
+        # apps create (an RA's protocol SMS) are made under them.
+        for modulo in modulos:
+            if hasattr(modulo, "preparar"):
+                modulo.preparar(self.stdout)
+        for modulo in modulos:
             modulo.carregar(self.stdout)
         self.stdout.write(self.style.SUCCESS("Dados de demonstração prontos."))
