@@ -12,7 +12,9 @@ handed to the modem (``AT+CMGS``; ``Mensagem.enviando_desde``); the time until t
 network confirms it (``+CMGS``, one latency later) is printed too. The worst case
 is a query that arrives just after another SMS started: the reply has to wait for
 the interval. So the samples are taken at phases 0.05, 0.25, 0.5, 0.75 and 0.95 of
-an interval after an outbound SMS started, plus one with the modem idle.
+an interval after an outbound SMS started, one with the modem idle, and one that
+arrives behind ``BENCH_RECEBIDO_FILA`` (10) SMS queued on the modem (the reply goes
+first: ``EVENTOS_PRIORITARIOS`` in ``services/mensagens.py``).
 Printed: each time, the worst, and worst ÷ (2 × interval). **Target ≤ 1.**
 
 When the emulator cannot deliver inbound SMS (the modem reader is not there yet),
@@ -38,7 +40,9 @@ from bench_sms import iniciar_worker  # noqa: E402
 
 INTERVALO = float(os.environ.get("BENCH_RECEBIDO_INTERVALO", "7"))
 LATENCIA = float(os.environ.get("BENCH_RECEBIDO_LATENCIA", str(INTERVALO)))
-FASES = (None, 0.05, 0.25, 0.5, 0.75, 0.95)  # None: the modem idle
+# None: the modem idle; "fila": behind FILA SMS waiting on the modem (a billing batch).
+FASES = (None, 0.05, 0.25, 0.5, 0.75, 0.95, "fila")
+FILA = int(os.environ.get("BENCH_RECEBIDO_FILA", "10"))
 NOME = "bench-recebido"
 
 
@@ -97,12 +101,17 @@ def amostra(modem, emulador, fase, indice: int, pelo_fio: bool) -> tuple[float, 
     if fase is None:
         time.sleep(INTERVALO + 0.5)  # idle: the last send started more than an interval ago
     else:
-        outro = services.mensagem_sms_criar(
-            destino=f"+558197{indice:07d}", texto="Aviso de teste", modem=modem
-        )
-        _esperar(lambda: Mensagem.objects.filter(pk=outro.pk, enviando_desde__isnull=False).first())
-        inicio_outro = Mensagem.objects.get(pk=outro.pk).enviando_desde.timestamp()
-        time.sleep(max(inicio_outro + fase * INTERVALO - time.time(), 0))
+        outros = [
+            services.mensagem_sms_criar(
+                destino=f"+55819{indice:03d}{n:05d}", texto="Aviso de teste", modem=modem
+            )
+            for n in range(FILA if fase == "fila" else 1)
+        ]
+        primeiro = outros[0].pk
+        _esperar(lambda: Mensagem.objects.filter(pk=primeiro, enviando_desde__isnull=False).first())
+        inicio_outro = Mensagem.objects.get(pk=primeiro).enviando_desde.timestamp()
+        fracao = 0.05 if fase == "fila" else fase
+        time.sleep(max(inicio_outro + fracao * INTERVALO - time.time(), 0))
     texto = f"protocolo {ra.protocolo[:4]}.{ra.protocolo[4]}.{ra.protocolo[5:]}"
     t0 = time.time()
     if pelo_fio:
@@ -160,7 +169,12 @@ def main() -> int:
         piores = []
         for indice, fase in enumerate(FASES):
             ate_sair, ate_confirmar = amostra(modem, emulador, fase, indice, pelo_fio)
-            rotulo = "modem ocioso" if fase is None else f"{fase:.2f} intervalo após outro envio"
+            if fase is None:
+                rotulo = "modem ocioso"
+            elif fase == "fila":
+                rotulo = f"atrás de {FILA - 1} SMS na fila"
+            else:
+                rotulo = f"{fase:.2f} intervalo após outro envio"
             print(
                 f"    {rotulo:32s} +CMTI → resposta entregue ao modem {ate_sair:6.2f} s"
                 f"  (→ confirmada pela rede {ate_confirmar:6.2f} s)"

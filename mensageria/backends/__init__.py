@@ -105,6 +105,9 @@ class BaseBackend:
         """The modem announced an inbound SMS or a delivery report not read yet."""
         return False
 
+    def aguardar_leitura(self) -> None:
+        """Return once a read of inbound traffic in progress (another thread) is over."""
+
     def ler_entrada(
         self,
         *,

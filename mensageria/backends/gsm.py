@@ -377,6 +377,12 @@ class GsmBackend(BaseBackend):
         conexao = _conexoes.get(self.modem.dispositivo)
         return conexao is not None and conexao.ha_entrada.is_set()
 
+    def aguardar_leitura(self) -> None:
+        # The watcher thread reads under the port's lock (and clears ``ha_entrada``
+        # first): taking the lock waits for that read, and the replies it stored.
+        with _trava:
+            pass
+
     def ler_entrada(
         self,
         *,

@@ -376,6 +376,15 @@ def _devida_q(agora) -> models.Q:
     return models.Q(proxima_tentativa_em__isnull=True) | models.Q(proxima_tentativa_em__lte=agora)
 
 
+# Sent before the rest of a modem's queue: a citizen who texted a protocol is waiting
+# for the answer (issue 10, benchmark (d): within 2 modem intervals), even behind a batch.
+EVENTOS_PRIORITARIOS = (Mensagem.Evento.RESPOSTA_SMS,)
+_PRIORIDADE = models.Case(
+    models.When(evento__in=EVENTOS_PRIORITARIOS, then=models.Value(0)),
+    default=models.Value(1),
+)
+
+
 def _proxima_candidata(modem: Modem) -> Mensagem | None:
     """The SMS ``modem`` should send next, when it is due (least waiting work first).
 
@@ -385,13 +394,15 @@ def _proxima_candidata(modem: Modem) -> Mensagem | None:
     3. else the oldest due message that waits behind another on a busy modem (that
        modem is sending, or has an older due message ahead of it): an idle worker
        takes work from a busy one instead of waiting.
+
+    Within each step, :data:`EVENTOS_PRIORITARIOS` go before the oldest.
     """
     agora = timezone.now()
     devidas = (
         Mensagem.objects.select_related("modem")
         .filter(canal=Mensagem.Canal.SMS, status=Status.PENDENTE)
         .filter(_devida_q(agora))
-        .order_by("criada_em", "id")
+        .order_by(_PRIORIDADE, "criada_em", "id")
     )
     propria = devidas.filter(modem=modem).first()
     if propria is not None:
@@ -449,13 +460,34 @@ def mensagem_enviar(
     if modem is None:
         return None
     resultado = None
-    if mensagem is not None and _pode_enviar(mensagem, modem):
+    if (
+        mensagem is not None
+        and _pode_enviar(mensagem, modem)
+        and not (drenar_ate is not None and _prioritaria_espera(mensagem, modem))
+    ):
         enviada = _enviar_proxima(modem, primeira=mensagem)
         if enviada is not None and enviada[0] == mensagem.pk:
             resultado = enviada[1]
     if drenar_ate is not None:
         modem_drenar(modem_id=modem.pk, ate=drenar_ate)
     return resultado
+
+
+def _prioritaria_espera(mensagem: Mensagem, modem: Modem) -> bool:
+    """A reply (:data:`EVENTOS_PRIORITARIOS`) is due on this modem while the task is for
+    an ordinary message: the drain sends the reply first, then this one in its turn."""
+    if mensagem.evento in EVENTOS_PRIORITARIOS:
+        return False
+    return (
+        Mensagem.objects.filter(
+            canal=Mensagem.Canal.SMS,
+            status=Status.PENDENTE,
+            modem=modem,
+            evento__in=EVENTOS_PRIORITARIOS,
+        )
+        .filter(_devida_q(timezone.now()))
+        .exists()
+    )
 
 
 def _pode_enviar(mensagem: Mensagem, modem: Modem) -> bool:
@@ -502,8 +534,13 @@ def _entrada_se_avisada(modem: Modem) -> None:
     would get there too, but only once the drain lets go of the port)."""
     from .entrada import modem_entrada_ler
 
-    if obter_backend(modem).ha_entrada():
+    backend = obter_backend(modem)
+    if backend.ha_entrada():
         modem_entrada_ler(modem=modem)
+    else:
+        # The port's watcher thread may be reading right now (it cleared the flag):
+        # wait for it, so a reply it stores is chosen before the next message.
+        backend.aguardar_leitura()
 
 
 def _enviar_proxima(modem: Modem, primeira: Mensagem | None = None) -> tuple[int, str] | None:

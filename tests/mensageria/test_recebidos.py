@@ -379,3 +379,63 @@ def test_respondido_automaticamente_nao_se_trata(modem, ra, atendente):
     sms = registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
     with pytest.raises(RegraViolada, match="respondido automaticamente"):
         services.sms_recebido_descartar(sms=sms, usuario=atendente, motivo="x")
+
+
+def test_resposta_passa_na_frente_da_fila_do_modem(modem, ra):
+    """A citizen waiting for the answer does not wait behind a batch of notices."""
+    import time
+
+    from mensageria.backends import memoria
+
+    for i in range(3):
+        services.mensagem_sms_criar(destino=f"+55819777700{i:02d}", texto=f"Aviso {i}", modem=modem)
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    services.modem_drenar(modem_id=modem.pk, ate=time.monotonic() + 30)
+    destinos = [e["destino"] for e in memoria.enviadas]
+    assert destinos[0] == NUMERO_DO_RA
+    assert len(destinos) == 4
+
+
+def test_tarefa_de_outra_mensagem_deixa_a_resposta_ir_antes(modem, ra):
+    """The worker's task for a queued notice still lets the waiting reply go first."""
+    import time
+
+    from mensageria.backends import memoria
+
+    avisos = [
+        services.mensagem_sms_criar(destino=f"+55819777700{i:02d}", texto="Aviso", modem=modem)
+        for i in range(2)
+    ]
+    registrar(modem, texto=ra.protocolo, remetente=NUMERO_DO_RA)
+    services.mensagem_enviar(
+        mensagem_id=avisos[1].pk, modem_id=modem.pk, drenar_ate=time.monotonic() + 30
+    )
+    destinos = [e["destino"] for e in memoria.enviadas]
+    assert destinos == [NUMERO_DO_RA, avisos[0].destino, avisos[1].destino]
+
+
+def test_drenagem_espera_a_leitura_do_vigia(modem, monkeypatch):
+    """The port's watcher thread is reading an SMS (port lock held) when the drain picks
+    its next message: the drain waits, so the reply being stored can go first."""
+    import threading
+    import time
+
+    from mensageria.backends import gsm
+    from mensageria.services import mensagens
+
+    eventos, segurando = [], threading.Event()
+
+    def vigia():
+        with gsm._trava:
+            segurando.set()
+            time.sleep(0.3)
+            eventos.append("leitura terminou")
+
+    fio = threading.Thread(target=vigia)
+    fio.start()
+    assert segurando.wait(5)
+    monkeypatch.setattr(mensagens, "obter_backend", gsm.GsmBackend)
+    mensagens._entrada_se_avisada(modem)
+    eventos.append("drenagem escolhe a próxima")
+    fio.join(5)
+    assert eventos == ["leitura terminou", "drenagem escolhe a próxima"]
