@@ -255,12 +255,16 @@ def banner(porta: int | str, var: Path) -> str:
     except ValueError:
         base = var
     log, enviados, correio = base / "log", base / "modem" / "enviados.log", base / "mail"
+    entrada = base / "modem" / "entrada"
     return (
         f"\n  Atendimento ao Público em http://127.0.0.1:{porta}/\n"
         f"  Usuários de demonstração (usuário, senha):\n{usuarios}\n"
         f"  Logs do emulador, dos workers e do beat em {log}/. Ctrl-C encerra tudo.\n"
         f"  SMS enviados pelo modem emulado: tail -f {enviados}\n"
         f"  {_linha_email(correio)}\n"
+        "  Um SMS de um cidadão para o modem emulado (a resposta sai no log de SMS enviados):\n"
+        "    .venv/bin/python manage.py sms_simular --de +5581999990001 "
+        f'--entrada {entrada} "protocolo 20261000000001"\n'
     )
 
 

@@ -198,3 +198,10 @@ def test_make_run_writes_email_to_var_mail_unless_email_url(tmp_path, email_url,
     assert saida[0].endswith(backend)
     if not email_url:
         assert saida[1] == str(tmp_path / "mail")
+
+
+def test_banner_says_how_to_text_the_emulated_modem(tmp_path):
+    """A newcomer texts a protocol to the emulated modem and reads the answer."""
+    texto = banner(8000, tmp_path)
+    assert "manage.py sms_simular --de +5581999990001" in texto
+    assert f"--entrada {tmp_path / 'modem' / 'entrada'}" in texto
