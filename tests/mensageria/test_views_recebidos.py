@@ -178,3 +178,13 @@ def test_sms_vazio_so_se_descarta(client_atendente, modem):
     html = client_atendente.get(LISTA).content.decode()
     assert "(SMS vazio)" in html
     assert 'name="protocolo"' not in html and 'name="motivo"' in html
+
+
+def test_paginacao_mantem_o_filtro(client_atendente, modem):
+    for i in range(53):
+        receber(modem, f"SMS {i}", segundos=i)
+    primeira = client_atendente.get(LISTA, {"situacao": "novo"})
+    assert len(primeira.context["pagina"].itens) == 50 and primeira.context["pagina"].tem_proxima
+    assert "situacao=novo&amp;pagina=2" in primeira.content.decode()
+    segunda = client_atendente.get(LISTA, {"situacao": "novo", "pagina": "2"})
+    assert [s.texto for s in segunda.context["pagina"]] == ["SMS 2", "SMS 1", "SMS 0"]
