@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin_leitura import SomenteLeituraAdmin
 from core.models import Exportacao
 
 
 @admin.register(Exportacao)
-class ExportacaoAdmin(admin.ModelAdmin):
+class ExportacaoAdmin(SomenteLeituraAdmin):
     """The export audit, read-only: nobody adds, changes or deletes a record."""
 
     list_display = ("data", "usuario", "nome", "linhas", "dados_pessoais")
@@ -13,12 +14,3 @@ class ExportacaoAdmin(admin.ModelAdmin):
     date_hierarchy = "data"
     list_select_related = ("usuario",)
     readonly_fields = ("data", "usuario", "nome", "filtros", "linhas", "dados_pessoais")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from core.admin_leitura import SomenteLeituraAdmin
+
 from .models import (
     Alerta,
     Mensagem,
@@ -179,7 +181,7 @@ class HistoricoInline(admin.TabularInline):
 
 
 @admin.register(Mensagem)
-class MensagemAdmin(admin.ModelAdmin):
+class MensagemAdmin(SomenteLeituraAdmin):
     """Read-only: status changes go through the services (screens and CLI)."""
 
     list_display = ("id", "criada_em", "evento", "destino", "status", "tentativas", "modem")
@@ -189,18 +191,9 @@ class MensagemAdmin(admin.ModelAdmin):
     raw_id_fields = ("registro_atendimento",)
     inlines = [HistoricoInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RelatorioEntrega)
-class RelatorioEntregaAdmin(admin.ModelAdmin):
+class RelatorioEntregaAdmin(SomenteLeituraAdmin):
     """Read-only: what the modems reported, matched to a message or not."""
 
     list_display = (
@@ -223,30 +216,12 @@ class RelatorioEntregaAdmin(admin.ModelAdmin):
 
         return entrega_status_texto(obj.status)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Alerta)
-class AlertaAdmin(admin.ModelAdmin):
+class AlertaAdmin(SomenteLeituraAdmin):
     """The supervisors' alert episodes, read-only: opened and resolved by the sweep."""
 
     list_display = ("aberto_em", "tipo", "texto", "resolvido_em")
     list_filter = ("tipo", ("resolvido_em", admin.EmptyFieldListFilter))
     search_fields = ("texto",)
     date_hierarchy = "aberto_em"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

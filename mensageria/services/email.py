@@ -18,23 +18,22 @@ import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 
 from core.exceptions import RegraViolada
 
 from ..backends import ErroEnvio
 from ..enderecos import EmailInvalido, email_normalizar
-from ..models import Mensagem, MensagemHistorico
+from ..models import Mensagem
 from ..silencio import silencio_ate
 from .mensagens import (
     FILA_EMAIL,
     _adiar_no_silencio,
     _parametros,
     _registrar_falha,
-    _transitar,
     _transitar_se,
-    mensagem_enfileirar,
+    mensagem_gravar,
 )
 
 log = logging.getLogger(__name__)
@@ -79,26 +78,21 @@ def mensagem_email_criar(
         problema, classe, campo = "O e-mail não tem texto.", Classe.TEXTO, "texto"
     if problema and recusar_invalida:
         raise RegraViolada(problema, campo=campo)
-    with transaction.atomic():
-        mensagem = Mensagem.objects.create(
-            canal=Mensagem.Canal.EMAIL,
-            evento=evento,
-            destino=destino,
-            assunto=assunto,
-            texto=texto,
-            texto_html=texto_html or "",
-            registro_atendimento=registro_atendimento,
-            origem_tipo=origem_tipo or ("ra" if registro_atendimento else ""),
-            origem_id=origem_id or getattr(registro_atendimento, "pk", None),
-            criada_por=usuario,
-            modem=None,
-        )
-        MensagemHistorico.objects.create(mensagem=mensagem, para=Status.PENDENTE, usuario=usuario)
-        if problema:
-            _transitar(mensagem, Status.FALHOU, erro_classe=classe, erro_texto=problema[:300])
-        else:
-            mensagem_enfileirar(mensagem)
-    return mensagem
+    return mensagem_gravar(
+        problema=problema,
+        classe=classe,
+        canal=Mensagem.Canal.EMAIL,
+        evento=evento,
+        destino=destino,
+        assunto=assunto,
+        texto=texto,
+        texto_html=texto_html or "",
+        registro_atendimento=registro_atendimento,
+        origem_tipo=origem_tipo,
+        origem_id=origem_id,
+        usuario=usuario,
+        modem=None,
+    )
 
 
 # --- sending -----------------------------------------------------------------------

@@ -259,19 +259,42 @@ def mensagem_sms_criar(
         classe = Mensagem.ClasseErro.TEXTO if problema else ""
     if problema and recusar_invalida:
         raise RegraViolada(problema, campo="destino" if classe == "numero" else "texto")
+    return mensagem_gravar(
+        problema=problema,
+        classe=classe,
+        canal=Mensagem.Canal.SMS,
+        evento=evento,
+        destino=destino,
+        texto=preparado.texto,
+        codificacao=preparado.codificacao,
+        partes=preparado.partes,
+        registro_atendimento=registro_atendimento,
+        origem_tipo=origem_tipo,
+        origem_id=origem_id,
+        usuario=usuario,
+        modem=modem or _modem_escolher(),
+    )
+
+
+def mensagem_gravar(
+    *,
+    problema: str,
+    classe: str,
+    registro_atendimento,
+    origem_tipo: str,
+    origem_id: int | None,
+    usuario,
+    **campos,
+) -> Mensagem:
+    """Store a new message of any channel with its first history row, then either
+    ``falhou`` with ``problema`` (class ``classe``) or enqueued on commit."""
     with transaction.atomic():
         mensagem = Mensagem.objects.create(
-            canal=Mensagem.Canal.SMS,
-            evento=evento,
-            destino=destino,
-            texto=preparado.texto,
-            codificacao=preparado.codificacao,
-            partes=preparado.partes,
             registro_atendimento=registro_atendimento,
             origem_tipo=origem_tipo or ("ra" if registro_atendimento else ""),
             origem_id=origem_id or getattr(registro_atendimento, "pk", None),
             criada_por=usuario,
-            modem=modem or _modem_escolher(),
+            **campos,
         )
         MensagemHistorico.objects.create(mensagem=mensagem, para=Status.PENDENTE, usuario=usuario)
         if problema:
