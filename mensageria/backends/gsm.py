@@ -355,14 +355,23 @@ class GsmBackend(BaseBackend):
                 raise ErroEnvio(
                     "O modem não pediu o texto (sem o prompt “> ”).", classe="temporario"
                 ) from exc
-            except _FALHAS_DISPOSITIVO as exc:
+            except Exception as exc:
+                # A device failure; or the device vanished and gsmmodem's reader thread,
+                # meeting it gone, closed the port under this write (pyserial then fails
+                # on the missing file descriptor, e.g. with a TypeError). Anything else
+                # is a bug: _transmitir records it as incerta.
+                fechada = not isinstance(exc, _FALHAS_DISPOSITIVO)
+                if fechada and conexao.alive:
+                    raise
                 _descartar(self.modem.dispositivo)
                 if entregue:
                     raise ErroEnvio(
                         f"O dispositivo caiu depois de receber o texto: {exc}", classe="incerto"
                     ) from exc
                 raise ErroEnvio(
-                    f"Dispositivo {self.modem.dispositivo} indisponível: {exc}",
+                    f"Dispositivo {self.modem.dispositivo} desapareceu (a porta foi fechada)."
+                    if fechada
+                    else f"Dispositivo {self.modem.dispositivo} indisponível: {exc}",
                     classe="dispositivo",
                 ) from exc
             referencias = []

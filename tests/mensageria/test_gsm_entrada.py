@@ -1,11 +1,12 @@
-"""The GSM backend's reading of reports and inbound SMS, in this process, against an
-emulator of its own (modes the shared worker's session does not use)."""
+"""The GSM backend in this process, against an emulator of its own (modes the shared
+worker's session does not use): reading reports and inbound SMS, and a device that
+vanishes while a send writes to it."""
 
 import datetime
 
 import pytest
 
-from mensageria.backends import Envio, gsm
+from mensageria.backends import Envio, ErroEnvio, gsm
 from mensageria.pdu import decodificar_recebida
 
 from .integracao import esperar
@@ -210,3 +211,41 @@ def test_regras_de_entrega_e_de_falha_separadas():
         {"+1": "cms:1"},
         {"+2": "naoentregue:0x41", "+3": "sem-relatorio"},
     )
+
+
+def _some_ao_escrever(emu, conexao, comeco: bytes) -> None:
+    """The device vanishes as the send writes ``comeco``: gsmmodem's reader thread meets
+    it gone and closes the port under that write, which pyserial then fails with the
+    TypeError seen in a worker's log (its file descriptor is already None)."""
+    escrever = conexao.serial.write
+
+    def write(dados):
+        if dados.startswith(comeco):
+            emu.desconectar()
+            esperar(lambda: not conexao.alive, mensagem="o leitor viu o dispositivo sumir")
+            raise TypeError("argument must be an int, or have a fileno() method.")
+        return escrever(dados)
+
+    conexao.serial.write = write
+
+
+def test_porta_fechada_pelo_leitor_antes_do_cmgs_e_falha_de_dispositivo(emu_local, backend):
+    """Nothing of the SMS was written: it did not leave, so it is not incerta (it waits
+    or moves to another modem), and the modem is paused for a missing device."""
+    backend.enviar(Envio("+5581999990001", "oi", "gsm7", 1))  # the port is open now
+    _some_ao_escrever(emu_local, gsm._conexoes[str(emu_local.link)], b"AT+CMGS")
+    with pytest.raises(ErroEnvio) as erro:
+        backend.enviar(Envio("+5581999990002", "oi", "gsm7", 1))
+    assert erro.value.classe == "dispositivo"
+    assert "desapareceu" in erro.value.texto
+    assert str(emu_local.link) not in gsm._conexoes  # reopened on the next send
+
+
+def test_porta_fechada_pelo_leitor_ao_escrever_o_texto_e_incerta(emu_local, backend):
+    """After the prompt the text may have reached the modem: never resent blindly."""
+    backend.enviar(Envio("+5581999990001", "oi", "gsm7", 1))
+    conexao = gsm._conexoes[str(emu_local.link)]
+    _some_ao_escrever(emu_local, conexao, b"00")  # the PDU (no SMSC: starts with 00)
+    with pytest.raises(ErroEnvio) as erro:
+        backend.enviar(Envio("+5581999990002", "oi", "gsm7", 1))
+    assert erro.value.classe == "incerto"
