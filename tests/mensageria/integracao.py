@@ -24,6 +24,8 @@ NOME_MODEM = "emu-teste"
 FILA = "modem.emu-teste"
 RAIZ = Path(__file__).resolve().parents[2]
 FINAIS = {"enviada", "falhou", "incerta", "descartada"}
+# The workers this process started and has not stopped: a failed wait shows their logs.
+_workers: list[subprocess.Popen] = []
 
 
 def _morrer_com_o_pai() -> None:
@@ -90,6 +92,7 @@ def iniciar_worker(
     while time.monotonic() < limite:
         if "ready." in log_path.read_text():
             processo.log_path = log_path
+            _workers.append(processo)
             return processo
         if processo.poll() is not None:
             break
@@ -98,6 +101,8 @@ def iniciar_worker(
 
 
 def parar_worker(processo: subprocess.Popen) -> None:
+    with contextlib.suppress(ValueError):
+        _workers.remove(processo)
     processo.terminate()
     try:
         processo.wait(timeout=20)
@@ -122,7 +127,18 @@ def esperar(condicao, *, limite: float = 30, mensagem: str = "condição") -> No
         if condicao():
             return
         time.sleep(0.05)
-    raise AssertionError(f"{mensagem}: não aconteceu em {limite} s")
+    raise AssertionError(f"{mensagem}: não aconteceu em {limite} s" + logs_dos_workers())
+
+
+def logs_dos_workers(linhas: int = 60) -> str:
+    """The tail of every running worker's log, for a failure message."""
+    partes = []
+    for processo in _workers:
+        with contextlib.suppress(OSError):
+            cauda = processo.log_path.read_text(errors="replace").splitlines()[-linhas:]
+            partes.append(f"\n--- {processo.log_path} (últimas {len(cauda)} linhas) ---\n")
+            partes.append("\n".join(cauda))
+    return "".join(partes)
 
 
 def esperar_status(mensagem_id: int, status: set | str = FINAIS, limite: float = 30) -> Mensagem:

@@ -102,16 +102,27 @@ def esperar_todas(ids, limite: float = 90) -> list[Mensagem]:
 
 
 def conferir_uma_vez(pool, mensagens) -> dict[str, int]:
-    """Nothing twice, nothing lost; returns how many each modem sent."""
+    """Nothing twice, nothing lost; returns how many each modem sent.
+
+    Every ``enviada`` is in the log of the modem its row names; an ``incerta`` (the SMS
+    on the air when the cable went) may have reached a log or not, and nothing else is
+    in the logs: the logs hold the enviadas plus the incertas that reached one.
+    """
     logs = {modem.nome: ler_log(emu.log_enviados) for modem, emu in pool}
     vezes = Counter((r["numero"], r["texto"]) for log in logs.values() for r in log)
+    estados = "\n".join(f"{m.pk} {m.status} {m.modem} {m.erro_texto}" for m in mensagens)
     repetidas = [chave for chave, n in vezes.items() if n > 1]
-    assert repetidas == [], f"enviadas mais de uma vez: {repetidas}"
+    assert repetidas == [], f"enviadas mais de uma vez: {repetidas}\n{estados}"
     for m in mensagens:
-        assert m.status in ("enviada", "incerta"), (m.pk, m.status, m.erro_texto)
+        assert m.status in ("enviada", "incerta"), estados
         if m.status == "enviada":
             # The row names the modem that sent it: its log has it.
             assert (m.destino, m.texto) in {(r["numero"], r["texto"]) for r in logs[m.modem.nome]}
+    enviadas = sum(m.status == "enviada" for m in mensagens)
+    incertas_no_log = sum(
+        m.status == "incerta" and (m.destino, m.texto) in vezes for m in mensagens
+    )
+    assert sum(vezes.values()) == enviadas + incertas_no_log, f"{dict(vezes)}\n{estados}"
     return {nome: len([r for r in log if not r.get("travou")]) for nome, log in logs.items()}
 
 
@@ -138,7 +149,7 @@ def test_modem_desplugado_no_meio_da_fila_o_outro_envia_o_resto(pool):
     # At most the SMS on the air when the cable went is incerta (never resent blindly).
     incertas = [m for m in mensagens if m.status == "incerta"]
     assert len(incertas) <= 1 and all(m.modem == a for m in incertas)
-    assert por_modem["pool-b"] >= 5 and sum(por_modem.values()) == 10
+    assert por_modem["pool-b"] >= 5, por_modem
     assert Mensagem.objects.filter(pk__in=ids, status="enviada", modem=b).count() >= 5
 
 
@@ -156,9 +167,6 @@ def test_modem_desplugado_enquanto_a_fila_dele_passa_para_o_outro(pool):
     por_modem = conferir_uma_vez(pool, mensagens)
     incertas = [m for m in mensagens if m.status == "incerta"]
     assert len(incertas) <= 1 and all(m.modem == a for m in incertas)
-    enviadas = len(ids) - len(incertas)
-    # The incerta one may have reached the emulator's log (it took the text) or not.
-    assert sum(por_modem.values()) in (enviadas, enviadas + 1)
     assert por_modem["pool-b"] >= 9, por_modem
     assert Modem.objects.get(pk=a.pk).pausado
 
