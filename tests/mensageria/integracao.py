@@ -121,13 +121,33 @@ def filhos(pid: int) -> list[int]:
         return [int(x) for x in arquivo.read().split()]
 
 
-def esperar(condicao, *, limite: float = 30, mensagem: str = "condição") -> None:
+def esperar(condicao, *, limite: float = 30, mensagem: str = "condição", estado=None) -> None:
+    """Poll ``condicao``; on failure say what was awaited, ``estado()`` (the rows that
+    explain it) and the tail of every running worker's log."""
     fim = time.monotonic() + limite
     while time.monotonic() < fim:
         if condicao():
             return
         time.sleep(0.05)
-    raise AssertionError(f"{mensagem}: não aconteceu em {limite} s" + logs_dos_workers())
+    detalhe = ""
+    if estado is not None:
+        try:
+            detalhe = f"\nestado: {estado()}"
+        except Exception as exc:  # the report must not hide the timeout
+            detalhe = f"\nestado ilegível: {exc!r}"
+    raise AssertionError(f"{mensagem}: não aconteceu em {limite} s{detalhe}" + logs_dos_workers())
+
+
+def linha(mensagem_id: int) -> dict | None:
+    """What a failed wait shows of a message: where it is in the pipeline."""
+    return (
+        Mensagem.objects.filter(pk=mensagem_id)
+        .values(
+            "status", "tentativas", "modem__nome", "modem__pausado_em", "enfileirada_em",
+            "enviando_desde", "proxima_tentativa_em", "erro_classe", "erro_texto",
+        )
+        .first()
+    )  # fmt: skip
 
 
 def logs_dos_workers(linhas: int = 60) -> str:
@@ -147,6 +167,7 @@ def esperar_status(mensagem_id: int, status: set | str = FINAIS, limite: float =
         lambda: Mensagem.objects.get(pk=mensagem_id).status in alvo,
         limite=limite,
         mensagem=f"mensagem {mensagem_id} em {alvo}",
+        estado=lambda: linha(mensagem_id),
     )
     return Mensagem.objects.get(pk=mensagem_id)
 

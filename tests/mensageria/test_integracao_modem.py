@@ -150,7 +150,11 @@ def test_modem_sem_prompt_tenta_de_novo(emu, modem):
 def test_dispositivo_some_e_volta(emu, modem):
     emu.falhas.append("desconectar")
     m = criar(modem)
-    esperar(lambda: Modem.objects.get(pk=modem.pk).pausado, mensagem="pausa automática")
+    esperar(
+        lambda: Modem.objects.get(pk=modem.pk).pausado,
+        mensagem="pausa automática",
+        estado=lambda: integracao.linha(m.pk),
+    )
     pausado = Modem.objects.get(pk=modem.pk)
     assert pausado.pausa_automatica
     assert "desapareceu" in pausado.motivo_pausa or "indisponível" in pausado.motivo_pausa
