@@ -153,7 +153,8 @@ def test_dispositivo_some_e_volta(emu, modem):
     esperar(
         lambda: Modem.objects.get(pk=modem.pk).pausado,
         mensagem="pausa automática",
-        estado=lambda: integracao.linha(m.pk),
+        # The row, and whether the AT+CMGS reached the emulator (fault still pending?).
+        estado=lambda: (integracao.linha(m.pk), emu.recebidos[-8:], emu.falhas),
     )
     pausado = Modem.objects.get(pk=modem.pk)
     assert pausado.pausa_automatica
