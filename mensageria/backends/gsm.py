@@ -75,7 +75,8 @@ _FALHAS_DISPOSITIVO = (serial.SerialException, OSError)
 LEITURA_TIMEOUT = 20
 TODAS = "*"  # in memorias_avisadas: list every memory
 # Set by the modem's worker (mensageria.tasks): called by the watcher thread with the
-# modem's id when the modem announces an inbound SMS or a delivery report.
+# modem's id when the modem announces an inbound SMS or a delivery report; it returns
+# None when no modem row has that id.
 tratador_entrada: Callable[..., object] | None = None
 
 _CMTI = re.compile(r'^\+(CMTI|CDSI):\s*"([^"]+)",\s*(\d+)')
@@ -148,7 +149,12 @@ def _vigiar(conexao: _Conexao) -> None:
             time.sleep(1)  # not a worker: the health task reads it
             continue
         try:
-            tratador(modem_id=conexao.modem_id)
+            if tratador(modem_id=conexao.modem_id) is None:
+                # No modem row for this port any more (deleted, or registered again
+                # under a new id that the next send sets): lower the flag rather than
+                # query for it in a loop. The traffic stays on the SIM for the health
+                # task, which lists every memory.
+                conexao.ha_entrada.clear()
         except Exception:
             log.exception("Falha ao ler SMS recebidos/relatórios do modem %s", conexao.modem_id)
             time.sleep(1)

@@ -239,6 +239,7 @@ def modem_entrada_ler(*, modem: Modem, listar: bool = False) -> dict:
 
 
 def modem_entrada_ler_por_id(*, modem_id: int) -> dict | None:
-    """For the port's watcher thread (``backends.gsm.tratador_entrada``)."""
+    """For the port's watcher thread (``backends.gsm.tratador_entrada``): None when the
+    modem row is gone."""
     modem = Modem.objects.filter(pk=modem_id).first()
     return modem_entrada_ler(modem=modem) if modem is not None else None

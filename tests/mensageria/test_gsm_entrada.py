@@ -249,3 +249,28 @@ def test_porta_fechada_pelo_leitor_ao_escrever_o_texto_e_incerta(emu_local, back
     with pytest.raises(ErroEnvio) as erro:
         backend.enviar(Envio("+5581999990002", "oi", "gsm7", 1))
     assert erro.value.classe == "incerto"
+
+
+def test_vigia_de_porta_sem_modem_cadastrado_nao_fica_girando(emu_local, monkeypatch):
+    """The watcher of a port whose modem row is gone (deleted, or registered again under
+    a new id) has nothing to record the traffic for: it lowers the flag instead of
+    calling the handler in a loop (each call a database query). What was announced stays
+    on the SIM for the health task's listing of every memory."""
+    chamadas = []
+
+    def tratador(*, modem_id):
+        chamadas.append(modem_id)
+        return None  # modem_entrada_ler_por_id for a missing row
+
+    monkeypatch.setattr(gsm, "tratador_entrada", tratador)
+    modem = _Modem(str(emu_local.link))
+    modem.pk = 999_999
+    backend = gsm.GsmBackend(modem)
+    try:
+        backend.enviar(Envio("+5581999990001", "oi", "gsm7", 1))  # opens it: flag raised
+        conexao = gsm._conexoes[str(emu_local.link)]
+        esperar(lambda: chamadas, mensagem="o vigia chamou o tratador")
+        esperar(lambda: not conexao.ha_entrada.is_set(), mensagem="o vigia baixou o sinal")
+        assert set(chamadas) == {999_999}
+    finally:
+        backend.fechar()
