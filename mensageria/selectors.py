@@ -61,7 +61,7 @@ def mensagens_com_erro(*, usuario) -> QuerySet[Mensagem]:
 
 def mensagens_do_ra(ra) -> list[Mensagem]:
     """The SMS and e-mails of one RA, for its timeline
-    (partial mensageria/_partials/ra_mensagens.html)."""
+    (``atendimento.selectors.linha_do_tempo``)."""
     return list(
         Mensagem.objects.filter(registro_atendimento=ra)
         .select_related("modem")

@@ -191,29 +191,17 @@ def _itens_ordens_servico(ra):
 
 
 def _itens_sms(ra, mensagens, dados_pessoais):
+    """The RA's other messages (protocol, closing notice…), each with the same delivery
+    line as a public message's: channel, destination, status, delivery report."""
     for msg in mensagens:
-        data = next(
-            (
-                getattr(msg, nome)
-                for nome in ("enviada_em", "criada_em", "criado_em", "data")
-                if getattr(msg, nome, None)
-            ),
-            None,
-        )
-        if data is None:
-            continue
-        destino = getattr(msg, "destino", "") or getattr(msg, "telefone", "")
-        destino = formatar_telefone(destino) if dados_pessoais else mascarar_telefone(destino)
-        situacao = msg.get_status_display()
-        canal = getattr(msg, "get_canal_display", lambda: "SMS")()
         yield ItemLinhaTempo(
-            data=data,
+            data=msg.enviada_em or msg.criada_em,
             tipo="sms",
-            titulo=f"{canal} {situacao.lower()}".strip(),
-            icone="bi-phone",
-            descricao=getattr(msg, "texto", ""),
-            detalhes=([f"Para: {destino}"] if destino else [])
-            + ([msg.erro_texto] if msg.erro_texto and msg.status != "enviada" else []),
+            titulo=f"{msg.get_evento_display()} ({msg.get_canal_display()})",
+            icone="bi-envelope" if msg.canal == "email" else "bi-phone",
+            descricao=f"{msg.assunto}: {msg.texto}" if msg.assunto else msg.texto,
+            detalhes=[f"{msg.partes} partes"] if msg.partes > 1 else [],
+            entregas=[_entrega(msg, dados_pessoais)],
         )
 
 

@@ -5,13 +5,11 @@ import csv
 import io
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.papeis import ATENDENTE
 from mensageria import services
 from mensageria.models import Mensagem
-from mensageria.selectors import mensagens_do_ra
 from tests.factories import UsuarioFactory
 
 from .factories import modem_criar, ra_criar
@@ -120,13 +118,11 @@ def test_reenvio_de_email_com_telefone_recusado(client, supervisor, falhada):
     assert falhada.status == "falhou" and falhada.destino == "joao.silva@"
 
 
-def test_parcial_do_ra_mostra_email_com_assunto(unidade, atendente):
-    ra = ra_criar(unidade=unidade, usuario=atendente)
+def test_pagina_do_ra_mostra_email_com_assunto(unidade, sem_dados_pessoais):
+    ra = ra_criar(unidade=unidade, usuario=UsuarioFactory(unidade=unidade, papeis=[ATENDENTE]))
     email(registro_atendimento=ra, assunto=f"Protocolo {ra.protocolo}")
-    html = render_to_string(
-        "mensageria/_partials/ra_mensagens.html",
-        {"mensagens_sms": mensagens_do_ra(ra), "ver_numero": False},
-    )
-    assert "bi-envelope" in html and "E-mail" in html
-    assert f"Protocolo {ra.protocolo}" in html and "jo***@exemplo.com.br" in html
+    html = sem_dados_pessoais.get(reverse("atendimento:detalhe", args=[ra.pk])).content.decode()
+    assert "bi-envelope" in html and "(E-mail)" in html
+    assert f"Protocolo {ra.protocolo}: " in html
+    assert "por e-mail para j***@exemplo.com.br" in html and "joao.silva@" not in html
     assert Mensagem.objects.get().registro_atendimento == ra

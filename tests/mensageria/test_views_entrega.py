@@ -5,14 +5,12 @@ import datetime
 import io
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from mensageria import services
 from mensageria.models import Mensagem, Parametros, RelatorioEntrega
 from mensageria.pdu import RelatorioStatus
-from mensageria.selectors import mensagens_do_ra
 from mensageria.services.entrada import relatorio_entrega_registrar
 
 from .factories import modem_criar, ra_criar
@@ -65,12 +63,9 @@ def test_consulta_mostra_partes_e_entrega(client_atendente, mensagens):
     assert "não entregue" in conteudo and "número incompatível" in conteudo
 
 
-def test_linha_do_tempo_do_ra(mensagens):
+def test_linha_do_tempo_do_ra(client_atendente, mensagens):
     ra, _, _ = mensagens
-    html = render_to_string(
-        "mensageria/_partials/ra_mensagens.html",
-        {"mensagens_sms": mensagens_do_ra(ra), "ver_numero": False},
-    )
+    html = client_atendente.get(reverse("atendimento:detalhe", args=[ra.pk])).content.decode()
     assert "3 partes" in html
     assert "entregue 01/12 10:32" in html
     assert "não entregue: número incompatível" in html
