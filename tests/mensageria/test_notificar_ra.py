@@ -104,9 +104,14 @@ def test_sms_aparece_na_linha_do_tempo_do_ra_com_situacao(ra, supervisor):
     memoria.falhas.append(erro_cms(1))
     mensagem_enviar(mensagem_id=m.pk)
     [item] = [i for i in linha_do_tempo(ra, usuario=supervisor) if i.tipo == "sms"]
-    assert item.titulo == "SMS falhou"
+    assert item.titulo == "RA aberto (SMS)"
     assert ra.protocolo in item.descricao
-    assert any("número inexistente" in d for d in item.detalhes)
+    [entrega] = item.entregas
+    assert entrega["status"] == "falhou"
+    assert (
+        entrega["texto"].startswith("Não enviada por SMS")
+        and "número inexistente" in entrega["texto"]
+    )
 
 
 # --- "Concluído. Obrigado!" only for a closing that was executed ---------------

@@ -321,18 +321,11 @@ def test_healthz_sem_modem_disponivel_503(client, db):
     assert resposta.json()["modems"] == {"ok": False}
 
 
-def test_parcial_do_ra(client_atendente, modem, unidade, atendente):
-    from django.template.loader import render_to_string
-
-    from mensageria.selectors import mensagens_do_ra
-
+def test_pagina_do_ra_mostra_o_sms(client_atendente, modem, unidade, atendente):
     ra = ra_criar(unidade=unidade, usuario=atendente)
     services.registro_atendimento_notificar(ra=ra, evento="ra_aberto")
-    html = render_to_string(
-        "mensageria/_partials/ra_mensagens.html",
-        {"mensagens_sms": mensagens_do_ra(ra), "ver_numero": False},
-    )
-    assert "RA aberto" in html and "Pendente" in html and "+55 81 9****-0001" in html
+    html = client_atendente.get(reverse("atendimento:detalhe", args=[ra.pk])).content.decode()
+    assert "RA aberto (SMS)" in html and "A enviar por SMS para" in html
     assert Mensagem.objects.filter(registro_atendimento=ra).count() == 1
 
 
