@@ -436,6 +436,7 @@ class Mensagem(models.Model):
         OCUPADO = "ocupado", "Porta em uso"
         EMAIL = "email", "Endereço de e-mail inválido"
         SMTP = "smtp", "Recusado pelo servidor de e-mail"
+        EXPIRADA = "expirada", "Passou do prazo"
 
     TRANSICOES = {
         Status.PENDENTE: {Status.ENVIANDO, Status.FALHOU, Status.DESCARTADA},
@@ -506,6 +507,18 @@ class Mensagem(models.Model):
     criada_em = models.DateTimeField("criada em", auto_now_add=True, db_index=True)
     enfileirada_em = models.DateTimeField("enfileirada em", null=True, blank=True)
     proxima_tentativa_em = models.DateTimeField("próxima tentativa em", null=True, blank=True)
+    valida_ate = models.DateTimeField(
+        "válida até",
+        null=True,
+        blank=True,
+        help_text="Depois disso a mensagem não sai mais (é descartada como expirada).",
+    )
+    max_tentativas = models.PositiveSmallIntegerField(
+        "máximo de tentativas (e-mail)",
+        null=True,
+        blank=True,
+        help_text="Vazio: o dos parâmetros da mensageria.",
+    )
     enviando_desde = models.DateTimeField("enviando desde", null=True, blank=True)
     enviada_em = models.DateTimeField("enviada em", null=True, blank=True)
     atualizada_em = models.DateTimeField("atualizada em", auto_now=True)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "atendimento",
     "ordens_servico",
     "mensageria",
+    "faturamento",
     "axes",
 ]
 
