@@ -14,6 +14,7 @@ urlpatterns = [
     path("atendimento/", include("atendimento.urls")),
     path("ordens-servico/", include("ordens_servico.urls")),
     path("mensageria/", include("mensageria.urls")),
+    path("faturamento/", include("faturamento.urls")),
     path("healthz", mensageria_views.healthz, name="healthz"),
     path("", include("core.urls")),
 ]

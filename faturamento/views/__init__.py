@@ -1,0 +1,1 @@
+"""Screens of the faturamento app, one module per area."""
