@@ -182,6 +182,33 @@ PERMISSOES[ADMINISTRADOR] += [
 ]
 
 
+# --- faturamento ---------------------------------------------------------------
+# At the counter: a property's open bills, and sending one bill's linha digitável.
+_FATURAMENTO_BALCAO = [
+    "faturamento.view_conta",
+    "faturamento.view_documentocobranca",
+    "faturamento.enviar_linha_digitavel",
+]
+# Supervisors follow and run the batch; administrators also configure it.
+_FATURAMENTO_LOTE = [
+    "faturamento.view_processo",
+    "faturamento.executar_processo",
+    "faturamento.view_envio",
+    "faturamento.view_mensagemfaturamento",
+    "faturamento.view_acaocobranca",
+]
+PERMISSOES[ATENDENTE] += _FATURAMENTO_BALCAO
+PERMISSOES[SUPERVISOR] += [*_FATURAMENTO_BALCAO, *_FATURAMENTO_LOTE]
+PERMISSOES[ADMINISTRADOR] += [
+    *_FATURAMENTO_BALCAO,
+    *_FATURAMENTO_LOTE,
+    *crud("faturamento", "conta", "documentocobranca", "acaocobranca", "mensagemfaturamento"),
+    "faturamento.importar_contas",
+    "faturamento.view_parametrosfaturamento",
+    "faturamento.change_parametrosfaturamento",
+]
+
+
 # --- axes (login throttling): the Administrador sees and unlocks lockouts -----
 PERMISSOES[ADMINISTRADOR] += [
     "axes.view_accessattempt",

@@ -118,6 +118,10 @@ class Conta(models.Model):
         verbose_name = "conta"
         verbose_name_plural = "contas"
         ordering = ["-referencia", "imovel"]
+        permissions = [
+            ("enviar_linha_digitavel", "Pode enviar a linha digitável de uma conta ao cliente"),
+            ("importar_contas", "Pode importar contas e pagamentos (CSV)"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["imovel", "referencia"],
