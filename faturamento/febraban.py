@@ -25,6 +25,7 @@ Module 11: weights 2…9 from the right, repeating; DV = 11 − (sum mod 11); wh
 the remainder is 0 or 1 the DV is 0 (and a remainder of 10 gives 1).
 """
 
+import functools
 from decimal import Decimal
 
 PRODUTO_ARRECADACAO = "8"
@@ -49,14 +50,12 @@ _DOBRO = tuple(sum(divmod(2 * d, 10)) for d in range(10))  # digits of 2·d
 
 
 def _tabela(pesos, somar_digitos: bool) -> dict[str, int]:
-    def parcela(d: int, peso: int) -> int:
-        produto = d * peso
-        return sum(divmod(produto, 10)) if somar_digitos else produto
-
-    return {
-        f"{n:04d}": sum(parcela(int(c), p) for c, p in zip(f"{n:04d}", pesos, strict=True))
-        for n in range(10_000)
-    }
+    """Four digits → the sum of their parcels, built a digit at a time."""
+    tabela = {"": 0}
+    for peso in pesos:
+        parcelas = [sum(divmod(d * peso, 10)) if somar_digitos else d * peso for d in range(10)]
+        tabela = {k + str(d): v + parcelas[d] for k, v in tabela.items() for d in range(10)}
+    return tabela
 
 
 # Module 10: weights …1, 2, 1, 2 (rightmost 2); each product's digits are summed.
@@ -97,9 +96,12 @@ def _dv(identificador_valor: str):
     )
 
 
+_ZERO = Decimal(0)  # comparing with a Decimal is three times faster than with 0
+
+
 def centavos(valor: Decimal | int | str) -> int:
     quantia = valor if isinstance(valor, Decimal) else Decimal(valor)
-    if quantia < 0:
+    if quantia < _ZERO:
         raise CodigoInvalido("O valor não pode ser negativo.")
     n = int(quantia * 100)  # two decimal places: exact
     if n > VALOR_MAXIMO_CENTAVOS:
@@ -172,6 +174,65 @@ def campo_livre_documento(numero: int) -> str:
     return f"{TIPO_DOCUMENTO}{numero:024d}"
 
 
+# The bill's barcode has fixed positions (0-based, of the 44 digits):
+#   0-2 head (8, segment, value identifier)   3 general check digit
+#   4-14 value in centavos   15-18 company code   19 type 1   20-28 matrícula
+#   29-34 referência AAAAMM   35-43 zeros
+# ``Gerador.linha_conta`` cuts the variable numbers with divmod into chunks that never
+# cross a block of 11 digits and adds their contributions from tables indexed by the
+# chunk's value. Each table entry packs five sums in lanes of 12 bits: the general
+# check digit's sum (over the 43 digits without position 3) and the sums of blocks
+# A–D; a lane never overflows (43 digits × 9 × 9 = 3483 < 4096).
+_LANE = 12
+_MASCARA = (1 << _LANE) - 1
+# (first position, number of digits) of each chunk: value 3+4+4, matrícula 2+3+4,
+# referência year 4 and month 2.
+_PEDACOS_CONTA = ((4, 3), (7, 4), (11, 4), (20, 2), (22, 3), (25, 4), (29, 4), (33, 2))
+
+
+def _peso(modulo: int, indice: int, digito: int) -> int:
+    """What one digit adds to the sum of its module, ``indice`` counted from the right."""
+    if modulo == 10:
+        return _DOBRO[digito] if indice % 2 == 0 else digito
+    return digito * (2 + indice % 8)
+
+
+def _raias(modulo: int, posicao: int, digito: int) -> int:
+    """The packed contributions of one barcode digit (position 0-43) to the five sums."""
+    total = 0
+    if posicao != 3:  # the general digit is left out of its own sum
+        total = _peso(modulo, 43 - posicao if posicao > 3 else 42 - posicao, digito)
+    bloco, dentro = divmod(posicao, 11)
+    return total + (_peso(modulo, 10 - dentro, digito) << (_LANE * (1 + bloco)))
+
+
+def _tabela_pedaco(modulo: int, inicio: int, digitos: int) -> tuple[int, ...]:
+    """Entry ``n``: the packed contributions of the ``digitos``-digit number ``n`` written
+    from position ``inicio``, built a digit at a time (entry n·10 + d = entry n + d's)."""
+    tabela = [0]
+    for posicao in range(inicio, inicio + digitos):
+        parcelas = [_raias(modulo, posicao, d) for d in range(10)]
+        tabela = [t + p for t in tabela for p in parcelas]
+    return tuple(tabela)
+
+
+@functools.cache
+def _tabelas_conta(modulo: int) -> tuple[tuple[int, ...], ...]:
+    return tuple(_tabela_pedaco(modulo, p, n) for p, n in _PEDACOS_CONTA)
+
+
+def _dv_da_soma(modulo: int) -> tuple[str, ...]:
+    """Check digit (as text) by sum, for any sum a lane can hold."""
+    if modulo == 10:
+        return tuple(str((10 - s % 10) % 10) for s in range(1 << _LANE))
+    return tuple(str(0 if s % 11 in (0, 1) else 11 - s % 11) for s in range(1 << _LANE))
+
+
+_ZEROS4 = tuple(f"{n:04d}" for n in range(10_000))
+_ZEROS3 = tuple(f"{n:03d}" for n in range(1000))
+_ZEROS2 = tuple(f"{n:02d}" for n in range(100))
+
+
 class Gerador:
     """Linhas digitáveis with the company's parameters read once: the batch's path
     (values come from the database, already valid; see ``codigo_barras`` for checks)."""
@@ -192,6 +253,16 @@ class Gerador:
         self._cabeca = f"{PRODUTO_ARRECADACAO}{parametros.segmento}{parametros.identificador_valor}"
         self._empresa = parametros.codigo_empresa
         self._dv = _dv(str(parametros.identificador_valor))
+        modulo = 10 if self._dv is modulo10 else 11
+        # The digits that are the same in every bill: head, company, type.
+        fixos = {0: self._cabeca[0], 1: self._cabeca[1], 2: self._cabeca[2], 19: TIPO_CONTA}
+        fixos.update({15 + i: c for i, c in enumerate(self._empresa)})
+        self._fixo = sum(_raias(modulo, p, int(c)) for p, c in fixos.items())
+        self._tabelas = _tabelas_conta(modulo)
+        self._dv_soma = _dv_da_soma(modulo)
+        # What the general digit adds to block A (position 3, weight of index 7).
+        self._geral_no_bloco = {str(d): _peso(modulo, 7, d) for d in range(10)}
+        self._meio = f"{self._empresa}{TIPO_CONTA}"
 
     def _linha(self, valor_centavos: int, campo_livre: str) -> str:
         if not 0 <= valor_centavos <= VALOR_MAXIMO_CENTAVOS:
@@ -203,8 +274,43 @@ class Gerador:
         return f"{a}-{dv(a)} {b}-{dv(b)} {d}-{dv(d)} {e}-{dv(e)}"
 
     def linha_conta(self, matricula: int, referencia: int, valor) -> str:
-        """The formatted linha digitável of a bill (``valor`` in reais)."""
-        return self._linha(centavos(valor), campo_livre_conta(matricula, referencia))
+        """The formatted linha digitável of a bill (``valor`` in reais); the same as
+        ``linha_formatada(linha_digitavel(codigo_barras(...campo_livre_conta...)))``."""
+        n = centavos(valor)
+        if not 0 <= matricula <= 999_999_999:
+            raise CodigoInvalido("A matrícula tem até 9 dígitos.")
+        if not 0 <= referencia <= 999_999:
+            raise CodigoInvalido("A referência tem 6 dígitos (AAAAMM).")
+        valor_alto, valor_baixo = divmod(n, 10_000)
+        valor_a, valor_b = divmod(valor_alto, 10_000)
+        matricula_alta, matricula_baixa = divmod(matricula, 10_000_000)
+        matricula_b, matricula_c = divmod(matricula_baixa, 10_000)
+        ano, mes = divmod(referencia, 100)
+        t0, t1, t2, t3, t4, t5, t6, t7 = self._tabelas
+        soma = (
+            self._fixo
+            + t0[valor_a]
+            + t1[valor_b]
+            + t2[valor_baixo]
+            + t3[matricula_alta]
+            + t4[matricula_b]
+            + t5[matricula_c]
+            + t6[ano]
+            + t7[mes]
+        )
+        dv = self._dv_soma
+        geral = dv[soma & _MASCARA]
+        # Zero-padded numbers from tables of strings: formatting with ``:04d`` costs
+        # more than all the arithmetic above.
+        return (
+            f"{self._cabeca}{geral}{_ZEROS3[valor_a]}{_ZEROS4[valor_b]}-"
+            f"{dv[((soma >> 12) & _MASCARA) + self._geral_no_bloco[geral]]} "
+            f"{_ZEROS4[valor_baixo]}{self._meio}{_ZEROS2[matricula_alta]}-"
+            f"{dv[(soma >> 24) & _MASCARA]} "
+            f"{_ZEROS3[matricula_b]}{_ZEROS4[matricula_c]}{_ZEROS4[ano]}-"
+            f"{dv[(soma >> 36) & _MASCARA]} "
+            f"{_ZEROS2[mes]}000000000-{dv[soma >> 48]}"
+        )
 
     def linha_documento(self, numero: int, valor) -> str:
         """The formatted linha digitável of a collection document."""
