@@ -29,11 +29,14 @@ from ..models import Mensagem
 from ..silencio import silencio_ate
 from .mensagens import (
     FILA_EMAIL,
+    Preparada,
     _adiar_no_silencio,
+    _expirar_se,
     _parametros,
     _registrar_falha,
     _transitar_se,
     mensagem_gravar,
+    mensagens_expirar,
 )
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,25 @@ def mensagem_email_criar(
     :class:`RegraViolada`; otherwise (automatic notifications) the message is
     stored as ``falhou`` with the reason, so it shows on the failed-messages screen.
     """
+    preparada = email_preparar(destino=destino, assunto=assunto, texto=texto, texto_html=texto_html)
+    if preparada.problema and recusar_invalida:
+        raise RegraViolada(preparada.problema, campo=preparada.campo)
+    return mensagem_gravar(
+        problema=preparada.problema,
+        classe=preparada.classe,
+        evento=evento,
+        registro_atendimento=registro_atendimento,
+        origem_tipo=origem_tipo,
+        origem_id=origem_id,
+        usuario=usuario,
+        modem=None,
+        **preparada.campos,
+    )
+
+
+def email_preparar(*, destino: str, assunto: str, texto: str, texto_html: str = "") -> Preparada:
+    """The rules of a new e-mail: the address normalized, the subject on one line, a
+    text required."""
     problema, classe, campo = "", "", "destino"
     try:
         destino = email_normalizar(destino)
@@ -76,23 +98,14 @@ def mensagem_email_criar(
     texto = texto or ""
     if not problema and not texto.strip():
         problema, classe, campo = "O e-mail não tem texto.", Classe.TEXTO, "texto"
-    if problema and recusar_invalida:
-        raise RegraViolada(problema, campo=campo)
-    return mensagem_gravar(
-        problema=problema,
-        classe=classe,
-        canal=Mensagem.Canal.EMAIL,
-        evento=evento,
-        destino=destino,
-        assunto=assunto,
-        texto=texto,
-        texto_html=texto_html or "",
-        registro_atendimento=registro_atendimento,
-        origem_tipo=origem_tipo,
-        origem_id=origem_id,
-        usuario=usuario,
-        modem=None,
-    )
+    campos = {
+        "canal": Mensagem.Canal.EMAIL,
+        "destino": destino,
+        "assunto": assunto,
+        "texto": texto,
+        "texto_html": texto_html or "",
+    }
+    return Preparada(campos, problema, classe, campo if problema else "")
 
 
 # --- sending -----------------------------------------------------------------------
@@ -224,13 +237,19 @@ def _enviar_um(mensagem: Mensagem, sessao: _Sessao) -> str | None:
         or (mensagem.proxima_tentativa_em and mensagem.proxima_tentativa_em > agora)
     ):
         return None
+    if _expirar_se(mensagem, agora):
+        return Status.DESCARTADA
     if _adiar_no_silencio(mensagem, agora):
         return None
-    reclamada = Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
-        status=Status.ENVIANDO,
-        enviando_desde=agora,
-        tentativas=models.F("tentativas") + 1,
-        atualizada_em=agora,
+    reclamada = (
+        Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE)
+        .filter(models.Q(valida_ate__isnull=True) | models.Q(valida_ate__gte=agora))
+        .update(
+            status=Status.ENVIANDO,
+            enviando_desde=agora,
+            tentativas=models.F("tentativas") + 1,
+            atualizada_em=agora,
+        )
     )
     if not reclamada:
         return None  # another run got it first
@@ -267,7 +286,8 @@ def _reclamar_proxima() -> Mensagem | None:
 
     On PostgreSQL the candidate is taken ``FOR UPDATE SKIP LOCKED``: workers draining
     at the same time each get a different message instead of racing for the same one.
-    Events held by quiet hours now are left to their own task (which postpones them).
+    Events held by quiet hours now are left to their own task (which postpones them);
+    messages past their ``valida_ate`` are never claimed (the drain discards them first).
     """
     agora = timezone.now()
     parametros = _parametros()
@@ -284,12 +304,13 @@ def _reclamar_proxima() -> Mensagem | None:
          WHERE status = %s AND id = (
                SELECT id FROM {tabela}
                 WHERE canal = %s AND status = %s
-                  AND (proxima_tentativa_em IS NULL OR proxima_tentativa_em <= %s) {fora}
+                  AND (proxima_tentativa_em IS NULL OR proxima_tentativa_em <= %s)
+                  AND (valida_ate IS NULL OR valida_ate >= %s) {fora}
                 ORDER BY criada_em, id LIMIT 1 {trava})
         RETURNING *
     """  # only the table name and placeholders are formatted into the SQL
     valores = [Status.ENVIANDO, instante, instante, Status.PENDENTE]
-    valores += [Mensagem.Canal.EMAIL, Status.PENDENTE, instante, *retidos]
+    valores += [Mensagem.Canal.EMAIL, Status.PENDENTE, instante, instante, *retidos]
     return next(iter(Mensagem.objects.raw(sql, valores)), None)
 
 
@@ -304,6 +325,10 @@ def email_enviar(*, mensagem: Mensagem, drenar_ate: float | None = None) -> str 
     sessao = _Sessao()
     try:
         resultado = _enviar_um(mensagem, sessao)
+        if drenar_ate is not None:
+            mensagens_expirar(
+                Mensagem.objects.filter(canal=Mensagem.Canal.EMAIL, status=Status.PENDENTE)
+            )
         while drenar_ate is not None and sessao.saudavel and time.monotonic() < drenar_ate:
             outra = _reclamar_proxima()
             if outra is None:

@@ -7,6 +7,7 @@ Every status change goes through :func:`_transitar` (allowed map + history row).
 import heapq
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -247,7 +248,35 @@ def mensagem_sms_criar(
     :class:`RegraViolada`; otherwise (automatic notifications) the message is
     stored as ``falhou`` with the reason, so it shows on the error screen.
     """
-    parametros = Parametros.atuais()
+    preparada = sms_preparar(destino=destino, texto=texto, parametros=Parametros.atuais())
+    if preparada.problema and recusar_invalida:
+        raise RegraViolada(preparada.problema, campo=preparada.campo)
+    return mensagem_gravar(
+        problema=preparada.problema,
+        classe=preparada.classe,
+        evento=evento,
+        registro_atendimento=registro_atendimento,
+        origem_tipo=origem_tipo,
+        origem_id=origem_id,
+        usuario=usuario,
+        modem=modem or _modem_escolher(),
+        **preparada.campos,
+    )
+
+
+@dataclass
+class Preparada:
+    """A message's fields after the channel's checks, and why it cannot go ("" if it can)."""
+
+    campos: dict
+    problema: str = ""
+    classe: str = ""
+    campo: str = ""
+
+
+def sms_preparar(*, destino: str, texto: str, parametros: Parametros) -> Preparada:
+    """The rules of a new SMS: the number normalized, the text cleaned (and transliterated
+    when the parameters say so) and its length checked in the real encoding."""
     problema, classe = "", ""
     try:
         destino = celular_normalizar(destino)
@@ -257,22 +286,24 @@ def mensagem_sms_criar(
     if not problema:
         problema = _problema_texto(preparado, parametros)
         classe = Mensagem.ClasseErro.TEXTO if problema else ""
-    if problema and recusar_invalida:
-        raise RegraViolada(problema, campo="destino" if classe == "numero" else "texto")
-    return mensagem_gravar(
-        problema=problema,
-        classe=classe,
-        canal=Mensagem.Canal.SMS,
-        evento=evento,
-        destino=destino,
-        texto=preparado.texto,
-        codificacao=preparado.codificacao,
-        partes=preparado.partes,
+    campos = {
+        "canal": Mensagem.Canal.SMS,
+        "destino": destino,
+        "texto": preparado.texto,
+        "codificacao": preparado.codificacao,
+        "partes": preparado.partes,
+    }
+    campo = "destino" if classe == Mensagem.ClasseErro.NUMERO else "texto"
+    return Preparada(campos, problema, classe, campo if problema else "")
+
+
+def _nova(*, registro_atendimento, origem_tipo: str, origem_id, usuario, **campos) -> Mensagem:
+    return Mensagem(
         registro_atendimento=registro_atendimento,
-        origem_tipo=origem_tipo,
-        origem_id=origem_id,
-        usuario=usuario,
-        modem=modem or _modem_escolher(),
+        origem_tipo=origem_tipo or ("ra" if registro_atendimento else ""),
+        origem_id=origem_id or getattr(registro_atendimento, "pk", None),
+        criada_por=usuario,
+        **campos,
     )
 
 
@@ -289,13 +320,14 @@ def mensagem_gravar(
     """Store a new message of any channel with its first history row, then either
     ``falhou`` with ``problema`` (class ``classe``) or enqueued on commit."""
     with transaction.atomic():
-        mensagem = Mensagem.objects.create(
+        mensagem = _nova(
             registro_atendimento=registro_atendimento,
-            origem_tipo=origem_tipo or ("ra" if registro_atendimento else ""),
-            origem_id=origem_id or getattr(registro_atendimento, "pk", None),
-            criada_por=usuario,
+            origem_tipo=origem_tipo,
+            origem_id=origem_id,
+            usuario=usuario,
             **campos,
         )
+        mensagem.save(force_insert=True)
         MensagemHistorico.objects.create(mensagem=mensagem, para=Status.PENDENTE, usuario=usuario)
         if problema:
             _transitar(mensagem, Status.FALHOU, erro_classe=classe, erro_texto=problema[:300])
@@ -304,12 +336,206 @@ def mensagem_gravar(
     return mensagem
 
 
+def mensagens_criar_lote(itens, *, usuario=None) -> list[Mensagem]:
+    """Create many messages of any channel at once (the billing batch) and enqueue them.
+
+    Each item is a dict with ``canal`` (``sms``/``email``), ``destino``, ``texto``,
+    ``evento`` and optionally ``assunto``, ``texto_html``, ``origem_tipo``,
+    ``origem_id``, ``valida_ate``, ``max_tentativas``, ``registro_atendimento``.
+    The rules are those of :func:`mensagem_sms_criar` and
+    ``email.mensagem_email_criar`` (a bad number, address or text is stored as
+    ``falhou`` with its reason, never raised); the SMS are shared among the
+    available modems by least waiting work (in parts), as :func:`mensagens_redistribuir`
+    does. Two INSERTs for the messages and their first history rows, then one broker
+    connection publishes them all after the surrounding transaction commits.
+    Returns the messages, in the order of ``itens``, with their ids.
+    """
+    from .email import email_preparar
+
+    itens = list(itens)
+    if not itens:
+        return []
+    parametros = Parametros.atuais()
+    destinos = modems_disponiveis()
+    carga = [(m.trabalho, i) for i, m in enumerate(destinos)]
+    heapq.heapify(carga)
+    mensagens, problemas = [], []
+    for item in itens:
+        item = dict(item)
+        canal = item.pop("canal")
+        destino, texto = item.pop("destino"), item.pop("texto")
+        if canal == Mensagem.Canal.EMAIL:
+            preparada = email_preparar(
+                destino=destino,
+                assunto=item.pop("assunto", ""),
+                texto=texto,
+                texto_html=item.pop("texto_html", ""),
+            )
+            modem = None
+        elif canal == Mensagem.Canal.SMS:
+            item.pop("assunto", None)
+            item.pop("texto_html", None)
+            preparada = sms_preparar(destino=destino, texto=texto, parametros=parametros)
+            modem = None
+            if carga and not preparada.problema:
+                trabalho, i = heapq.heappop(carga)
+                modem = destinos[i]
+                heapq.heappush(carga, (trabalho + max(preparada.campos["partes"], 1), i))
+        else:
+            raise ValueError(f"Canal desconhecido: {canal!r}")
+        campos = {**preparada.campos, **item}
+        if preparada.problema:
+            campos.update(
+                status=Status.FALHOU,
+                erro_classe=preparada.classe,
+                erro_texto=preparada.problema[:300],
+            )
+        mensagens.append(
+            _nova(
+                registro_atendimento=campos.pop("registro_atendimento", None),
+                origem_tipo=campos.pop("origem_tipo", ""),
+                origem_id=campos.pop("origem_id", None),
+                usuario=usuario,
+                modem=modem,
+                **campos,
+            )
+        )
+        problemas.append(preparada.problema)
+    with transaction.atomic():
+        Mensagem.objects.bulk_create(mensagens)
+        historico = []
+        for mensagem, problema in zip(mensagens, problemas, strict=True):
+            historico.append(
+                MensagemHistorico(mensagem=mensagem, para=Status.PENDENTE, usuario=usuario)
+            )
+            if problema:
+                historico.append(
+                    MensagemHistorico(
+                        mensagem=mensagem,
+                        de=Status.PENDENTE,
+                        para=Status.FALHOU,
+                        observacao=problema[:300],
+                    )
+                )
+        MensagemHistorico.objects.bulk_create(historico)
+        publicar = [
+            (m.pk, FILA_EMAIL if m.canal == Mensagem.Canal.EMAIL else m.modem.fila)
+            for m in mensagens
+            if m.status == Status.PENDENTE
+            and (m.canal == Mensagem.Canal.EMAIL or m.modem is not None)
+        ]
+        if publicar:
+            transaction.on_commit(lambda: _publicar_varias(publicar))
+    return mensagens
+
+
 def _problema_texto(preparado: texto_sms.TextoPreparado, parametros: Parametros) -> str:
     return texto_sms.problema_tamanho(
         preparado,
         tamanho_maximo=parametros.tamanho_maximo,
         permitir_multiparte=parametros.permitir_multiparte,
     )
+
+
+# --- discarding and expiry -------------------------------------------------------
+
+# Only messages never handed to a modem or a mail server may be discarded in bulk:
+# one ``incerta`` may have reached the citizen, and a supervisor decides it.
+DESCARTAVEIS = (Status.PENDENTE, Status.FALHOU)
+
+
+def mensagens_descartar(
+    mensagens, *, motivo: str, classe: str = "", usuario=None, lote: int = 1000
+) -> int:
+    """Discard, with a history row each, the messages of ``mensagens`` (a queryset or
+    ids) that were never sent (``pendente`` or ``falhou``); the others are left alone.
+
+    Each chunk of ``lote`` rows is locked and changed in its own transaction, so a
+    worker claiming one of them at the same moment either sends it first (it is then
+    no longer pending and is skipped here) or finds it discarded. ``classe`` (e.g.
+    ``Mensagem.ClasseErro.EXPIRADA``) and ``motivo`` go to the message's error fields.
+    Returns how many were discarded.
+    """
+    assert all(Status.DESCARTADA in Mensagem.TRANSICOES[s] for s in DESCARTAVEIS)
+    if isinstance(mensagens, models.QuerySet):
+        ids = list(mensagens.filter(status__in=DESCARTAVEIS).values_list("pk", flat=True))
+    else:
+        ids = list(mensagens)
+    motivo = motivo[:300]
+    descartadas = 0
+    for inicio in range(0, len(ids), lote):
+        with transaction.atomic():
+            travadas = list(
+                Mensagem.objects.select_for_update()
+                .filter(pk__in=ids[inicio : inicio + lote], status__in=DESCARTAVEIS)
+                .order_by("pk")
+                .values_list("pk", "status")
+            )
+            if not travadas:
+                continue
+            campos = {"erro_texto": motivo}
+            if classe:
+                campos["erro_classe"] = classe
+            Mensagem.objects.filter(pk__in=[pk for pk, _ in travadas]).update(
+                status=Status.DESCARTADA, atualizada_em=timezone.now(), **campos
+            )
+            MensagemHistorico.objects.bulk_create(
+                MensagemHistorico(
+                    mensagem_id=pk,
+                    de=de,
+                    para=Status.DESCARTADA,
+                    usuario=usuario,
+                    observacao=f"Descartada: {motivo}"[:300],
+                )
+                for pk, de in travadas
+            )
+            descartadas += len(travadas)
+    return descartadas
+
+
+def motivo_expirada(valida_ate) -> str:
+    quando = timezone.localtime(valida_ate).strftime("%d/%m/%Y %H:%M")
+    return f"Passou do prazo de validade ({quando}) sem ser enviada."
+
+
+def mensagens_expirar(mensagens=None, *, agora=None) -> int:
+    """Discard as expired (``ClasseErro.EXPIRADA``) the not-yet-sent messages of
+    ``mensagens`` (default: all) whose ``valida_ate`` has passed. Returns how many."""
+    agora = agora or timezone.now()
+    mensagens = Mensagem.objects.all() if mensagens is None else mensagens
+    vencidas = mensagens.filter(valida_ate__lt=agora, status__in=DESCARTAVEIS)
+    total = 0
+    # One reason per deadline (a batch shares a handful of them).
+    for valida_ate in vencidas.values_list("valida_ate", flat=True).distinct().order_by():
+        total += mensagens_descartar(
+            vencidas.filter(valida_ate=valida_ate),
+            motivo=motivo_expirada(valida_ate),
+            classe=Mensagem.ClasseErro.EXPIRADA,
+        )
+    return total
+
+
+def _expirar_se(mensagem: Mensagem, agora, *, motivo: str = "") -> bool:
+    """At claim time: discard a pending message past its ``valida_ate`` instead of
+    sending it (one conditional UPDATE, as a claim). True when it was discarded."""
+    if mensagem.valida_ate is None or (not motivo and mensagem.valida_ate >= agora):
+        return False
+    motivo = motivo or motivo_expirada(mensagem.valida_ate)
+    feito = Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
+        status=Status.DESCARTADA,
+        erro_classe=Mensagem.ClasseErro.EXPIRADA,
+        erro_texto=motivo[:300],
+        enfileirada_em=None,
+        atualizada_em=agora,
+    )
+    if feito:
+        MensagemHistorico.objects.create(
+            mensagem_id=mensagem.pk,
+            de=Status.PENDENTE,
+            para=Status.DESCARTADA,
+            observacao=f"Descartada: {motivo}"[:300],
+        )
+    return bool(feito)
 
 
 # --- sending -------------------------------------------------------------------
@@ -452,6 +678,17 @@ def _adiar_no_silencio(mensagem: Mensagem, agora) -> bool:
     ate = silencio_ate(mensagem.evento, agora, parametros=_parametros())
     if ate is None:
         return False
+    if mensagem.valida_ate is not None and ate > mensagem.valida_ate:
+        # Held past its deadline: it would go out too late, so it expires now.
+        quando = timezone.localtime(mensagem.valida_ate).strftime("%d/%m/%Y %H:%M")
+        fim = timezone.localtime(ate).strftime("%d/%m/%Y %H:%M")
+        _expirar_se(
+            mensagem,
+            agora,
+            motivo=f"O horário de silêncio vai até {fim}, depois do prazo de validade "
+            f"({quando}); a mensagem não foi enviada.",
+        )
+        return True
     Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE).update(
         proxima_tentativa_em=ate, enfileirada_em=None
     )
@@ -581,6 +818,8 @@ def _enviar_proxima(modem: Modem, primeira: Mensagem | None = None) -> tuple[int
             if mensagem is None:
                 return None
             primeira = None
+            if _expirar_se(mensagem, timezone.now()):
+                continue  # past its deadline: discarded, never sent
             if _adiar_no_silencio(mensagem, timezone.now()):
                 continue  # waits for the morning; the messages behind it may go now
             if inicio is None:
@@ -592,6 +831,7 @@ def _enviar_proxima(modem: Modem, primeira: Mensagem | None = None) -> tuple[int
             reclamada = (
                 Mensagem.objects.filter(pk=mensagem.pk, status=Status.PENDENTE)
                 .filter(_devida_q(inicio))
+                .filter(models.Q(valida_ate__isnull=True) | models.Q(valida_ate__gte=inicio))
                 .update(
                     status=Status.ENVIANDO,
                     modem=modem,
@@ -604,7 +844,9 @@ def _enviar_proxima(modem: Modem, primeira: Mensagem | None = None) -> tuple[int
                 usado, inicio = inicio, None
                 _estender_vez(modem, usado, mensagem.partes)
                 return mensagem.pk, _transmitir(mensagem, modem, usado)
-            # Another worker claimed it while this one waited for its turn: the next one.
+            # Another worker claimed it while this one waited for its turn (or its
+            # deadline passed meanwhile: discarded now): the next one.
+            _expirar_se(mensagem, inicio)
     finally:
         if inicio is not None:
             _devolver_vez(modem, inicio)
@@ -661,13 +903,17 @@ def _backoff(tentativa: int) -> float:
 
 def _registrar_falha(mensagem_id: int, modem: Modem | None, erro: ErroEnvio) -> str:
     """What a failed send means for the row. ``modem`` is None for an e-mail: its
-    transient errors are retried up to ``Parametros.email_max_tentativas``."""
+    transient errors are retried up to ``Mensagem.max_tentativas`` when set, else
+    ``Parametros.email_max_tentativas``."""
     Classe = Mensagem.ClasseErro
-    max_tentativas = modem.max_tentativas if modem else _parametros().email_max_tentativas
     with transaction.atomic():
         mensagem = Mensagem.objects.select_for_update().get(pk=mensagem_id)
         if mensagem.status != Status.ENVIANDO:
             return mensagem.status
+        if modem:
+            max_tentativas = modem.max_tentativas
+        else:  # an e-mail: its own limit (the batch's), else the parameters'
+            max_tentativas = mensagem.max_tentativas or _parametros().email_max_tentativas
         erro_campos = {
             "erro_codigo": erro.codigo,
             "erro_texto": erro.texto[:300],

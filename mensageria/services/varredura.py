@@ -13,6 +13,7 @@ from .mensagens import (
     FILA_EMAIL,
     _publicar_varias,
     _transitar,
+    mensagens_expirar,
     mensagens_redistribuir,
     modem_inutilizavel_q,
     modems_acordar,
@@ -29,8 +30,8 @@ def mensagens_varrer(
     enviando_limite: float | None = None,
     lote: int = 1000,
 ) -> dict:
-    """Mark stuck sends incerta, move the waiting SMS of modems whose worker is gone,
-    enqueue lost work.
+    """Discard what passed its ``valida_ate``, mark stuck sends incerta, move the waiting
+    SMS of modems whose worker is gone, enqueue lost work.
 
     A modem paused because its device disappeared is resumed by its own worker's
     health reading (``modem_saude_registrar``), not here: the device is on the
@@ -47,6 +48,9 @@ def mensagens_varrer(
     if enviando_limite is None:
         enviando_limite = settings.SMS_ENVIANDO_LIMITE_SEGUNDOS
     resumo = {"incertas": 0, "reatribuidas": 0, "acordados": 0, "enfileiradas": 0}
+
+    # Past their valida_ate (a bill's due date): never sent, so neither moved nor enqueued.
+    resumo["expiradas"] = mensagens_expirar(agora=agora)
 
     for mensagem_id in Mensagem.objects.filter(
         status=Status.ENVIANDO, enviando_desde__lt=agora - timedelta(seconds=enviando_limite)
