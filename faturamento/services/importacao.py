@@ -1,1 +1,651 @@
-"""Placeholder: filled by the issue 11 work."""
+"""Bills and payments in by CSV: parse, stage, merge in one transaction.
+
+The billing system is elsewhere; it sends a ``;``-separated file with a header
+row, in UTF-8 (with or without BOM) or Latin-1, detected from the bytes::
+
+    matricula;referencia;vencimento;valor;categoria;situacao;pagamento
+
+Each bill is identified by (matrícula, referência). A row that is new is
+inserted, one that differs from the stored bill updates it (e.g. now paid), one
+equal to it is left alone, so importing the same file twice changes nothing.
+Bad rows are rejected with their line number and the reason; they never block
+the good ones.
+
+How: the file is read twice as bytes, never held whole. The first pass detects
+the encoding and counts lines; the second parses each row (small caches for the
+few distinct dates, referências and words a file has) and streams the valid ones
+into a temporary staging table (PostgreSQL: ``COPY``; SQLite: ``executemany``),
+showing progress per chunk. Only then, in one transaction, the bills that stop
+being em aberto have their prepared sends dispensed and their unsent messages
+discarded, and one ``INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE changed``
+merges the staging table into ``faturamento_conta``. A crash or a cancel before
+the commit leaves the database as it was (the staging table is per session).
+"""
+
+import logging
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from cadastro.models import Imovel
+from cadastro.validators import digito_modulo11
+from core.exceptions import RegraViolada
+
+from ..models import Categoria, Conta, Envio, Processo
+from .processos import etapa
+
+log = logging.getLogger(__name__)
+
+COLUNAS_CONTAS = (
+    "matricula",
+    "referencia",
+    "vencimento",
+    "valor",
+    "categoria",
+    "situacao",
+    "pagamento",
+)
+# Rows parsed and staged per chunk (one progress step).
+LOTE = 50_000
+# Rejected rows kept in the report (all are counted).
+MAX_REJEICOES = 10_000
+# The barcode carries the value in 11 digits of centavos.
+VALOR_MAXIMO_CENTAVOS = 99_999_999_999
+LEITURA = 1 << 20
+
+Situacao = Conta.Situacao
+_SITUACOES = {
+    "em_aberto": Situacao.EM_ABERTO,
+    "em aberto": Situacao.EM_ABERTO,
+    "aberta": Situacao.EM_ABERTO,
+    "aberto": Situacao.EM_ABERTO,
+    "paga": Situacao.PAGA,
+    "pago": Situacao.PAGA,
+    "cancelada": Situacao.CANCELADA,
+    "cancelado": Situacao.CANCELADA,
+}
+_CATEGORIAS = {c: c for c in Categoria.values}
+MOTIVO_DESCARTE = {Situacao.PAGA: "conta paga", Situacao.CANCELADA: "conta cancelada"}
+
+_CONTROLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\t]")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+_DATA_BR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DATA_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_VALOR = re.compile(r"(\d+)(?:[.,](\d{1,2}))?")
+_MATRICULA_COM_DV = re.compile(r"(\d{1,9})-(\d)")
+
+
+class ArquivoRecusado(RegraViolada):
+    """The whole file is refused (unreadable, wrong encoding, missing columns)."""
+
+
+@dataclass
+class Rejeicao:
+    linha: int
+    motivo: str
+
+
+@dataclass
+class Relatorio:
+    """What an import did. ``rejeicoes`` keeps the first :data:`MAX_REJEICOES`."""
+
+    arquivo: str = ""
+    codificacao: str = ""
+    lidas: int = 0
+    inseridas: int = 0
+    atualizadas: int = 0
+    inalteradas: int = 0
+    rejeitadas: int = 0
+    envios_dispensados: int = 0
+    mensagens_descartadas: int = 0
+    rejeicoes: list[Rejeicao] = field(default_factory=list)
+
+    def rejeitar(self, linha: int, motivo: str) -> None:
+        self.rejeitadas += 1
+        if len(self.rejeicoes) < MAX_REJEICOES:
+            self.rejeicoes.append(Rejeicao(linha, motivo))
+
+    def contadores(self, max_rejeicoes: int = 200) -> dict:
+        """The counts and the first rejected rows, as stored in ``Processo.contadores``."""
+        return {
+            "lidas": self.lidas,
+            "inseridas": self.inseridas,
+            "atualizadas": self.atualizadas,
+            "inalteradas": self.inalteradas,
+            "rejeitadas": self.rejeitadas,
+            "envios_dispensados": self.envios_dispensados,
+            "mensagens_descartadas": self.mensagens_descartadas,
+            "codificacao": self.codificacao,
+            "rejeicoes": [
+                {"linha": r.linha, "motivo": r.motivo} for r in self.rejeicoes[:max_rejeicoes]
+            ],
+        }
+
+    def linhas(self, max_rejeicoes: int = 50) -> list[str]:
+        """The report in pt-BR, one line each (for the command and logs)."""
+        saida = [
+            f"Arquivo: {self.arquivo} ({self.codificacao})",
+            f"Linhas lidas: {self.lidas}",
+            f"Contas inseridas: {self.inseridas}",
+            f"Contas atualizadas: {self.atualizadas}",
+            f"Contas inalteradas: {self.inalteradas}",
+            f"Linhas rejeitadas: {self.rejeitadas}",
+        ]
+        if self.envios_dispensados or self.mensagens_descartadas:
+            saida.append(
+                f"Envios dispensados: {self.envios_dispensados}; "
+                f"mensagens descartadas: {self.mensagens_descartadas}"
+            )
+        for r in self.rejeicoes[:max_rejeicoes]:
+            saida.append(f"  linha {r.linha}: {r.motivo}")
+        if self.rejeitadas > max_rejeicoes:
+            saida.append(f"  … e mais {self.rejeitadas - max_rejeicoes} linhas rejeitadas.")
+        return saida
+
+
+# --- the file ------------------------------------------------------------------
+
+
+def _normalizar(texto: str) -> str:
+    """Lowercase, no accents, single spaces: 'Pública' → 'publica'."""
+    texto = unicodedata.normalize("NFKD", texto.strip().lower())
+    return " ".join("".join(c for c in texto if not unicodedata.combining(c)).split())
+
+
+def detectar_codificacao(caminho: Path) -> tuple[str, bool, int]:
+    """(encoding, mixed, number of lines) of the file, reading it in blocks.
+
+    UTF-8 when every byte sequence is valid UTF-8 (a BOM is skipped); Latin-1
+    when it is not and no UTF-8 multi-byte sequence appears. ``mixed`` is True
+    for a UTF-8 file with some non-UTF-8 lines: those lines are rejected, the
+    others read as UTF-8. UTF-16/32 and binary files (NUL bytes) are refused.
+    """
+    import codecs
+
+    decodificador = codecs.getincrementaldecoder("utf-8")()
+    utf8_valido = True
+    tem_multibyte = False
+    linhas = 0
+    ultimo = b"\n"
+    with open(caminho, "rb") as f:
+        inicio = f.read(4)
+        if inicio[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in inicio:
+            raise ArquivoRecusado(
+                "Codificação não reconhecida (parece UTF-16 ou um arquivo binário). "
+                "Salve o arquivo como CSV em UTF-8 ou Latin-1."
+            )
+        f.seek(0)
+        anterior = b""
+        while bloco := f.read(LEITURA):
+            if b"\x00" in bloco:
+                raise ArquivoRecusado(
+                    "Codificação não reconhecida: o arquivo tem bytes nulos (binário ou "
+                    "UTF-16). Salve o arquivo como CSV em UTF-8 ou Latin-1."
+                )
+            linhas += bloco.count(b"\n")
+            ultimo = bloco[-1:]
+            if not tem_multibyte and _UTF8_MULTIBYTE.search(anterior[-1:] + bloco):
+                tem_multibyte = True
+            anterior = bloco
+            if utf8_valido:
+                try:
+                    decodificador.decode(bloco)
+                except UnicodeDecodeError:
+                    utf8_valido = False
+        if utf8_valido:
+            try:
+                decodificador.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8_valido = False
+    if ultimo != b"\n" and ultimo:
+        linhas += 1
+    if utf8_valido:
+        return "utf-8", False, linhas
+    if tem_multibyte:
+        return "utf-8", True, linhas
+    return "latin-1", False, linhas
+
+
+def _ler_linhas(caminho: Path, codificacao: str, mista: bool):
+    """Yield (line number, text or None when it is not in the encoding)."""
+    with open(caminho, "rb") as f:
+        for numero, bruta in enumerate(f, start=1):
+            if numero == 1 and bruta.startswith(b"\xef\xbb\xbf"):
+                bruta = bruta[3:]
+            bruta = bruta.rstrip(b"\r\n")
+            try:
+                yield numero, bruta.decode(codificacao)
+            except UnicodeDecodeError:
+                if not mista:
+                    raise
+                yield numero, None
+
+
+def _campos(texto: str) -> list[str]:
+    campos = texto.split(";")
+    for i, c in enumerate(campos):
+        c = c.strip()
+        if len(c) >= 2 and c[0] == '"' and c[-1] == '"':
+            c = c[1:-1].strip()
+        campos[i] = c
+    return campos
+
+
+# --- one row ---------------------------------------------------------------------
+
+
+class _Invalido(Exception):
+    pass
+
+
+class _Interpretador:
+    """Parses the fields of one bill row, with caches for repeated values."""
+
+    def __init__(self, ids_por_matricula: dict[int, int]):
+        self.ids = ids_por_matricula
+        self._datas: dict[str, str | Exception] = {}
+        self._referencias: dict[str, int | Exception] = {}
+
+    def imovel_id(self, texto: str) -> int:
+        if not texto:
+            raise _Invalido("matrícula não informada")
+        limpo = texto.replace(".", "").replace(" ", "")
+        if m := _MATRICULA_COM_DV.fullmatch(limpo):
+            numero, digito = int(m.group(1)), int(m.group(2))
+            if digito_modulo11(numero) != digito:
+                raise _Invalido(f"dígito verificador da matrícula {texto} não confere")
+            if (pk := self.ids.get(numero)) is None:
+                raise _Invalido(f"matrícula desconhecida: {texto}")
+            return pk
+        if not limpo.isdigit() or len(limpo) > 10:
+            raise _Invalido(f"matrícula inválida: {texto} (use só números, com ou sem o dígito)")
+        sem_dv = self.ids.get(int(limpo)) if len(limpo) <= 9 else None
+        com_dv = None
+        if len(limpo) > 1 and (pk := self.ids.get(int(limpo[:-1]))) is not None:
+            if digito_modulo11(int(limpo[:-1])) == int(limpo[-1]):
+                com_dv = pk
+            elif sem_dv is None:
+                raise _Invalido(f"dígito verificador da matrícula {texto} não confere")
+        if sem_dv is not None and com_dv is not None and sem_dv != com_dv:
+            raise _Invalido(
+                f"matrícula ambígua: {texto} (separe o dígito verificador com hífen, "
+                f"como {limpo[:-1]}-{limpo[-1]})"
+            )
+        pk = sem_dv if sem_dv is not None else com_dv
+        if pk is None:
+            raise _Invalido(f"matrícula desconhecida: {texto}")
+        return pk
+
+    def referencia(self, texto: str) -> int:
+        valor = self._referencias.get(texto)
+        if valor is None:
+            valor = self._referencias[texto] = self._referencia(texto)
+        if isinstance(valor, Exception):
+            raise valor
+        return valor
+
+    @staticmethod
+    def _referencia(texto: str) -> int | Exception:
+        if re.fullmatch(r"\d{6}", texto):
+            ano, mes = int(texto[:4]), int(texto[4:])
+        elif m := re.fullmatch(r"(\d{1,2})/(\d{4})", texto):
+            mes, ano = int(m.group(1)), int(m.group(2))
+        elif not texto:
+            return _Invalido("referência não informada")
+        else:
+            return _Invalido(f"referência inválida: {texto} (use AAAAMM ou MM/AAAA)")
+        if not (2000 <= ano <= 2099 and 1 <= mes <= 12):
+            return _Invalido(
+                f"referência fora do intervalo: {texto} (ano de 2000 a 2099, mês de 01 a 12)"
+            )
+        return ano * 100 + mes
+
+    def data(self, texto: str, nome: str) -> str:
+        """ISO text of a date dd/mm/aaaa or aaaa-mm-dd."""
+        valor = self._datas.get(texto)
+        if valor is None:
+            valor = self._datas[texto] = self._data(texto)
+        if isinstance(valor, Exception):
+            raise _Invalido(f"{nome}: {valor}")
+        return valor
+
+    @staticmethod
+    def _data(texto: str) -> str | Exception:
+        if m := _DATA_BR.fullmatch(texto):
+            dia, mes, ano = (int(g) for g in m.groups())
+        elif m := _DATA_ISO.fullmatch(texto):
+            ano, mes, dia = (int(g) for g in m.groups())
+        else:
+            return _Invalido(f"data inválida “{texto}” (use dd/mm/aaaa)")
+        try:
+            if not 2000 <= ano <= 2099:
+                raise ValueError
+            return date(ano, mes, dia).isoformat()
+        except ValueError:
+            return _Invalido(f"data inexistente ou fora do intervalo “{texto}”")
+
+    @staticmethod
+    def valor(texto: str) -> str:
+        """Decimal text with a point, checked to fit the barcode."""
+        limpo = texto.replace(" ", "").replace("R$", "")
+        if limpo.startswith("-"):
+            raise _Invalido(f"valor negativo: {texto}")
+        if "," in limpo and "." in limpo:  # 1.234,56 or 1,234.56: the last one is decimal
+            if limpo.rfind(",") > limpo.rfind("."):
+                limpo = limpo.replace(".", "")
+            else:
+                limpo = limpo.replace(",", "")
+        m = _VALOR.fullmatch(limpo)
+        if not m:
+            if not texto:
+                raise _Invalido("valor não informado")
+            raise _Invalido(f"valor inválido: {texto} (use 123,45 ou 123.45)")
+        inteiro, centavos = m.group(1), (m.group(2) or "").ljust(2, "0")
+        if int(inteiro) * 100 + int(centavos) > VALOR_MAXIMO_CENTAVOS:
+            raise _Invalido(
+                f"valor grande demais para o código de barras: {texto} "
+                "(no máximo 11 dígitos em centavos, 999.999.999,99)"
+            )
+        return f"{int(inteiro)}.{centavos}"
+
+    @staticmethod
+    def categoria(texto: str) -> str:
+        valor = _CATEGORIAS.get(texto) or _CATEGORIAS.get(_normalizar(texto))
+        if valor is None:
+            raise _Invalido(
+                f"categoria desconhecida: “{texto}” (use residencial, comercial, "
+                "industrial ou pública)"
+            )
+        return valor
+
+    @staticmethod
+    def situacao(texto: str) -> str:
+        valor = _SITUACOES.get(texto) or _SITUACOES.get(_normalizar(texto).replace("-", " "))
+        if valor is None:
+            raise _Invalido(f"situação desconhecida: “{texto}” (use em_aberto, paga ou cancelada)")
+        return valor
+
+
+# --- staging and merge ---------------------------------------------------------------
+
+_TABELA = "importacao_conta_tmp"
+_NULO = "\\N"
+_COLUNAS_STAGING = "imovel_id, referencia, vencimento, valor, categoria, situacao, pago_em, linha"
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _staging_criar(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {_TABELA}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_TABELA} (imovel_id bigint NOT NULL, referencia integer NOT NULL,"
+        " vencimento date NOT NULL, valor numeric(11, 2) NOT NULL, categoria varchar(12) NOT NULL,"
+        " situacao varchar(10) NOT NULL, pago_em date NULL, linha integer NOT NULL)"
+    )
+
+
+def _staging_gravar(cursor, linhas: list[tuple]) -> None:
+    if not linhas:
+        return
+    if _postgres():
+        texto = "".join(
+            f"{i}\t{r}\t{v}\t{val}\t{c}\t{s}\t{p or _NULO}\t{n}\n"
+            for i, r, v, val, c, s, p, n in linhas
+        )
+        with cursor.cursor.copy(f"COPY {_TABELA} ({_COLUNAS_STAGING}) FROM STDIN") as copia:
+            copia.write(texto)
+    else:
+        with transaction.atomic():
+            cursor.executemany(
+                f"INSERT INTO {_TABELA} ({_COLUNAS_STAGING})"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                linhas,
+            )
+
+
+def _diferente(a: str, b: str) -> str:
+    op = "IS DISTINCT FROM" if _postgres() else "IS NOT"
+    campos = ("vencimento", "valor", "categoria", "situacao", "pago_em")
+    return " OR ".join(f"{a}.{c} {op} {b}.{c}" for c in campos)
+
+
+def _baixas_dispensar(cursor, relatorio: Relatorio, usuario) -> None:
+    """Sends and unsent messages of bills that stop being em aberto: dispensed."""
+    from mensageria.models import Mensagem
+    from mensageria.services.supervisao import mensagem_descartar
+
+    juncao = (
+        f"FROM faturamento_conta c JOIN {_TABELA} s"
+        " ON s.imovel_id = c.imovel_id AND s.referencia = c.referencia"
+        " WHERE c.situacao = %s AND s.situacao <> %s"
+    )
+    cursor.execute(f"SELECT c.id, s.situacao {juncao}", [Situacao.EM_ABERTO, Situacao.EM_ABERTO])
+    baixas = dict(cursor.fetchall())
+    if not baixas:
+        return
+    ids = list(baixas)
+    for i in range(0, len(ids), 10_000):
+        relatorio.envios_dispensados += Envio.objects.filter(
+            conta_id__in=ids[i : i + 10_000], situacao=Envio.Situacao.PREPARADA
+        ).update(situacao=Envio.Situacao.DISPENSADA)
+    pendentes = (Mensagem.Status.PENDENTE, Mensagem.Status.FALHOU)
+    for i in range(0, len(ids), 10_000):
+        envios = Envio.objects.filter(
+            conta_id__in=ids[i : i + 10_000], mensagem__status__in=pendentes
+        ).select_related("mensagem")
+        for envio in envios:
+            mensagem_descartar(
+                mensagem=envio.mensagem,
+                usuario=usuario,
+                motivo=MOTIVO_DESCARTE[baixas[envio.conta_id]],
+            )
+            relatorio.mensagens_descartadas += 1
+            if envio.situacao != Envio.Situacao.DISPENSADA:
+                envio.situacao = Envio.Situacao.DISPENSADA
+                envio.save(update_fields=["situacao"])
+                relatorio.envios_dispensados += 1
+
+
+def _mesclar_contas(cursor, relatorio: Relatorio) -> None:
+    """Insert the new bills and update the changed ones: one statement."""
+    diferente = _diferente("faturamento_conta", "EXCLUDED")
+    insercao = (
+        "INSERT INTO faturamento_conta (imovel_id, referencia, vencimento, valor, categoria,"
+        " situacao, pago_em, atualizada_em)"
+        f" SELECT imovel_id, referencia, vencimento, valor, categoria, situacao, pago_em, %s"
+        f" FROM {_TABELA} WHERE true ORDER BY imovel_id, referencia"
+        " ON CONFLICT (imovel_id, referencia) DO UPDATE SET vencimento = EXCLUDED.vencimento,"
+        " valor = EXCLUDED.valor, categoria = EXCLUDED.categoria, situacao = EXCLUDED.situacao,"
+        " pago_em = EXCLUDED.pago_em, atualizada_em = EXCLUDED.atualizada_em"
+        f" WHERE {diferente}"
+    )
+    from django.utils import timezone
+
+    agora = timezone.now()
+    if _postgres():
+        cursor.execute(
+            f"WITH m AS ({insercao} RETURNING (xmax = 0) AS nova)"
+            " SELECT count(*) FILTER (WHERE nova), count(*) FILTER (WHERE NOT nova) FROM m",
+            [agora],
+        )
+        relatorio.inseridas, relatorio.atualizadas = cursor.fetchone()
+    else:
+        cursor.execute(
+            f"SELECT count(c.id), count(*) - count(c.id),"
+            f" sum(CASE WHEN c.id IS NOT NULL AND ({_diferente('c', 's')}) THEN 1 ELSE 0 END)"
+            f" FROM {_TABELA} s LEFT JOIN faturamento_conta c"
+            " ON s.imovel_id = c.imovel_id AND s.referencia = c.referencia"
+        )
+        _existentes, relatorio.inseridas, atualizadas = cursor.fetchone()
+        relatorio.atualizadas = atualizadas or 0
+        cursor.execute(insercao, [agora])
+
+
+# --- the import -------------------------------------------------------------------
+
+
+def _cabecalho(texto: str | None) -> dict[str, int]:
+    if texto is None:
+        raise ArquivoRecusado("O cabeçalho não está em UTF-8 nem em Latin-1.")
+    nomes = [_normalizar(c).replace(" ", "_") for c in _campos(texto)]
+    if len(nomes) < 2:
+        raise ArquivoRecusado(
+            "O arquivo não parece um CSV separado por “;”: o cabeçalho deve ser "
+            + ";".join(COLUNAS_CONTAS)
+            + "."
+        )
+    posicoes = {}
+    for i, nome in enumerate(nomes):
+        posicoes.setdefault(nome, i)
+    faltam = [c for c in COLUNAS_CONTAS if c not in posicoes]
+    if faltam:
+        raise ArquivoRecusado(
+            f"Faltam colunas no cabeçalho: {', '.join(faltam)}. "
+            f"O cabeçalho deve ser {';'.join(COLUNAS_CONTAS)}."
+        )
+    return {c: posicoes[c] for c in COLUNAS_CONTAS}
+
+
+def importar_arquivo(caminho, *, execucao=None, usuario=None) -> Relatorio:
+    """Import the bills of the CSV at ``caminho``; the report of what was done.
+
+    Raises :class:`ArquivoRecusado` (nothing written) when the file cannot be read,
+    its encoding is not UTF-8/Latin-1, or its header misses columns. With
+    ``execucao`` (a run), progress is recorded per chunk and a cancel stops the
+    import before anything is written.
+    """
+    caminho = Path(caminho)
+    relatorio = Relatorio(arquivo=caminho.name)
+    inicio = time.perf_counter()
+    try:
+        codificacao, mista, total = detectar_codificacao(caminho)
+    except OSError as exc:
+        raise ArquivoRecusado(f"Não foi possível ler o arquivo {caminho.name}: {exc}") from exc
+    relatorio.codificacao = codificacao + (" (com linhas em outra codificação)" if mista else "")
+    if execucao is not None:
+        execucao.definir_total(max(total - 1, 0))
+    linhas = _ler_linhas(caminho, codificacao, mista)
+    primeira = next(linhas, None)
+    if primeira is None:
+        raise ArquivoRecusado("O arquivo está vazio.")
+    posicoes = _cabecalho(primeira[1])
+    colunas = len(_campos(primeira[1]))
+    ordem = [posicoes[c] for c in COLUNAS_CONTAS]
+
+    interpretar = _Interpretador(dict(Imovel.objects.values_list("matricula", "id")))
+    vistas: dict[int, int] = {}  # imovel_id * 10**6 + referência → first line
+    with connection.cursor() as cursor:
+        _staging_criar(cursor)
+        try:
+            lote: list[tuple] = []
+            lidas_lote = 0
+            for numero, texto in linhas:
+                if texto is None:
+                    relatorio.lidas += 1
+                    lidas_lote += 1
+                    relatorio.rejeitar(
+                        numero,
+                        "linha com codificação inválida (o arquivo é UTF-8, esta linha não)",
+                    )
+                    continue
+                if not texto.strip():
+                    continue
+                relatorio.lidas += 1
+                lidas_lote += 1
+                linha = _linha(texto, numero, colunas, ordem, interpretar, vistas, relatorio)
+                if linha is not None:
+                    lote.append(linha)
+                if lidas_lote >= LOTE:
+                    _staging_gravar(cursor, lote)
+                    lote = []
+                    if execucao is not None:
+                        execucao.avancar(lidas_lote)
+                    lidas_lote = 0
+            _staging_gravar(cursor, lote)
+            if execucao is not None and lidas_lote:
+                execucao.avancar(lidas_lote)
+            del vistas, lote
+            validas = relatorio.lidas - relatorio.rejeitadas
+            lido = time.perf_counter()
+            with transaction.atomic():
+                _baixas_dispensar(cursor, relatorio, usuario)
+                baixado = time.perf_counter()
+                _mesclar_contas(cursor, relatorio)
+            log.info(
+                "Importação de %s: %d linhas lidas e preparadas em %.1f s, baixas em %.1f s, "
+                "gravação em %.1f s",
+                caminho.name,
+                relatorio.lidas,
+                lido - inicio,
+                baixado - lido,
+                time.perf_counter() - baixado,
+            )
+            relatorio.inalteradas = validas - relatorio.inseridas - relatorio.atualizadas
+        finally:
+            if not connection.needs_rollback:
+                cursor.execute(f"DROP TABLE IF EXISTS {_TABELA}")
+    return relatorio
+
+
+def _linha(texto, numero, colunas, ordem, interpretar, vistas, relatorio) -> tuple | None:
+    campos = _campos(texto)
+    if len(campos) != colunas:
+        relatorio.rejeitar(numero, f"a linha tem {len(campos)} colunas; o cabeçalho tem {colunas}")
+        return None
+    if _CONTROLE.search(texto):
+        for nome, pos in zip(COLUNAS_CONTAS, ordem, strict=True):
+            if m := _CONTROLE.search(campos[pos]):
+                relatorio.rejeitar(
+                    numero,
+                    f"caractere de controle 0x{ord(m.group()):02X} na coluna “{nome}”",
+                )
+                return None
+    matricula, referencia, vencimento, valor, categoria, situacao, pagamento = (
+        campos[p] for p in ordem
+    )
+    try:
+        imovel_id = interpretar.imovel_id(matricula)
+        ref = interpretar.referencia(referencia)
+        venc = interpretar.data(vencimento, "vencimento")
+        val = interpretar.valor(valor)
+        cat = interpretar.categoria(categoria)
+        sit = interpretar.situacao(situacao)
+        if sit == Situacao.PAGA:
+            if not pagamento:
+                raise _Invalido("conta paga sem a data de pagamento (coluna “pagamento”)")
+            pago = interpretar.data(pagamento, "pagamento")
+        else:
+            pago = None
+    except _Invalido as exc:
+        relatorio.rejeitar(numero, str(exc))
+        return None
+    chave = imovel_id * 1_000_000 + ref
+    if (anterior := vistas.setdefault(chave, numero)) != numero:
+        relatorio.rejeitar(
+            numero,
+            "conta repetida no arquivo: a mesma matrícula e referência já estão "
+            f"na linha {anterior}",
+        )
+        return None
+    return (imovel_id, ref, venc, val, cat, sit, pago, numero)
+
+
+@etapa(Processo.Tipo.IMPORTACAO)
+def importar_etapa(execucao) -> None:
+    """The import as a run: ``parametros["arquivo"]`` is the file's path."""
+    arquivo = execucao.parametros.get("arquivo")
+    if not arquivo:
+        raise ArquivoRecusado("O processo de importação não indica o arquivo.")
+    try:
+        relatorio = importar_arquivo(arquivo, execucao=execucao, usuario=execucao.processo.usuario)
+    except ArquivoRecusado as exc:
+        execucao.definir(recusa=str(exc))
+        raise
+    execucao.definir(**relatorio.contadores())
