@@ -142,6 +142,9 @@ def dados(unidade, atendente):
     )
     return {
         "cadastro:imovel_detalhe": vinculo.imovel.pk,
+        # Same id for imóvel and bill: the refusal "not this imóvel's bill".
+        "faturamento:conta_enviar_sms": vinculo.imovel.pk,
+        "faturamento:conta_enviar_email": vinculo.imovel.pk,
         "cadastro:cliente_detalhe": vinculo.cliente.pk,
         "cadastro:cliente_editar": vinculo.cliente.pk,
         "atendimento:reativar": encerrado.pk,

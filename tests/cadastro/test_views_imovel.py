@@ -72,15 +72,15 @@ def test_pagina_do_imovel_numero_de_consultas_constante(
 ):
     url = reverse("cadastro:imovel_detalhe", args=[imovel.pk])
     # session, user, 2 perms, groups, unit (navbar); imóvel, links+clients, phones;
-    # the imóvel's RAs (atendimento slot)
-    with django_assert_num_queries(10):
+    # the imóvel's RAs (atendimento slot); its open bills (faturamento)
+    with django_assert_num_queries(11):
         client_atendente.get(url)
     for _ in range(3):
         vinculo = ClienteImovelFactory(imovel=imovel, relacao="responsavel")
         TelefoneFactory(cliente=vinculo.cliente)
         vinculo.data_fim = datetime.date.today()
         vinculo.save()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client_atendente.get(url)
 
 
