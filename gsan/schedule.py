@@ -31,3 +31,31 @@ CELERY_BEAT_SCHEDULE["atendimento-anexos-temporarios-limpar"] = {
     "task": "atendimento.anexos_temporarios_limpar_task",
     "schedule": crontab(minute=15),
 }
+
+# faturamento (the batch of billing and collection messages, faturamento.tasks):
+# prepare bills of this referência and the next, then collection, early in the
+# morning; transmit every hour (each message waits for its own window and quiet
+# hours); expire what passed its limit once a day; and every minute enqueue again the
+# runs no worker is doing (broker down when started, or worker killed mid-run).
+CELERY_BEAT_SCHEDULE["faturamento-preparar"] = {
+    "task": "faturamento.mensagens_preparar_task",
+    "schedule": crontab(hour=5, minute=0),
+    "options": {"queue": "celery"},
+}
+CELERY_BEAT_SCHEDULE["faturamento-transmitir"] = {
+    "task": "faturamento.processo_agendado_task",
+    "schedule": crontab(minute=5),
+    "args": ("transmitir",),
+    "options": {"queue": "celery", "expires": 3000},
+}
+CELERY_BEAT_SCHEDULE["faturamento-expirar"] = {
+    "task": "faturamento.processo_agendado_task",
+    "schedule": crontab(hour=0, minute=20),
+    "args": ("expirar",),
+    "options": {"queue": "celery"},
+}
+CELERY_BEAT_SCHEDULE["faturamento-processos-retomar"] = {
+    "task": "faturamento.processos_retomar_task",
+    "schedule": 60.0,
+    "options": {"queue": "celery", "expires": 55},
+}

@@ -10,16 +10,17 @@ skip what the first attempt already committed.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.exceptions import RegraViolada
 
-from ..models import Processo
+from ..models import Processo, validar_referencia
 
 log = logging.getLogger(__name__)
 Situacao = Processo.Situacao
@@ -28,6 +29,9 @@ ETAPAS: dict[str, Callable[["Execucao"], None]] = {}
 
 # A run whose heartbeat is older than this is taken for dead and may be resumed.
 BATIMENTO_MAXIMO = timedelta(minutes=2)
+# A waiting run younger than this is left alone by the resume job: it was just
+# created and is about to be taken (by its task, or by the command that created it).
+ESPERA_MINIMA = timedelta(seconds=30)
 
 
 def etapa(tipo: str):
@@ -45,10 +49,19 @@ class Cancelado(Exception):
 
 
 class Execucao:
-    """What a step sees of its run."""
+    """What a step sees of its run.
 
-    def __init__(self, processo: Processo):
+    ``ao_avancar(processo)``, when given, is called after every recorded change of
+    progress (the command line prints it).
+    """
+
+    def __init__(self, processo: Processo, ao_avancar: Callable[[Processo], None] | None = None):
         self.processo = processo
+        self.ao_avancar = ao_avancar
+
+    def _avisar(self) -> None:
+        if self.ao_avancar is not None:
+            self.ao_avancar(self.processo)
 
     @property
     def referencia(self) -> int | None:
@@ -60,7 +73,10 @@ class Execucao:
 
     def definir_total(self, total: int) -> None:
         self.processo.total = total
-        Processo.objects.filter(pk=self.processo.pk).update(total=total)
+        Processo.objects.filter(pk=self.processo.pk).update(
+            total=total, batimento_em=timezone.now()
+        )
+        self._avisar()
 
     def avancar(self, processados: int = 0, **contadores: int | dict[str, int]) -> None:
         """Add ``processados`` and the counts of one committed chunk (a dict value is
@@ -84,6 +100,7 @@ class Execucao:
             )
             p.refresh_from_db()
         self.processo = p
+        self._avisar()
         if p.cancelamento_pedido_em:
             raise Cancelado
 
@@ -95,6 +112,7 @@ class Execucao:
             p.batimento_em = timezone.now()
             p.save(update_fields=["contadores", "batimento_em"])
         self.processo = p
+        self._avisar()
 
 
 def processo_criar(
@@ -103,6 +121,13 @@ def processo_criar(
     """A new run, waiting. Refused while another run of the same type is active."""
     if tipo not in ETAPAS:
         raise RegraViolada(f"Tipo de processo desconhecido: {tipo}.")
+    if referencia is not None:
+        try:
+            validar_referencia(referencia)
+        except (ValidationError, TypeError, ValueError) as exc:
+            raise RegraViolada(
+                f"Referência inválida: {referencia}. Use AAAAMM, como 202612."
+            ) from exc
     ativo = Processo.objects.filter(tipo=tipo, situacao__in=Processo.ATIVAS).first()
     if ativo:
         raise RegraViolada(
@@ -131,19 +156,32 @@ def _tomar(processo_id: int) -> Processo | None:
     return Processo.objects.get(pk=processo_id) if tomou else None
 
 
-def processo_executar(processo_id: int) -> Processo:
-    """Run (or resume) the step of a run to its end, then record how it ended."""
+def processo_executar(
+    processo_id: int, *, ao_avancar: Callable[[Processo], None] | None = None
+) -> Processo:
+    """Run (or resume) the step of a run to its end, then record how it ended.
+
+    Safe to call twice: a run that is finished, cancelled or alive in another worker
+    is returned untouched."""
     processo = _tomar(processo_id)
     if processo is None:  # finished, cancelled, or alive in another worker
         return Processo.objects.get(pk=processo_id)
-    execucao = Execucao(processo)
+    execucao = Execucao(processo, ao_avancar)
     fim = {"situacao": Situacao.CONCLUIDO}
     try:
         if processo.cancelamento_pedido_em:
             raise Cancelado
-        ETAPAS[processo.tipo](execucao)
+        passo = ETAPAS.get(processo.tipo)
+        if passo is None:
+            raise RegraViolada(f"Nenhuma etapa registrada para o tipo “{processo.tipo}”.")
+        passo(execucao)
     except Cancelado:
         fim = {"situacao": Situacao.CANCELADO}
+    except KeyboardInterrupt:  # Ctrl-C on the command line: say so, then stop
+        Processo.objects.filter(pk=processo_id, situacao=Situacao.EXECUTANDO).update(
+            situacao=Situacao.CANCELADO, erro="Interrompido (Ctrl-C).", concluido_em=timezone.now()
+        )
+        raise
     except Exception as exc:
         log.exception("Processo %s falhou", processo_id)
         fim = {"situacao": Situacao.FALHOU, "erro": f"{type(exc).__name__}: {exc}"[:500]}
@@ -154,17 +192,146 @@ def processo_executar(processo_id: int) -> Processo:
 
 
 def processo_cancelar(processo: Processo, *, usuario=None) -> Processo:
-    """Ask a run to stop at its next chunk; a waiting run is cancelled at once."""
+    """Ask a run to stop at its next chunk. A waiting run, or a running one whose
+    worker is gone (heartbeat stopped), is cancelled at once. A finished run is
+    refused with its state."""
     agora = timezone.now()
-    Processo.objects.filter(pk=processo.pk, situacao__in=Processo.ATIVAS).update(
+    pedidos = Processo.objects.filter(pk=processo.pk, situacao__in=Processo.ATIVAS).update(
         cancelamento_pedido_em=agora, cancelamento_pedido_por=usuario
     )
-    Processo.objects.filter(pk=processo.pk, situacao=Situacao.AGUARDANDO).update(
-        situacao=Situacao.CANCELADO, concluido_em=agora
-    )
+    Processo.objects.filter(
+        Q(situacao=Situacao.AGUARDANDO)
+        | Q(situacao=Situacao.EXECUTANDO, batimento_em__lt=agora - BATIMENTO_MAXIMO),
+        pk=processo.pk,
+    ).update(situacao=Situacao.CANCELADO, concluido_em=agora)
     processo.refresh_from_db()
-    if processo.situacao not in (*Processo.ATIVAS, Situacao.CANCELADO):
+    if not pedidos:
         raise RegraViolada(
             f"O processo nº {processo.pk} já terminou ({processo.get_situacao_display()})."
         )
     return processo
+
+
+def processos_para_retomar(*, agora=None) -> QuerySet[Processo]:
+    """Runs no worker is doing: waiting (their task was never published or was lost)
+    or running with a stopped heartbeat (their worker was killed)."""
+    agora = agora or timezone.now()
+    return Processo.objects.filter(
+        Q(situacao=Situacao.AGUARDANDO, criado_em__lt=agora - ESPERA_MINIMA)
+        | Q(situacao=Situacao.EXECUTANDO, batimento_em__lt=agora - BATIMENTO_MAXIMO)
+        | Q(situacao=Situacao.EXECUTANDO, batimento_em__isnull=True)
+    ).order_by("criado_em", "id")
+
+
+# --- referências and the preparation of a day --------------------------------
+
+
+def referencia_atual(hoje=None) -> int:
+    """AAAAMM of today (local time)."""
+    hoje = hoje or timezone.localdate()
+    return hoje.year * 100 + hoje.month
+
+
+def referencia_seguinte(referencia: int) -> int:
+    ano, mes = divmod(referencia, 100)
+    return (ano + 1) * 100 + 1 if mes == 12 else referencia + 1
+
+
+def referencia_ler(texto) -> int:
+    """``AAAAMM`` or ``MM/AAAA`` to AAAAMM; :class:`RegraViolada` with the reason otherwise."""
+    bruto = str(texto or "").strip()
+    if "/" in bruto:
+        mes, _, ano = bruto.partition("/")
+        bruto = f"{ano.strip()}{mes.strip().zfill(2)}"
+    erro = RegraViolada(f"Referência inválida: “{texto}”. Use AAAAMM, como 202612, ou MM/AAAA.")
+    if not (len(bruto) == 6 and bruto.isascii() and bruto.isdigit()):
+        raise erro
+    try:
+        validar_referencia(int(bruto))
+    except ValidationError:
+        raise erro from None
+    return int(bruto)
+
+
+def mensagens_preparar(
+    *,
+    referencias: Iterable[int],
+    usuario=None,
+    ao_avancar: Callable[[Processo], None] | None = None,
+    ao_recusar: Callable[[str, RegraViolada], None] | None = None,
+) -> list[Processo]:
+    """Prepare bill messages for each referência, then collection messages, one run
+    after the other in this process. A type already active elsewhere is skipped
+    (``ao_recusar(tipo, erro)``) instead of stopping the rest; a run that ends
+    cancelled or failed stops the sequence."""
+    pedidos = [(Processo.Tipo.PREPARAR_FATURAMENTO, r) for r in referencias]
+    pedidos.append((Processo.Tipo.PREPARAR_COBRANCA, None))
+    feitos = []
+    for tipo, referencia in pedidos:
+        try:
+            processo = processo_criar(tipo, referencia=referencia, usuario=usuario)
+        except RegraViolada as erro:
+            if ao_recusar is None:
+                raise
+            ao_recusar(tipo, erro)
+            continue
+        processo = processo_executar(processo.pk, ao_avancar=ao_avancar)
+        feitos.append(processo)
+        if processo.situacao != Situacao.CONCLUIDO:
+            break
+    return feitos
+
+
+# --- counts as people read them (the Processos screen, the command line) -------
+
+ROTULOS = {
+    "selecionadas": "Selecionadas",
+    "ignoradas": "Ignoradas",
+    "geradas": "Geradas",
+    "transmitidas": "Transmitidas",
+    "enviadas": "Enviadas",
+    "entregues": "Entregues",
+    "falhas": "Falhas",
+    "falharam": "Falharam",
+    "expiradas": "Expiradas",
+    "dispensadas": "Dispensadas (pagas ou canceladas)",
+    "lidas": "Linhas lidas",
+    "importadas": "Importadas",
+    "inseridas": "Inseridas",
+    "atualizadas": "Atualizadas",
+    "inalteradas": "Inalteradas",
+    "pagas": "Marcadas como pagas",
+    "rejeitadas": "Rejeitadas",
+}
+CANAIS = {"sms": "SMS", "email": "E-mail"}
+_ORDEM = list(ROTULOS)
+
+
+def contagens_rotuladas(contadores: dict) -> list[dict]:
+    """Counts as rows: ``chave``, ``rotulo``, ``total`` and, for a count per reason or
+    channel, its ``partes`` [(name, n)]. Known keys first, in a fixed order; values
+    that are not counts (lists of rejected rows, flags) are left out."""
+    linhas = []
+    for chave in sorted(contadores, key=lambda k: (_ORDEM.index(k) if k in _ORDEM else 99, k)):
+        valor = contadores[chave]
+        rotulo = ROTULOS.get(chave, chave.replace("_", " ").capitalize())
+        if isinstance(valor, bool):
+            continue
+        if isinstance(valor, int):
+            linhas.append({"chave": chave, "rotulo": rotulo, "total": valor, "partes": []})
+        elif isinstance(valor, dict):
+            partes = [(CANAIS.get(k, k), v) for k, v in sorted(valor.items()) if isinstance(v, int)]
+            total = sum(v for _, v in partes)
+            linhas.append({"chave": chave, "rotulo": rotulo, "total": total, "partes": partes})
+    return linhas
+
+
+def contagens_texto(contadores: dict) -> str:
+    """One line: ``Selecionadas 5; Ignoradas 2 (sem consentimento 2); Geradas 3 (SMS 2…)``."""
+    partes = []
+    for linha in contagens_rotuladas(contadores):
+        texto = f"{linha['rotulo']} {linha['total']}"
+        if linha["partes"]:
+            texto += " (" + ", ".join(f"{nome} {n}" for nome, n in linha["partes"]) + ")"
+        partes.append(texto)
+    return "; ".join(partes) or "nada contado"
