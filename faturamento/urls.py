@@ -1,6 +1,6 @@
 from django.urls import path
 
-from faturamento.views import balcao
+from faturamento.views import balcao, processos
 
 app_name = "faturamento"
 
@@ -16,4 +16,14 @@ urlpatterns += [
         name=f"conta_enviar_{canal}",
     )
     for canal in ("sms", "email")
+]
+
+# The Processos screen: batch runs and imports, their live progress, start and cancel.
+urlpatterns += [
+    path("processos/", processos.processo_list, name="processos"),
+    path("processos/iniciar/", processos.processo_iniciar, name="processo_iniciar"),
+    path("processos/<int:pk>/", processos.processo_detalhe, name="processo"),
+    path(
+        "processos/<int:pk>/cancelar/", processos.processo_cancelar_view, name="processo_cancelar"
+    ),
 ]
