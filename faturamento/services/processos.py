@@ -302,6 +302,8 @@ ROTULOS = {
     "inalteradas": "Inalteradas",
     "pagas": "Marcadas como pagas",
     "rejeitadas": "Rejeitadas",
+    "envios_dispensados": "Envios dispensados (contas pagas)",
+    "mensagens_descartadas": "Mensagens descartadas",
 }
 CANAIS = {"sms": "SMS", "email": "E-mail"}
 _ORDEM = list(ROTULOS)

@@ -169,10 +169,13 @@ def test_detalhe_mostra_falha_e_rejeitadas_da_importacao(client_supervisor):
     importacao = Processo.objects.create(
         tipo=Tipo.IMPORTACAO,
         situacao=Situacao.CONCLUIDO,
-        contadores={
+        parametros={"arquivo": "/tmp/contas-202612.csv"},
+        contadores={  # as services.importacao stores its report
             "lidas": 3,
-            "importadas": 1,
-            "rejeitadas": [
+            "inseridas": 1,
+            "rejeitadas": 5,
+            "codificacao": "latin-1",
+            "rejeicoes": [
                 {"linha": 2, "motivo": "matrícula desconhecida: 123"},
                 {"linha": 3, "motivo": "valor negativo"},
             ],
@@ -182,7 +185,8 @@ def test_detalhe_mostra_falha_e_rejeitadas_da_importacao(client_supervisor):
     html = html.decode()
     assert "Linhas rejeitadas" in html
     assert "matrícula desconhecida: 123" in html and "valor negativo" in html
-    assert "Linhas lidas" in html and "Importadas" in html
+    assert "Linhas lidas" in html and "Inseridas" in html
+    assert "as primeiras 2 de 5" in html and "latin-1" in html and "contas-202612.csv" in html
 
 
 def test_detalhe_inexistente_404(client_supervisor):
