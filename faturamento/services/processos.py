@@ -288,6 +288,7 @@ ROTULOS = {
     "selecionadas": "Selecionadas",
     "ignoradas": "Ignoradas",
     "geradas": "Geradas",
+    "aguardando": "Aguardando transmissão",
     "transmitidas": "Transmitidas",
     "enviadas": "Enviadas",
     "entregues": "Entregues",
@@ -304,6 +305,7 @@ ROTULOS = {
     "rejeitadas": "Rejeitadas",
     "envios_dispensados": "Envios dispensados (contas pagas)",
     "mensagens_descartadas": "Mensagens descartadas",
+    "mensagens_expiradas": "Mensagens expiradas",
 }
 CANAIS = {"sms": "SMS", "email": "E-mail"}
 _ORDEM = list(ROTULOS)

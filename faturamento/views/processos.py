@@ -11,7 +11,12 @@ from core.paginacao import paginar
 
 from ..forms_processos import ProcessoIniciarForm
 from ..models import Processo, referencia_formatada
-from ..services.processos import contagens_rotuladas, processo_cancelar, processo_criar
+from ..services.processos import (
+    CANAIS,
+    contagens_rotuladas,
+    processo_cancelar,
+    processo_criar,
+)
 from ..tasks import processo_enfileirar
 
 POR_PAGINA = 25
@@ -41,19 +46,23 @@ def _duracao(processo: Processo) -> str:
     return f"{segundos} s"
 
 
-def _contagens_dos_envios(processo: Processo):
-    """The live counts of what a preparation generated (sent, delivered, failed,
-    expired), from the transmission slice when it provides them."""
+def _contagens_dos_envios(processo: Processo) -> list[dict] | None:
+    """The live counts of what a preparation generated (waiting, transmitted, sent,
+    delivered, failed, expired), in total and per channel, from the transmission
+    slice (``services.transmissao.contagens_do_processo``)."""
     if processo.tipo not in (Tipo.PREPARAR_FATURAMENTO, Tipo.PREPARAR_COBRANCA):
         return None
     try:
         from ..services.transmissao import contagens_do_processo
     except ImportError:
-        try:
-            from ..selectors import contagens_do_processo
-        except ImportError:
-            return None
-    return contagens_rotuladas(contagens_do_processo(processo) or {})
+        return None
+    contagens = dict(contagens_do_processo(processo) or {})
+    por_canal = contagens.pop("por_canal", None) or {}
+    linhas = []
+    for linha in contagens_rotuladas(contagens):
+        linha["canais"] = [(por_canal.get(c) or {}).get(linha["chave"], 0) for c in CANAIS]
+        linhas.append(linha)
+    return linhas
 
 
 def _rejeitadas(processo: Processo) -> list:
@@ -103,6 +112,7 @@ def processo_detalhe(request, pk):
         "processo": processo,
         "contagens": contagens_rotuladas(processo.contadores),
         "contagens_envios": _contagens_dos_envios(processo),
+        "canais": CANAIS.values(),
         "rejeitadas": _rejeitadas(processo) if processo.tipo == Tipo.IMPORTACAO else [],
     }
     if request.htmx:

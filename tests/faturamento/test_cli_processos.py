@@ -89,10 +89,12 @@ def test_referencia_ruim_recusada(etapas, ruim):
     assert not Processo.objects.exists() and etapas == []
 
 
-def test_referencia_so_para_preparar(etapas):
-    with pytest.raises(CommandError, match="--referencia só se aplica a preparar"):
-        rodar("transmitir", "--referencia", "202612")
-    assert not Processo.objects.exists()
+@pytest.mark.parametrize("acao", ["transmitir", "expirar"])
+def test_transmitir_e_expirar_de_uma_referencia(etapas, acao):
+    rodar(acao, "--referencia", "12/2026")
+    assert etapas == [(acao, 202612)]
+    with pytest.raises(CommandError, match="Referência inválida"):
+        rodar(acao, "--referencia", "202600")
 
 
 def test_ativo_do_mesmo_tipo_recusa_antes_de_comecar(etapas):

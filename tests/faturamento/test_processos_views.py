@@ -1,6 +1,7 @@
 """The Processos screen through the test client: list, detail, live partial, start, cancel."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -287,17 +288,41 @@ def test_cancelar_aguardando_executando_e_terminado(client_supervisor, superviso
     assert f"O processo nº {esperando.pk} já terminou (Cancelado)." in html
 
 
-def test_contagens_dos_envios_quando_a_transmissao_as_oferece(client_supervisor, monkeypatch):
+def test_contagens_dos_envios_da_preparacao(client_supervisor, monkeypatch):
     from faturamento.services import transmissao
 
-    def contagens_do_processo(processo):
-        return {"transmitidas": 5, "enviadas": {"sms": 3, "email": 1}, "falhas": 1}
+    def contagens_do_processo(processo):  # the shape services.transmissao returns
+        return {
+            "geradas": 5,
+            "aguardando": 1,
+            "transmitidas": 4,
+            "enviadas": 3,
+            "entregues": 2,
+            "falhas": 1,
+            "expiradas": 0,
+            "dispensadas": 0,
+            "por_canal": {
+                "sms": {"geradas": 3, "enviadas": 2, "entregues": 2},
+                "email": {"geradas": 2, "enviadas": 1, "falhas": 1},
+            },
+        }
 
-    monkeypatch.setattr(transmissao, "contagens_do_processo", contagens_do_processo, raising=False)
+    monkeypatch.setattr(transmissao, "contagens_do_processo", contagens_do_processo)
     p = Processo.objects.create(tipo=Tipo.PREPARAR_COBRANCA, situacao=Situacao.CONCLUIDO)
     html = client_supervisor.get(reverse("faturamento:processo", args=[p.pk])).content.decode()
     assert "Mensagens geradas, agora" in html
-    assert 'data-contagem="enviadas.SMS"' in html and "Transmitidas" in html and "Falhas" in html
+    compacto = re.sub(r">\s+<", "><", html)
+    assert (
+        '<tr data-envios="enviadas"><th scope="row">Enviadas</th>'
+        '<td class="text-end">3</td><td class="text-end">2</td><td class="text-end">1</td>'
+    ) in compacto
+    assert "Entregues" in html and "Falhas" in html and "Aguardando transmissão" in html
     outro = Processo.objects.create(tipo=Tipo.EXPIRAR, situacao=Situacao.CONCLUIDO)
     html = client_supervisor.get(reverse("faturamento:processo", args=[outro.pk])).content
     assert "Mensagens geradas, agora" not in html.decode()
+
+
+def test_contagens_dos_envios_reais_sem_envios(client_supervisor):
+    p = Processo.objects.create(tipo=Tipo.PREPARAR_FATURAMENTO, situacao=Situacao.CONCLUIDO)
+    html = client_supervisor.get(reverse("faturamento:processo", args=[p.pk])).content.decode()
+    assert '<tr data-envios="geradas">' in html  # the real selector answered

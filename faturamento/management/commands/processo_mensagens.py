@@ -37,19 +37,23 @@ class Command(BaseCommand):
         parser.add_argument("acao", choices=list(ACOES), help="preparar, transmitir ou expirar")
         parser.add_argument(
             "--referencia",
-            help="referência das contas para preparar, AAAAMM (padrão: o mês atual)",
+            help=(
+                "referência das contas, AAAAMM: para preparar, o mês das contas (padrão: o "
+                "atual); para transmitir e expirar, só as mensagens preparadas para esse mês "
+                "(padrão: todas)"
+            ),
         )
         parser.add_argument(
             "--fila", action="store_true", help="enfileira para um worker em vez de rodar aqui"
         )
 
     def handle(self, *args, acao, referencia, fila, **opcoes):
-        if referencia is not None and acao != "preparar":
-            raise CommandError("--referencia só se aplica a preparar.")
         try:
-            ref = referencia_ler(referencia) if referencia is not None else referencia_atual()
+            ref = referencia_ler(referencia) if referencia is not None else None
         except RegraViolada as erro:
             raise CommandError(str(erro)) from erro
+        if ref is None and acao == "preparar":
+            ref = referencia_atual()
         tipos = ACOES[acao]
         ativo = Processo.objects.filter(tipo__in=tipos, situacao__in=Processo.ATIVAS).first()
         if ativo:
@@ -57,7 +61,9 @@ class Command(BaseCommand):
                 f"Já há um processo “{ativo.get_tipo_display()}” em andamento (nº {ativo.pk}). "
                 "Espere que termine ou cancele-o."
             )
-        pedidos = [(t, ref if t == Tipo.PREPARAR_FATURAMENTO else None) for t in tipos]
+        # Collection documents have no referência; transmitir and expirar take one to
+        # work only on the messages prepared for that month.
+        pedidos = [(t, None if t == Tipo.PREPARAR_COBRANCA else ref) for t in tipos]
         if fila:
             for tipo, r in pedidos:
                 processo = self._criar(tipo, r)
