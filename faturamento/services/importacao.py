@@ -417,40 +417,43 @@ def _diferente(a: str, b: str) -> str:
 
 
 def _baixas_dispensar(cursor, relatorio: Relatorio, usuario) -> None:
-    """Sends and unsent messages of bills that stop being em aberto: dispensed."""
+    """Bills that stop being em aberto: their prepared sends are dispensed and their
+    messages not yet sent (pendente/falhou) discarded, saying why."""
     from mensageria.models import Mensagem
-    from mensageria.services.supervisao import mensagem_descartar
+    from mensageria.services.mensagens import mensagens_descartar
 
-    juncao = (
-        f"FROM faturamento_conta c JOIN {_TABELA} s"
+    cursor.execute(
+        f"SELECT c.id, s.situacao FROM faturamento_conta c JOIN {_TABELA} s"
         " ON s.imovel_id = c.imovel_id AND s.referencia = c.referencia"
-        " WHERE c.situacao = %s AND s.situacao <> %s"
+        " WHERE c.situacao = %s AND s.situacao <> %s",
+        [Situacao.EM_ABERTO, Situacao.EM_ABERTO],
     )
-    cursor.execute(f"SELECT c.id, s.situacao {juncao}", [Situacao.EM_ABERTO, Situacao.EM_ABERTO])
-    baixas = dict(cursor.fetchall())
-    if not baixas:
-        return
-    ids = list(baixas)
-    for i in range(0, len(ids), 10_000):
-        relatorio.envios_dispensados += Envio.objects.filter(
-            conta_id__in=ids[i : i + 10_000], situacao=Envio.Situacao.PREPARADA
-        ).update(situacao=Envio.Situacao.DISPENSADA)
-    pendentes = (Mensagem.Status.PENDENTE, Mensagem.Status.FALHOU)
-    for i in range(0, len(ids), 10_000):
-        envios = Envio.objects.filter(
-            conta_id__in=ids[i : i + 10_000], mensagem__status__in=pendentes
-        ).select_related("mensagem")
-        for envio in envios:
-            mensagem_descartar(
-                mensagem=envio.mensagem,
-                usuario=usuario,
-                motivo=MOTIVO_DESCARTE[baixas[envio.conta_id]],
+    baixas = cursor.fetchall()
+    for situacao, motivo in MOTIVO_DESCARTE.items():
+        contas = [pk for pk, nova in baixas if nova == situacao]
+        for i in range(0, len(contas), 10_000):
+            lote = contas[i : i + 10_000]
+            relatorio.envios_dispensados += Envio.objects.filter(
+                conta_id__in=lote, situacao=Envio.Situacao.PREPARADA
+            ).update(situacao=Envio.Situacao.DISPENSADA)
+            mensagens = list(
+                Mensagem.objects.filter(
+                    envio_faturamento__conta_id__in=lote,
+                    status__in=(Mensagem.Status.PENDENTE, Mensagem.Status.FALHOU),
+                ).values_list("pk", flat=True)
             )
-            relatorio.mensagens_descartadas += 1
-            if envio.situacao != Envio.Situacao.DISPENSADA:
-                envio.situacao = Envio.Situacao.DISPENSADA
-                envio.save(update_fields=["situacao"])
-                relatorio.envios_dispensados += 1
+            if not mensagens:
+                continue
+            relatorio.mensagens_descartadas += mensagens_descartar(
+                mensagens, motivo=motivo, usuario=usuario
+            )
+            relatorio.envios_dispensados += (
+                Envio.objects.filter(
+                    mensagem_id__in=mensagens, mensagem__status=Mensagem.Status.DESCARTADA
+                )
+                .exclude(situacao=Envio.Situacao.DISPENSADA)
+                .update(situacao=Envio.Situacao.DISPENSADA)
+            )
 
 
 def _mesclar_contas(cursor, relatorio: Relatorio) -> None:
@@ -511,6 +514,21 @@ def _cabecalho(texto: str | None) -> dict[str, int]:
             f"O cabeçalho deve ser {';'.join(COLUNAS_CONTAS)}."
         )
     return {c: posicoes[c] for c in COLUNAS_CONTAS}
+
+
+def conferir_arquivo(caminho) -> str:
+    """Check, without importing, what refuses a whole file (encoding, header); the
+    encoding found. Raises :class:`ArquivoRecusado`."""
+    caminho = Path(caminho)
+    try:
+        codificacao, mista, _ = detectar_codificacao(caminho)
+        primeira = next(_ler_linhas(caminho, codificacao, mista), None)
+    except OSError as exc:
+        raise ArquivoRecusado(f"Não foi possível ler o arquivo {caminho.name}: {exc}") from exc
+    if primeira is None:
+        raise ArquivoRecusado("O arquivo está vazio.")
+    _cabecalho(primeira[1])
+    return codificacao
 
 
 def importar_arquivo(caminho, *, execucao=None, usuario=None) -> Relatorio:
