@@ -1,1 +1,507 @@
-"""Placeholder: filled by the issue 11 work."""
+"""Preparation steps of the batch: one ``Envio`` per bill (or collection document)
+and channel, rendered and dated, ready for the transmission step.
+
+``preparar_faturamento`` takes the bills of the run's referência em aberto and the
+billing message in force; ``preparar_cobranca`` takes the open collection documents
+still valid whose action sends messages. Each streams its selection (a server-side
+cursor on PostgreSQL, keyset pages elsewhere) ordered by id and works in chunks of
+:data:`LOTE`: a chunk's Envios (written with ``COPY`` on PostgreSQL) and its counts
+are committed together, and the last id done is recorded with them, so a resumed run
+(its worker killed) goes on after it without counting anything twice. Bills and
+documents that already have an Envio for a channel are skipped and counted as
+``já preparada``: re-running a step never duplicates (the unique constraints
+``envio_um_por_conta_canal`` / ``envio_um_por_documento_canal`` are the safety net).
+
+Counts in ``Processo.contadores``: ``selecionadas`` (bills or documents looked at),
+``geradas`` (Envios per channel, ``{"sms": n, "email": n}``) and ``ignoradas`` (per
+reason, the ``IGNORADA_*`` labels below; a reason about the bill counts once per bill,
+a reason about a channel once per channel).
+"""
+
+import datetime
+from contextlib import closing
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cadastro.models import Cliente, ClienteImovel, Imovel, Telefone
+from core.exceptions import RegraViolada
+from mensageria.texto import limpar
+
+from .. import textos
+from ..febraban import Gerador, anexar_linha
+from ..models import (
+    AcaoCobranca,
+    Conta,
+    DocumentoCobranca,
+    Envio,
+    MensagemFaturamento,
+    Processo,
+    referencia_formatada,
+)
+from .processos import Cancelado, Execucao, etapa
+
+LOTE = 5_000
+
+# Reasons a bill, document or channel is skipped: short pt-BR labels, also the keys of
+# ``contadores["ignoradas"]`` (stable: the Processos screen shows them as they are).
+IGNORADA_VALOR_MINIMO = "valor abaixo do mínimo"
+IGNORADA_CATEGORIA = "categoria não habilitada"
+IGNORADA_VENCIDA = "prazo já passou"
+IGNORADA_SEM_USUARIO = "sem cliente usuário"
+IGNORADA_SEM_CONSENTIMENTO_SMS = "sem consentimento para SMS"
+IGNORADA_SEM_CONSENTIMENTO_EMAIL = "sem consentimento para e-mail"
+IGNORADA_SEM_CELULAR = "sem celular para SMS"
+IGNORADA_SEM_EMAIL = "sem e-mail"
+IGNORADA_JA_PREPARADA = "já preparada"
+MOTIVOS = (
+    IGNORADA_VALOR_MINIMO,
+    IGNORADA_CATEGORIA,
+    IGNORADA_VENCIDA,
+    IGNORADA_SEM_USUARIO,
+    IGNORADA_SEM_CONSENTIMENTO_SMS,
+    IGNORADA_SEM_CONSENTIMENTO_EMAIL,
+    IGNORADA_SEM_CELULAR,
+    IGNORADA_SEM_EMAIL,
+    IGNORADA_JA_PREPARADA,
+)
+# Where a resumed run goes on from (the last bill or document id of the last
+# committed chunk); not a count.
+RETOMAR_APOS = "retomar_apos_id"
+
+SMS, EMAIL = Envio.Canal.SMS.value, Envio.Canal.EMAIL.value
+_COLUNAS_ENVIO = (
+    "processo_id",
+    "conta_id",
+    "documento_id",
+    "canal",
+    "destino",
+    "assunto",
+    "texto",
+    "enviar_em",
+    "limite",
+    "max_tentativas",
+    "situacao",
+    "criado_em",
+)
+_PREPARADA = Envio.Situacao.PREPARADA.value
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass
+class _Fonte:
+    """A selection: the rows of one table (alias ``x``) joined to the imóvel's cliente
+    usuário, its SMS phone and the Envios already there (``es``, ``ee``)."""
+
+    tabela: str
+    colunas: str  # the step's own columns, before the common ones
+    juncoes: str
+    filtro: str
+    params: list
+    sms_ativo: str  # SQL: does this row's template send an SMS / an e-mail
+    email_ativo: str
+    fk_envio: str  # conta_id or documento_id
+
+    def _de(self) -> str:
+        envio = _t(Envio)
+        return (
+            f"FROM {self.tabela} x {self.juncoes} "
+            f"JOIN {_t(Imovel)} i ON i.id = x.imovel_id "
+            f"LEFT JOIN {_t(ClienteImovel)} v ON v.imovel_id = x.imovel_id "
+            f"AND v.relacao = %s AND v.data_fim IS NULL "
+            f"LEFT JOIN {_t(Cliente)} cl ON cl.id = v.cliente_id "
+            f"LEFT JOIN {_t(Telefone)} t ON t.cliente_id = cl.id AND t.sms = %s "
+            f"LEFT JOIN {envio} es ON es.{self.fk_envio} = x.id AND es.canal = %s "
+            f"LEFT JOIN {envio} ee ON ee.{self.fk_envio} = x.id AND ee.canal = %s "
+            f"WHERE {self.filtro}"
+        ), [ClienteImovel.Relacao.USUARIO.value, True, SMS, EMAIL, *self.params]
+
+    @property
+    def _completa(self) -> str:
+        # Every channel this row sends on already has its Envio.
+        return (
+            f"((NOT ({self.sms_ativo})) OR es.id IS NOT NULL) "
+            f"AND ((NOT ({self.email_ativo})) OR ee.id IS NOT NULL)"
+        )
+
+    def contar(self) -> tuple[int, int, int]:
+        """(rows selected, rows fully prepared already, their channels)."""
+        de, params = self._de()
+        sql = (
+            f"SELECT COUNT(*), "
+            f"COALESCE(SUM(CASE WHEN {self._completa} THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN {self._completa} THEN "
+            f"(CASE WHEN {self.sms_ativo} THEN 1 ELSE 0 END) + "
+            f"(CASE WHEN {self.email_ativo} THEN 1 ELSE 0 END) ELSE 0 END), 0) {de}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            total, completas, canais = cursor.fetchone()
+        return int(total), int(completas), int(canais)
+
+    def linhas(self, apos: int):
+        """Chunks (lists) of the rows still to prepare, by id, after id ``apos``."""
+        de, params = self._de()
+        sql = (
+            f"SELECT x.id, {self.colunas}, cl.id, cl.nome, cl.recebe_sms, cl.recebe_email, "
+            f"cl.email, t.ddd, t.numero, es.id, ee.id "
+            f"{de} AND x.id > %s AND NOT ({self._completa}) ORDER BY x.id"
+        )
+        if _postgresql():
+            # One server-side cursor (WITH HOLD outside a transaction, so it outlives
+            # each chunk's commit); rows come LOTE at a time.
+            with connection.chunked_cursor() as cursor:
+                cursor.execute(sql, [*params, apos])
+                while lote := cursor.fetchmany(LOTE):
+                    yield lote
+            return
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{sql} LIMIT {LOTE}", [*params, apos])
+                lote = cursor.fetchall()
+            if not lote:
+                return
+            yield lote
+            apos = lote[-1][0]
+
+
+def _data(valor) -> datetime.date:
+    return valor if isinstance(valor, datetime.date) else datetime.date.fromisoformat(valor)
+
+
+_CENTAVO = Decimal("0.01")
+
+
+def _decimal(valor) -> Decimal:
+    if isinstance(valor, Decimal):
+        return valor
+    return Decimal(str(valor)).quantize(_CENTAVO)
+
+
+class _Contagem:
+    def __init__(self):
+        self.selecionadas = 0
+        self.geradas = {SMS: 0, EMAIL: 0}
+        self.ignoradas: dict[str, int] = {}
+
+    def ignorar(self, motivo: str, n: int = 1) -> None:
+        self.ignoradas[motivo] = self.ignoradas.get(motivo, 0) + n
+
+    def contadores(self) -> dict:
+        return {
+            "selecionadas": self.selecionadas,
+            "geradas": self.geradas,
+            "ignoradas": self.ignoradas,
+        }
+
+
+def _destinos(linha, n: int, canais: tuple[bool, bool], contagem: _Contagem):
+    """The SMS and e-mail destinations of one row (None where not sent), counting
+    the skipped channels. ``n`` is the index of the cliente's columns in ``linha``;
+    ``canais`` says which channels the template sends on."""
+    cliente, nome, recebe_sms, recebe_email, email, ddd, numero, envio_sms, envio_email = linha[
+        n : n + 9
+    ]
+    quer_sms = canais[0] and envio_sms is None
+    quer_email = canais[1] and envio_email is None
+    if canais[0] and envio_sms is not None:
+        contagem.ignorar(IGNORADA_JA_PREPARADA)
+    if canais[1] and envio_email is not None:
+        contagem.ignorar(IGNORADA_JA_PREPARADA)
+    if cliente is None:
+        contagem.ignorar(IGNORADA_SEM_USUARIO)
+        return None, None, nome
+    sms = destino_email = None
+    if quer_sms:
+        if not recebe_sms:
+            contagem.ignorar(IGNORADA_SEM_CONSENTIMENTO_SMS)
+        elif ddd is None:
+            contagem.ignorar(IGNORADA_SEM_CELULAR)
+        else:
+            sms = f"+55{ddd}{numero}"
+    if quer_email:
+        email = (email or "").strip()
+        if not recebe_email:
+            contagem.ignorar(IGNORADA_SEM_CONSENTIMENTO_EMAIL)
+        elif not email:
+            contagem.ignorar(IGNORADA_SEM_EMAIL)
+        else:
+            destino_email = email
+    return sms, destino_email, nome
+
+
+def _assunto(texto: str) -> str:
+    return " ".join(limpar(texto).split())[:200]
+
+
+def _texto_email(corpo: str, linha: str) -> str:
+    return f"{corpo.rstrip()}\n\nLinha digitável: {linha}\n"
+
+
+class _Escritor:
+    """Writes one chunk's Envios: COPY on PostgreSQL, bulk_create elsewhere."""
+
+    def __init__(self, processo_id: int):
+        self.processo_id = processo_id
+        self.linhas: list[tuple] = []
+
+    def adicionar(self, conta, documento, canal, destino, assunto, texto, enviar_em, limite, tent):
+        self.linhas.append(
+            (
+                self.processo_id,
+                conta,
+                documento,
+                canal,
+                destino,
+                assunto,
+                texto,
+                enviar_em,
+                limite,
+                tent,
+                _PREPARADA,
+                self.agora,
+            )
+        )
+
+    def gravar(self) -> None:
+        if not self.linhas:
+            return
+        if _postgresql():
+            colunas = ", ".join(_COLUNAS_ENVIO)
+            with connection.cursor() as cursor:
+                copiar = f"COPY {_t(Envio)} ({colunas}) FROM STDIN"
+                with cursor.cursor.copy(copiar) as copia:
+                    for linha in self.linhas:
+                        copia.write_row(linha)
+        else:
+            Envio.objects.bulk_create(
+                [Envio(**dict(zip(_COLUNAS_ENVIO, linha, strict=True))) for linha in self.linhas],
+                batch_size=500,
+            )
+        self.linhas = []
+
+    def novo_lote(self) -> None:
+        self.linhas = []
+        self.agora = timezone.now()
+
+
+def _executar(execucao: Execucao, fonte: _Fonte, preparar_linha) -> None:
+    """Drive a step: totals, then chunks of ``preparar_linha(linha, escritor, contagem)``
+    each committed with its counts and resume position."""
+    processo = execucao.processo
+    apos = processo.contadores.get(RETOMAR_APOS)
+    total, completas, canais_completos = fonte.contar()
+    execucao.definir_total(total)
+    if apos is None:
+        # First attempt: what earlier runs prepared entirely is not streamed at all.
+        with transaction.atomic():
+            execucao.definir(**{RETOMAR_APOS: 0})
+            cancelado = _avancar(
+                execucao,
+                completas,
+                selecionadas=completas,
+                geradas={SMS: 0, EMAIL: 0},
+                ignoradas={IGNORADA_JA_PREPARADA: canais_completos} if canais_completos else {},
+            )
+        if cancelado:
+            raise Cancelado
+        apos = 0
+    escritor = _Escritor(processo.pk)
+    with closing(fonte.linhas(apos)) as lotes:
+        for lote in lotes:
+            _lote(execucao, lote, escritor, preparar_linha)
+
+
+def _lote(execucao: Execucao, lote: list, escritor: "_Escritor", preparar_linha) -> None:
+    """One chunk: its Envios, counts and resume position in one transaction."""
+    contagem = _Contagem()
+    escritor.novo_lote()
+    for linha in lote:
+        contagem.selecionadas += 1
+        preparar_linha(linha, escritor, contagem)
+    with transaction.atomic():
+        escritor.gravar()
+        execucao.definir(**{RETOMAR_APOS: lote[-1][0]})
+        cancelado = _avancar(execucao, len(lote), **contagem.contadores())
+    if cancelado:
+        raise Cancelado
+
+
+def _avancar(execucao: Execucao, processados: int, **contadores) -> bool:
+    """``execucao.avancar`` inside the chunk's transaction: a cancel asked is returned,
+    not raised, so the chunk still commits."""
+    try:
+        execucao.avancar(processados, **contadores)
+    except Cancelado:
+        return True
+    return False
+
+
+def mensagem_faturamento_vigente(referencia: int) -> MensagemFaturamento | None:
+    """The billing message in force for ``referencia`` (AAAAMM), if any."""
+    return MensagemFaturamento.objects.filter(
+        vigente=True, referencia_inicial__lte=referencia
+    ).first()
+
+
+@etapa(Processo.Tipo.PREPARAR_FATURAMENTO)
+def preparar_faturamento(execucao: Execucao) -> None:
+    """Bill messages of the run's referência: one Envio per open bill and channel."""
+    referencia = execucao.referencia
+    if not referencia:
+        raise RegraViolada("Informe a referência (AAAAMM) das contas a preparar.")
+    modelo = mensagem_faturamento_vigente(referencia)
+    if modelo is None:
+        raise RegraViolada(
+            "Não há mensagem de faturamento vigente para a referência "
+            f"{referencia_formatada(referencia)}."
+        )
+    texto_sms, texto_email = limpar(modelo.texto_sms), modelo.texto_email.strip()
+    if not texto_sms and not texto_email:
+        raise RegraViolada("A mensagem de faturamento vigente não tem texto de SMS nem de e-mail.")
+    assunto_email = modelo.assunto_email
+    canais = (bool(texto_sms), bool(texto_email))
+    gerador = Gerador()
+    hoje = timezone.localdate()
+    dias_antes = datetime.timedelta(days=modelo.dias_antes)
+    minimo = modelo.valor_minimo
+    categorias = frozenset(modelo.categorias or ())
+    tentativas = modelo.max_tentativas_email
+    postgresql = _postgresql()
+    renderizar, valores_conta, linha_conta = (
+        textos.renderizar,
+        textos.valores_conta,
+        gerador.linha_conta,
+    )
+
+    def preparar_linha(linha, escritor: _Escritor, contagem: _Contagem) -> None:
+        conta, matricula, vencimento, valor, categoria = linha[:5]
+        if not postgresql:
+            vencimento, valor = _data(vencimento), _decimal(valor)
+        if valor < minimo:
+            contagem.ignorar(IGNORADA_VALOR_MINIMO)
+            return
+        if categoria not in categorias:
+            contagem.ignorar(IGNORADA_CATEGORIA)
+            return
+        if vencimento < hoje:
+            contagem.ignorar(IGNORADA_VENCIDA)
+            return
+        sms, email, nome = _destinos(linha, 5, canais, contagem)
+        if sms is None and email is None:
+            return
+        valores = valores_conta(
+            matricula=matricula, nome=limpar(nome), vencimento=vencimento, valor=valor
+        )
+        digitavel = linha_conta(matricula, referencia, valor)
+        enviar_em = vencimento - dias_antes
+        if sms is not None:
+            texto = anexar_linha(renderizar(texto_sms, valores), digitavel)
+            escritor.adicionar(conta, None, SMS, sms, "", texto, enviar_em, vencimento, None)
+            contagem.geradas[SMS] += 1
+        if email is not None:
+            escritor.adicionar(
+                conta,
+                None,
+                EMAIL,
+                email,
+                _assunto(renderizar(assunto_email, valores)),
+                _texto_email(renderizar(texto_email, valores), digitavel),
+                enviar_em,
+                vencimento,
+                tentativas,
+            )
+            contagem.geradas[EMAIL] += 1
+
+    fonte = _Fonte(
+        tabela=_t(Conta),
+        colunas="i.matricula, x.vencimento, x.valor, x.categoria",
+        juncoes="",
+        filtro="x.referencia = %s AND x.situacao = %s",
+        params=[referencia, Conta.Situacao.EM_ABERTO.value],
+        sms_ativo="1 = 1" if canais[0] else "1 = 0",
+        email_ativo="1 = 1" if canais[1] else "1 = 0",
+        fk_envio="conta_id",
+    )
+    _executar(execucao, fonte, preparar_linha)
+
+
+@etapa(Processo.Tipo.PREPARAR_COBRANCA)
+def preparar_cobranca(execucao: Execucao) -> None:
+    """Collection messages: one Envio per open, still valid document and channel of
+    an active action that sends by SMS or e-mail."""
+    hoje = timezone.localdate()
+    acoes = {
+        a.pk: a
+        for a in AcaoCobranca.objects.filter(ativa=True).exclude(por_sms=False, por_email=False)
+    }
+    modelos = {
+        pk: (
+            limpar(a.texto_sms) if a.por_sms else "",
+            a.texto_email.strip() if a.por_email else "",
+            a.assunto_email,
+            a.max_tentativas_email,
+        )
+        for pk, a in acoes.items()
+    }
+    gerador = Gerador()
+    postgresql = _postgresql()
+    renderizar, valores_documento, linha_documento = (
+        textos.renderizar,
+        textos.valores_documento,
+        gerador.linha_documento,
+    )
+
+    def preparar_linha(linha, escritor: _Escritor, contagem: _Contagem) -> None:
+        documento, acao, numero, emissao, validade, valor = linha[:6]
+        if not postgresql:
+            emissao, validade, valor = _data(emissao), _data(validade), _decimal(valor)
+        texto_sms, texto_email, assunto_email, tentativas = modelos[acao]
+        canais = (bool(texto_sms), bool(texto_email))
+        sms, email, _nome = _destinos(linha, 6, canais, contagem)
+        if sms is None and email is None:
+            return
+        valores = valores_documento(validade=validade, valor=valor)
+        digitavel = linha_documento(numero, valor)
+        enviar_em = max(hoje, emissao)
+        if sms is not None:
+            texto = anexar_linha(renderizar(texto_sms, valores), digitavel)
+            escritor.adicionar(None, documento, SMS, sms, "", texto, enviar_em, validade, None)
+            contagem.geradas[SMS] += 1
+        if email is not None:
+            escritor.adicionar(
+                None,
+                documento,
+                EMAIL,
+                email,
+                _assunto(renderizar(assunto_email, valores)),
+                _texto_email(renderizar(texto_email, valores), digitavel),
+                enviar_em,
+                validade,
+                tentativas,
+            )
+            contagem.geradas[EMAIL] += 1
+
+    # Only actions with a text for a channel send on it.
+    com_sms = "(a.por_sms AND a.texto_sms <> '')"
+    com_email = "(a.por_email AND a.texto_email <> '')"
+    fonte = _Fonte(
+        tabela=_t(DocumentoCobranca),
+        colunas="x.acao_id, x.numero, x.emissao, x.validade, x.valor",
+        juncoes=f"JOIN {_t(AcaoCobranca)} a ON a.id = x.acao_id",
+        filtro=(f"x.situacao = %s AND x.validade >= %s AND a.ativa AND ({com_sms} OR {com_email})"),
+        params=[DocumentoCobranca.Situacao.EM_ABERTO.value, hoje],
+        sms_ativo=com_sms,
+        email_ativo=com_email,
+        fk_envio="documento_id",
+    )
+    _executar(execucao, fonte, preparar_linha)
