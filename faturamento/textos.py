@@ -9,6 +9,7 @@ documents. The SMS then gets the linha digitável appended
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 from cadastro.validators import formatar_matricula
@@ -43,6 +44,7 @@ def valor_br(valor: Decimal) -> str:
     return f"{valor:,.2f}".translate(str.maketrans(",.", ".,"))
 
 
+@functools.lru_cache(maxsize=4096)  # the batch renders a few distinct dates a million times
 def data_br(data: datetime.date) -> str:
     return f"{data:%d/%m/%Y}"
 

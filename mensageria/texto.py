@@ -38,6 +38,7 @@ CAPACIDADE = {GSM7: (160, 153), UCS2: (70, 67)}
 
 # Control characters: 0x1A (Ctrl-Z) ends the modem's text early, 0x1B (ESC) aborts it.
 _CONTROLE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_FORA_DO_BMP = re.compile("[\U00010000-\U0010ffff]")
 # Typographic characters that have a faithful GSM-7 rendering.
 _SUBSTITUICOES = str.maketrans(
     {
@@ -60,7 +61,7 @@ def limpar(texto: str) -> str:
     """Remove control characters (keeping line breaks) and characters outside the BMP."""
     texto = texto.replace("\r\n", "\n").replace("\r", "\n").replace("`", "'")
     texto = _CONTROLE.sub("", texto)
-    texto = "".join(c for c in texto if ord(c) <= 0xFFFF)
+    texto = _FORA_DO_BMP.sub("", texto)
     return texto.strip()
 
 

@@ -19,6 +19,8 @@ a reason about a channel once per channel).
 """
 
 import datetime
+import queue
+import threading
 from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
@@ -239,59 +241,160 @@ def _destinos(linha, n: int, canais: tuple[bool, bool], contagem: _Contagem):
     return sms, destino_email, nome
 
 
-def _assunto(texto: str) -> str:
-    return " ".join(limpar(texto).split())[:200]
+def _assunto(modelo: str) -> str:
+    """A subject template on one line; filled with clean values it stays clean."""
+    return " ".join(limpar(modelo).split())
 
 
 def _texto_email(corpo: str, linha: str) -> str:
     return f"{corpo.rstrip()}\n\nLinha digitável: {linha}\n"
 
 
+_NULO = "\\N"  # NULL in COPY's text format
+
+
+def _copia(texto: str) -> str:
+    """A text field in COPY's text format."""
+    return (
+        texto.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+
+
 class _Escritor:
-    """Writes one chunk's Envios: COPY on PostgreSQL, bulk_create elsewhere."""
+    """Collects one chunk's Envios: on PostgreSQL as lines in ``COPY``'s text format
+    (formatted here: much cheaper than adapting each value), elsewhere as tuples for
+    bulk_create."""
 
-    def __init__(self, processo_id: int):
+    def __init__(self, processo_id: int, *, copia: bool):
         self.processo_id = processo_id
-        self.linhas: list[tuple] = []
-
-    def adicionar(self, conta, documento, canal, destino, assunto, texto, enviar_em, limite, tent):
-        self.linhas.append(
-            (
-                self.processo_id,
-                conta,
-                documento,
-                canal,
-                destino,
-                assunto,
-                texto,
-                enviar_em,
-                limite,
-                tent,
-                _PREPARADA,
-                self.agora,
-            )
-        )
-
-    def gravar(self) -> None:
-        if not self.linhas:
-            return
-        if _postgresql():
-            colunas = ", ".join(_COLUNAS_ENVIO)
-            with connection.cursor() as cursor:
-                copiar = f"COPY {_t(Envio)} ({colunas}) FROM STDIN"
-                with cursor.cursor.copy(copiar) as copia:
-                    for linha in self.linhas:
-                        copia.write_row(linha)
-        else:
-            Envio.objects.bulk_create(
-                [Envio(**dict(zip(_COLUNAS_ENVIO, linha, strict=True))) for linha in self.linhas],
-                batch_size=500,
-            )
-        self.linhas = []
+        self.copia = copia
+        self.linhas: list = []
+        self._datas: dict[datetime.date, str] = {}
 
     def novo_lote(self) -> None:
         self.linhas = []
         self.agora = timezone.now()
+        self._fim = f"\t{_PREPARADA}\t{self.agora.isoformat()}\n"
+
+    def _data(self, data: datetime.date) -> str:
+        texto = self._datas.get(data)
+        if texto is None:
+            texto = self._datas[data] = data.isoformat()
+        return texto
+
+    def adicionar(self, conta, documento, canal, destino, assunto, texto, enviar_em, limite, tent):
+        if not self.copia:
+            self.linhas.append(
+                (
+                    self.processo_id,
+                    conta,
+                    documento,
+                    canal,
+                    destino,
+                    assunto,
+                    texto,
+                    enviar_em,
+                    limite,
+                    tent,
+                    _PREPARADA,
+                    self.agora,
+                )
+            )
+            return
+        self.linhas.append(
+            f"{self.processo_id}\t{conta or _NULO}\t{documento or _NULO}\t{canal}\t"
+            f"{_copia(destino)}\t{_copia(assunto)}\t{_copia(texto)}\t"
+            f"{self._data(enviar_em)}\t{self._data(limite)}\t{tent or _NULO}{self._fim}"
+        )
+
+    def tirar(self):
+        """The chunk's rows, ready for :func:`_gravar_lote`."""
+        linhas, self.linhas = self.linhas, []
+        return "".join(linhas) if self.copia else linhas
+
+
+def _gravar_lote(execucao: Execucao, linhas, ultimo: int, processados: int, contadores) -> bool:
+    """Commit one chunk: its Envios (``linhas``: COPY text or tuples), its counts and
+    the resume position, in one transaction. True when a cancel was asked."""
+    with transaction.atomic():
+        if isinstance(linhas, str):
+            if linhas:
+                colunas = ", ".join(_COLUNAS_ENVIO)
+                with connection.cursor() as cursor:
+                    copiar = f"COPY {_t(Envio)} ({colunas}) FROM STDIN"
+                    with cursor.cursor.copy(copiar) as copia:
+                        copia.write(linhas)
+        elif linhas:
+            Envio.objects.bulk_create(
+                [Envio(**dict(zip(_COLUNAS_ENVIO, linha, strict=True))) for linha in linhas],
+                batch_size=500,
+            )
+        execucao.definir(**{RETOMAR_APOS: ultimo})
+        return _avancar(execucao, processados, **contadores)
+
+
+class _Gravacao:
+    """Commits chunks in this thread, as they come."""
+
+    def __init__(self, execucao: Execucao):
+        self.execucao = execucao
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def enviar(self, linhas, ultimo: int, processados: int, contadores) -> None:
+        if _gravar_lote(self.execucao, linhas, ultimo, processados, contadores):
+            raise Cancelado
+
+
+class _GravacaoParalela(_Gravacao):
+    """Commits chunks in a thread of its own (with its own connection) while this one
+    renders the next: the database's work (COPY, indexes, foreign-key checks, commit)
+    overlaps Python's. One chunk waits at most; a failure or a cancel in the writer
+    stops the step at the next chunk."""
+
+    def __init__(self, execucao: Execucao):
+        super().__init__(execucao)
+        self.fila: queue.Queue = queue.Queue(maxsize=1)
+        self.erro: BaseException | None = None
+        self.cancelado = False
+        self.thread = threading.Thread(target=self._correr, name="preparacao-gravacao")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def _correr(self) -> None:
+        try:
+            while (item := self.fila.get()) is not None:
+                if self.erro is not None or self.cancelado:
+                    continue  # drain: nothing more is written
+                try:
+                    self.cancelado = _gravar_lote(self.execucao, *item)
+                except BaseException as exc:  # re-raised in the step's thread
+                    self.erro = exc
+        finally:
+            connection.close()
+
+    def _verificar(self) -> None:
+        if self.erro is not None:
+            raise self.erro
+        if self.cancelado:
+            raise Cancelado
+
+    def enviar(self, linhas, ultimo: int, processados: int, contadores) -> None:
+        self._verificar()
+        self.fila.put((linhas, ultimo, processados, contadores))
+
+    def __exit__(self, tipo, *exc):
+        self.fila.put(None)
+        self.thread.join()
+        if tipo is None:
+            self._verificar()
+        return False
 
 
 def _executar(execucao: Execucao, fonte: _Fonte, preparar_linha) -> None:
@@ -315,25 +418,21 @@ def _executar(execucao: Execucao, fonte: _Fonte, preparar_linha) -> None:
         if cancelado:
             raise Cancelado
         apos = 0
-    escritor = _Escritor(processo.pk)
-    with closing(fonte.linhas(apos)) as lotes:
+    escritor = _Escritor(processo.pk, copia=_postgresql())
+    # A writer thread needs its own connection to see the rows: not inside a
+    # transaction (a test's), nor on SQLite (one writer at a time anyway).
+    paralela = _postgresql() and not connection.in_atomic_block
+    with (
+        closing(fonte.linhas(apos)) as lotes,
+        (_GravacaoParalela if paralela else _Gravacao)(execucao) as gravacao,
+    ):
         for lote in lotes:
-            _lote(execucao, lote, escritor, preparar_linha)
-
-
-def _lote(execucao: Execucao, lote: list, escritor: "_Escritor", preparar_linha) -> None:
-    """One chunk: its Envios, counts and resume position in one transaction."""
-    contagem = _Contagem()
-    escritor.novo_lote()
-    for linha in lote:
-        contagem.selecionadas += 1
-        preparar_linha(linha, escritor, contagem)
-    with transaction.atomic():
-        escritor.gravar()
-        execucao.definir(**{RETOMAR_APOS: lote[-1][0]})
-        cancelado = _avancar(execucao, len(lote), **contagem.contadores())
-    if cancelado:
-        raise Cancelado
+            contagem = _Contagem()
+            escritor.novo_lote()
+            for linha in lote:
+                contagem.selecionadas += 1
+                preparar_linha(linha, escritor, contagem)
+            gravacao.enviar(escritor.tirar(), lote[-1][0], len(lote), contagem.contadores())
 
 
 def _avancar(execucao: Execucao, processados: int, **contadores) -> bool:
@@ -368,7 +467,7 @@ def preparar_faturamento(execucao: Execucao) -> None:
     texto_sms, texto_email = limpar(modelo.texto_sms), modelo.texto_email.strip()
     if not texto_sms and not texto_email:
         raise RegraViolada("A mensagem de faturamento vigente não tem texto de SMS nem de e-mail.")
-    assunto_email = modelo.assunto_email
+    assunto_email = _assunto(modelo.assunto_email)
     canais = (bool(texto_sms), bool(texto_email))
     gerador = Gerador()
     hoje = timezone.localdate()
@@ -414,7 +513,7 @@ def preparar_faturamento(execucao: Execucao) -> None:
                 None,
                 EMAIL,
                 email,
-                _assunto(renderizar(assunto_email, valores)),
+                renderizar(assunto_email, valores)[:200],
                 _texto_email(renderizar(texto_email, valores), digitavel),
                 enviar_em,
                 vencimento,
@@ -448,7 +547,7 @@ def preparar_cobranca(execucao: Execucao) -> None:
         pk: (
             limpar(a.texto_sms) if a.por_sms else "",
             a.texto_email.strip() if a.por_email else "",
-            a.assunto_email,
+            _assunto(a.assunto_email),
             a.max_tentativas_email,
         )
         for pk, a in acoes.items()
@@ -483,7 +582,7 @@ def preparar_cobranca(execucao: Execucao) -> None:
                 documento,
                 EMAIL,
                 email,
-                _assunto(renderizar(assunto_email, valores)),
+                renderizar(assunto_email, valores)[:200],
                 _texto_email(renderizar(texto_email, valores), digitavel),
                 enviar_em,
                 validade,

@@ -32,12 +32,12 @@ SCRIPT = textwrap.dedent(
     from faturamento.services import preparacao
     from faturamento.services.processos import processo_executar
     preparacao.LOTE = 3
-    lote_original = preparacao._lote
-    def lote(*args, **kwargs):
-        lote_original(*args, **kwargs)
+    gravar_original = preparacao._gravar_lote
+    def gravar(*args, **kwargs):
+        gravar_original(*args, **kwargs)
         print("LOTE GRAVADO", flush=True)
         time.sleep(120)
-    preparacao._lote = lote
+    preparacao._gravar_lote = gravar
     processo_executar(int(sys.argv[1]))
     """
 )
