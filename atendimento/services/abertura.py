@@ -19,6 +19,7 @@ from atendimento.services.numeracao import numero_manual_reservar
 from cadastro.models import Imovel
 from cadastro.validators import somente_digitos, validar_cpf_cnpj
 from core.exceptions import ErrosColetados, RegraViolada
+from faturamento.selectors import contas_vencidas
 from mensageria.services import registro_atendimento_notificar
 from ordens_servico.services import ordem_servico_gerar
 
@@ -157,6 +158,32 @@ def _devolucoes_validar(especificacao, devolucoes) -> list[DevolucaoValor]:
     return objetos
 
 
+# Bills named in the refusal; beyond that, a count (the attendant sees them all on the
+# imóvel page).
+DEBITO_CONTAS_NOMEADAS = 5
+
+
+def _debito_verificar(imovel) -> None:
+    """An especificação that *bloqueia abertura com débito* refuses an imóvel with
+    overdue unpaid bills (due before today in the company's zone), naming them."""
+    vencidas = list(contas_vencidas(imovel)[: DEBITO_CONTAS_NOMEADAS + 1])
+    if not vencidas:
+        return
+    nomes = [
+        f"{c.referencia_formatada} (venc. {c.vencimento:%d/%m/%Y})"
+        for c in vencidas[:DEBITO_CONTAS_NOMEADAS]
+    ]
+    if len(vencidas) > DEBITO_CONTAS_NOMEADAS:
+        restantes = contas_vencidas(imovel).count() - DEBITO_CONTAS_NOMEADAS
+        nomes.append(f"mais {restantes} conta{'s' if restantes > 1 else ''}")
+    lista = nomes[0] if len(nomes) == 1 else f"{', '.join(nomes[:-1])} e {nomes[-1]}"
+    raise RegraViolada(
+        f"O imóvel tem débito vencido: conta{'s' if len(vencidas) > 1 else ''} {lista}. "
+        "Esta especificação não permite abrir o RA com débito.",
+        campo="imovel",
+    )
+
+
 def registro_atendimento_abertura_verificar(
     *,
     usuario,
@@ -272,6 +299,9 @@ def registro_atendimento_abertura_verificar(
                 validar_cpf_cnpj(solicitante_cpf_cnpj)
             except ValidationError as exc:
                 raise RegraViolada(exc.messages[0], campo="solicitante_cpf_cnpj") from exc
+    if especificacao is not None and especificacao.bloqueia_com_debito and imovel is not None:
+        with erros.verificar():
+            _debito_verificar(imovel)
     local_ocorrencia = (local_ocorrencia or "").strip()
     tem_coordenadas = latitude is not None and longitude is not None
     with erros.verificar():
