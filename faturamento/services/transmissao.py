@@ -105,7 +105,8 @@ def transmitir(execucao: Execucao) -> None:
     janela = Q(enviar_em__lte=hoje, limite__gte=hoje)
     # A paid or cancelled bill is dispensed whatever its window.
     envios_q = _preparadas(execucao).filter(janela | ~_em_aberto_q())
-    execucao.definir_total(envios_q.count())
+    # A resumed run already counted what it committed before it died.
+    execucao.definir_total(execucao.processo.processados + envios_q.count())
     zona = fuso(Parametros.atuais())
     while (lote := _transmitir_lote(envios_q, zona)) is not None:
         processados, transmitidas, dispensadas = lote
@@ -118,7 +119,8 @@ def expirar(execucao: Execucao) -> None:
     their deadline that never went out → discarded as expired."""
     hoje = timezone.localdate()
     envios_q = _preparadas(execucao).filter(limite__lt=hoje)
-    execucao.definir_total(envios_q.count())
+    # A resumed run already counted what it committed before it died.
+    execucao.definir_total(execucao.processo.processados + envios_q.count())
     while True:
         with transaction.atomic():
             ids = list(

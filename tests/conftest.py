@@ -1,0 +1,132 @@
+"""Integration fixtures shared by every app: the GSM emulator on a pty with a real
+Celery worker on its modem's queue, and a real SMTP server on loopback with a
+worker on the ``email`` queue. Session-wide and defined once here, so tests of
+several apps (mensageria, faturamento) share one emulator and one worker per queue.
+"""
+
+import pytest
+
+# --- integration: emulator + real worker (session-wide, started on first use) ---
+
+
+@pytest.fixture(scope="session")
+def emulador(tmp_path_factory):
+    from mensageria.emulador import EmuladorModem
+
+    pasta = tmp_path_factory.mktemp("modem")
+    emu = EmuladorModem(pasta / "ttyEMU0", log_enviados=pasta / "enviados.log", latencia=0)
+    emu.iniciar()
+    yield emu
+    emu.parar()
+
+
+@pytest.fixture(scope="session")
+def worker_sms(django_db_setup, django_db_blocker, tmp_path_factory, emulador):
+    from django.conf import settings
+
+    from tests.mensageria import integracao
+
+    integracao.purgar()
+    processo = integracao.iniciar_worker(
+        tmp_path_factory.mktemp("worker"), settings.DATABASES["default"]["NAME"]
+    )
+    yield processo
+    integracao.parar_worker(processo)
+
+
+@pytest.fixture
+def emu(emulador, worker_sms):
+    """A clean emulator state and log for each test."""
+    emulador.falhas.clear()
+    emulador.regras.clear()
+    emulador.latencia = 0
+    emulador.sim = "READY"
+    emulador.registro = 1
+    emulador.sinal = 21
+    emulador.travar_apos = None
+    emulador.travado = False
+    emulador.enviados = 0
+    emulador.entregas.clear()
+    # Every SMS asks for a delivery report; only the tests about reports get them, so
+    # the worker is not busy recording one while the test database is flushed.
+    emulador.entrega_padrao = "sem-relatorio"
+    emulador.atraso_relatorio = 0
+    emulador.ao_apagar = None
+    emulador.apagados.clear()
+    for guardadas in emulador.memorias.values():
+        guardadas.clear()
+    if emulador._mestre is None:
+        emulador.conectar()
+    emulador.log_enviados.write_text("")
+    yield emulador
+    emulador.falhas.clear()
+    emulador.regras.clear()
+    _esperar_ocioso(emulador)
+
+
+def _esperar_ocioso(emulador, limite: float = 10) -> None:
+    """Let the worker finish recording reports before the database is flushed."""
+    import time
+
+    fim = time.monotonic() + limite
+    while time.monotonic() < fim and not emulador.ocioso():
+        time.sleep(0.05)
+    time.sleep(0.2)
+
+
+# --- e-mail: a real SMTP server on loopback (aiosmtpd) ------------------------------
+
+
+@pytest.fixture(scope="session")
+def _servidor_smtp_sessao():
+    from tests.servidor_smtp import ServidorSmtp
+
+    servidor = ServidorSmtp().iniciar()
+    yield servidor
+    servidor.parar()
+
+
+@pytest.fixture
+def servidor_smtp(_servidor_smtp_sessao, settings):
+    """A running SMTP server on loopback (tests/servidor_smtp.py), clean for each test.
+
+    This process's EMAIL_BACKEND points at it (SMTP, no TLS), so an e-mail sent
+    in-process lands in ``servidor_smtp.mensagens``; the e-mail worker
+    (``worker_email``) sends there too. Make it refuse with ``.responder(...)``,
+    ``.recusar(...)``, ``.cair_apos_dados()``, or go down with ``.parar()``.
+    """
+    servidor = _servidor_smtp_sessao
+    servidor.limpar()
+    servidor.iniciar()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", servidor.porta
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield servidor
+    servidor.iniciar()  # a test that took it down leaves it up for the next
+    servidor.limpar()
+
+
+@pytest.fixture(scope="session")
+def worker_email(django_db_setup, django_db_blocker, tmp_path_factory, _servidor_smtp_sessao):
+    """A real Celery worker (concurrency 2) on the ``email`` queue, sending to the
+    loopback SMTP server; transient failures retried after 0.3 s, 0.6 s, 1.2 s…"""
+    from django.conf import settings
+
+    from mensageria.services.mensagens import FILA_EMAIL
+    from tests.mensageria import integracao
+
+    integracao.purgar(FILA_EMAIL)
+    processo = integracao.iniciar_worker(
+        tmp_path_factory.mktemp("worker-email"),
+        settings.DATABASES["default"]["NAME"],
+        filas=(FILA_EMAIL,),
+        concorrencia=2,
+        env={
+            "TEST_EMAIL_URL": _servidor_smtp_sessao.url,
+            "SMS_BACKOFF_SEGUNDOS": "0.3",
+            "EMAIL_TIMEOUT": "10",
+        },
+    )
+    yield processo
+    integracao.parar_worker(processo)
