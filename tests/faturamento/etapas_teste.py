@@ -7,7 +7,9 @@ table of its own (created by the test) whose primary key proves no chunk was don
 twice.
 """
 
+import os
 import time
+from pathlib import Path
 
 from django.db import connection, transaction
 
@@ -42,8 +44,8 @@ def blocos_feitos(processo_id: int) -> list[int]:
 
 def etapa_lenta(execucao: Execucao) -> None:
     """Idempotent: a chunk already recorded (by an attempt that died) is skipped."""
-    blocos = int(execucao.parametros.get("blocos", 10))
-    pausa = float(execucao.parametros.get("pausa", 0))
+    blocos = int(execucao.parametros.get("blocos", os.environ.get("ETAPA_LENTA_BLOCOS", 10)))
+    pausa = float(execucao.parametros.get("pausa", os.environ.get("ETAPA_LENTA_PAUSA", 0)))
     pid = execucao.processo.pk
     execucao.definir_total(blocos)
     feitos = set(blocos_feitos(pid))
@@ -63,3 +65,21 @@ def etapa_lenta(execucao: Execucao) -> None:
 
 
 ETAPAS[TIPO_LENTO] = etapa_lenta
+# In a test worker, the slow step may also stand in for real types (the browser test
+# starts "expirar" from the screen and needs it to take a while).
+for _tipo in filter(None, os.environ.get("ETAPA_LENTA_TIPOS", "").split(",")):
+    ETAPAS[_tipo] = etapa_lenta
+
+
+def iniciar_worker_processos(pasta: Path, banco: str, **env: str):
+    """A real Celery worker on the ``celery`` queue (where runs are enqueued) that
+    also imports this module, so it knows :data:`TIPO_LENTO`; ``env`` adds
+    variables (``ETAPA_LENTA_TIPOS``, ``ETAPA_LENTA_PAUSA``...)."""
+    from tests.mensageria import integracao
+
+    return integracao.iniciar_worker(
+        pasta,
+        banco,
+        filas=("celery",),
+        env={"CELERY_WORKER_INCLUDE": __name__, **env},
+    )
