@@ -223,6 +223,7 @@ class ContaAdmin(SomenteLeituraAdmin):
             "title": "Importar contas (CSV)",
             "form": form,
             "colunas": importacao.COLUNAS_CONTAS,
+            "colunas_documentos": importacao.COLUNAS_DOCUMENTOS,
             "limite_mb": tamanho_maximo() // 1024 // 1024,
             "recentes": Processo.objects.filter(tipo=Processo.Tipo.IMPORTACAO)[:10],
         }
@@ -239,6 +240,8 @@ class ContaAdmin(SomenteLeituraAdmin):
         if processo is None:
             raise Http404("Importação não encontrada.")
         contadores = processo.contadores or {}
+        documentos = contadores.get("tipo") == "documentos"
+        rotulo, sufixo = ("Documentos", "os") if documentos else ("Contas", "as")
         contexto = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -248,9 +251,9 @@ class ContaAdmin(SomenteLeituraAdmin):
             or Path((processo.parametros or {}).get("arquivo", "")).name,
             "contagens": [
                 ("Linhas lidas", contadores.get("lidas")),
-                ("Contas inseridas", contadores.get("inseridas")),
-                ("Contas atualizadas", contadores.get("atualizadas")),
-                ("Contas inalteradas", contadores.get("inalteradas")),
+                (f"{rotulo} inserid{sufixo}", contadores.get("inseridas")),
+                (f"{rotulo} atualizad{sufixo}", contadores.get("atualizadas")),
+                (f"{rotulo} inalterad{sufixo}", contadores.get("inalteradas")),
                 ("Linhas rejeitadas", contadores.get("rejeitadas")),
                 ("Envios dispensados", contadores.get("envios_dispensados")),
                 ("Mensagens descartadas", contadores.get("mensagens_descartadas")),

@@ -5,7 +5,11 @@ row, in UTF-8 (with or without BOM) or Latin-1, detected from the bytes::
 
     matricula;referencia;vencimento;valor;categoria;situacao;pagamento
 
-Each bill is identified by (matrícula, referência). A row that is new is
+or, for collection documents (told apart by the header)::
+
+    documento;matricula;acao;emissao;validade;valor;situacao;pagamento
+
+Each bill is identified by (matrícula, referência), each document by its number. A row that is new is
 inserted, one that differs from the stored bill updates it (e.g. now paid), one
 equal to it is left alone, so importing the same file twice changes nothing.
 Bad rows are rejected with their line number and the reason; they never block
@@ -50,6 +54,16 @@ COLUNAS_CONTAS = (
     "situacao",
     "pagamento",
 )
+COLUNAS_DOCUMENTOS = (
+    "documento",
+    "matricula",
+    "acao",
+    "emissao",
+    "validade",
+    "valor",
+    "situacao",
+    "pagamento",
+)
 # Rows parsed and staged per chunk (one progress step).
 LOTE = 50_000
 # Rejected rows kept in the report (all are counted).
@@ -70,7 +84,6 @@ _SITUACOES = {
     "cancelado": Situacao.CANCELADA,
 }
 _CATEGORIAS = {c: c for c in Categoria.values}
-MOTIVO_DESCARTE = {Situacao.PAGA: "conta paga", Situacao.CANCELADA: "conta cancelada"}
 
 _CONTROLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\t]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
@@ -96,6 +109,9 @@ class Relatorio:
 
     arquivo: str = ""
     codificacao: str = ""
+    tipo: str = "contas"  # or "documentos"
+    rotulo: str = "Contas"
+    sufixo: str = "as"  # inserid-as / inserid-os
     lidas: int = 0
     inseridas: int = 0
     atualizadas: int = 0
@@ -121,6 +137,7 @@ class Relatorio:
             "envios_dispensados": self.envios_dispensados,
             "mensagens_descartadas": self.mensagens_descartadas,
             "codificacao": self.codificacao,
+            "tipo": self.tipo,
             "rejeicoes": [
                 {"linha": r.linha, "motivo": r.motivo} for r in self.rejeicoes[:max_rejeicoes]
             ],
@@ -131,9 +148,9 @@ class Relatorio:
         saida = [
             f"Arquivo: {self.arquivo} ({self.codificacao})",
             f"Linhas lidas: {self.lidas}",
-            f"Contas inseridas: {self.inseridas}",
-            f"Contas atualizadas: {self.atualizadas}",
-            f"Contas inalteradas: {self.inalteradas}",
+            f"{self.rotulo} inserid{self.sufixo}: {self.inseridas}",
+            f"{self.rotulo} atualizad{self.sufixo}: {self.atualizadas}",
+            f"{self.rotulo} inalterad{self.sufixo}: {self.inalteradas}",
             f"Linhas rejeitadas: {self.rejeitadas}",
         ]
         if self.envios_dispensados or self.mensagens_descartadas:
@@ -373,72 +390,248 @@ class _Interpretador:
 
 # --- staging and merge ---------------------------------------------------------------
 
-_TABELA = "importacao_conta_tmp"
 _NULO = "\\N"
-_COLUNAS_STAGING = "imovel_id, referencia, vencimento, valor, categoria, situacao, pago_em, linha"
+_EM_ABERTO = [Situacao.EM_ABERTO, Situacao.EM_ABERTO]
 
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _staging_criar(cursor) -> None:
-    cursor.execute(f"DROP TABLE IF EXISTS {_TABELA}")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {_TABELA} (imovel_id bigint NOT NULL, referencia integer NOT NULL,"
-        " vencimento date NOT NULL, valor numeric(11, 2) NOT NULL, categoria varchar(12) NOT NULL,"
-        " situacao varchar(10) NOT NULL, pago_em date NULL, linha integer NOT NULL)"
-    )
-
-
-def _staging_gravar(cursor, linhas: list[tuple]) -> None:
-    if not linhas:
-        return
-    if _postgres():
-        texto = "".join(
-            f"{i}\t{r}\t{v}\t{val}\t{c}\t{s}\t{p or _NULO}\t{n}\n"
-            for i, r, v, val, c, s, p, n in linhas
-        )
-        with cursor.cursor.copy(f"COPY {_TABELA} ({_COLUNAS_STAGING}) FROM STDIN") as copia:
-            copia.write(texto)
-    else:
-        with transaction.atomic():
-            cursor.executemany(
-                f"INSERT INTO {_TABELA} ({_COLUNAS_STAGING})"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                linhas,
-            )
-
-
-def _diferente(a: str, b: str) -> str:
+def _diferente(a: str, b: str, campos) -> str:
     op = "IS DISTINCT FROM" if _postgres() else "IS NOT"
-    campos = ("vencimento", "valor", "categoria", "situacao", "pago_em")
     return " OR ".join(f"{a}.{c} {op} {b}.{c}" for c in campos)
 
 
-def _baixas_dispensar(cursor, relatorio: Relatorio, usuario) -> None:
-    """Bills that stop being em aberto: their prepared sends are dispensed and their
-    messages not yet sent (pendente/falhou) discarded, saying why."""
+class _Formato:
+    """One kind of file: its columns, staging table, row parser and merge."""
+
+    nome = ""
+    colunas: tuple[str, ...] = ()
+    tabela = ""  # the real table
+    staging = ""  # the temporary table
+    definicao = ""  # the staging table's columns
+    colunas_staging = ""
+    chave = ""  # the conflict target
+    atualizados: tuple[str, ...] = ()  # columns an import may change
+    carimbo = ""  # the row's auto_now column
+    envio_fk = ""  # Envio's foreign key to the real table
+    motivos: dict[str, str] = {}
+    rotulo = ""  # "Contas", feminine plural
+    sufixo = "as"
+
+    def __init__(self, interpretar: "_Interpretador"):
+        self.interpretar = interpretar
+        self.vistas: dict[int, int] = {}  # key → first line
+
+    def staging_criar(self, cursor) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {self.staging}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {self.staging} ({self.definicao})")
+
+    def staging_apagar(self, cursor) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {self.staging}")
+
+    def texto_copy(self, linhas: list[tuple]) -> str:
+        return "".join(
+            "\t".join(_NULO if v is None else str(v) for v in linha) + "\n" for linha in linhas
+        )
+
+    def staging_gravar(self, cursor, linhas: list[tuple]) -> None:
+        if not linhas:
+            return
+        if _postgres():
+            comando = f"COPY {self.staging} ({self.colunas_staging}) FROM STDIN"
+            with cursor.cursor.copy(comando) as copia:
+                copia.write(self.texto_copy(linhas))
+        else:
+            marcas = ", ".join(["%s"] * len(linhas[0]))
+            with transaction.atomic():
+                cursor.executemany(
+                    f"INSERT INTO {self.staging} ({self.colunas_staging}) VALUES ({marcas})",
+                    linhas,
+                )
+
+    def baixas(self, cursor) -> list[tuple[int, str]]:
+        """(id, new situação) of the stored rows that stop being em aberto."""
+        juncao = " AND ".join(f"s.{c} = t.{c}" for c in self.chave.split(", "))
+        cursor.execute(
+            f"SELECT t.id, s.situacao FROM {self.tabela} t JOIN {self.staging} s ON {juncao}"
+            " WHERE t.situacao = %s AND s.situacao <> %s",
+            _EM_ABERTO,
+        )
+        return cursor.fetchall()
+
+    def mesclar(self, cursor, relatorio: "Relatorio") -> None:
+        """Insert the new rows and update the changed ones: one statement."""
+        from django.utils import timezone
+
+        colunas = [c.strip() for c in self.colunas_staging.split(",") if c.strip() != "linha"]
+        lista = ", ".join(colunas)
+        atribuicoes = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*self.atualizados, self.carimbo))
+        insercao = (
+            f"INSERT INTO {self.tabela} ({lista}, {self.carimbo})"
+            f" SELECT {lista}, %s FROM {self.staging} WHERE true ORDER BY {self.chave}"
+            f" ON CONFLICT ({self.chave}) DO UPDATE SET {atribuicoes}"
+            f" WHERE {_diferente(self.tabela, 'EXCLUDED', self.atualizados)}"
+        )
+        agora = timezone.now()
+        if _postgres():
+            cursor.execute(
+                f"WITH m AS ({insercao} RETURNING (xmax = 0) AS nova)"
+                " SELECT count(*) FILTER (WHERE nova), count(*) FILTER (WHERE NOT nova) FROM m",
+                [agora],
+            )
+            relatorio.inseridas, relatorio.atualizadas = cursor.fetchone()
+        else:  # SQLite: no xmax, so count before merging
+            juncao = " AND ".join(f"s.{c} = t.{c}" for c in self.chave.split(", "))
+            cursor.execute(
+                "SELECT count(*) - count(t.id), sum(CASE WHEN t.id IS NOT NULL AND"
+                f" ({_diferente('t', 's', self.atualizados)}) THEN 1 ELSE 0 END)"
+                f" FROM {self.staging} s LEFT JOIN {self.tabela} t ON {juncao}"
+            )
+            relatorio.inseridas, atualizadas = cursor.fetchone()
+            relatorio.atualizadas = atualizadas or 0
+            cursor.execute(insercao, [agora])
+
+    def repetida(self, chave: int, numero: int, relatorio: "Relatorio", texto: str) -> bool:
+        if (anterior := self.vistas.setdefault(chave, numero)) != numero:
+            relatorio.rejeitar(numero, f"{texto} na linha {anterior}")
+            return True
+        return False
+
+    def pagamento(self, situacao: str, texto: str, o_que: str) -> str | None:
+        if situacao != Situacao.PAGA:
+            return None
+        if not texto:
+            raise _Invalido(f"{o_que} sem a data de pagamento (coluna “pagamento”)")
+        return self.interpretar.data(texto, "pagamento")
+
+
+class _Contas(_Formato):
+    nome = "contas"
+    colunas = COLUNAS_CONTAS
+    tabela = "faturamento_conta"
+    staging = "importacao_conta_tmp"
+    definicao = (
+        "imovel_id bigint NOT NULL, referencia integer NOT NULL, vencimento date NOT NULL,"
+        " valor numeric(11, 2) NOT NULL, categoria varchar(12) NOT NULL,"
+        " situacao varchar(10) NOT NULL, pago_em date NULL, linha integer NOT NULL"
+    )
+    colunas_staging = (
+        "imovel_id, referencia, vencimento, valor, categoria, situacao, pago_em, linha"
+    )
+    chave = "imovel_id, referencia"
+    atualizados = ("vencimento", "valor", "categoria", "situacao", "pago_em")
+    carimbo = "atualizada_em"
+    envio_fk = "conta_id"
+    motivos = {Situacao.PAGA: "conta paga", Situacao.CANCELADA: "conta cancelada"}
+    rotulo = "Contas"
+
+    def texto_copy(self, linhas):  # the hot path: one f-string per row
+        return "".join(
+            f"{i}\t{r}\t{v}\t{val}\t{c}\t{s}\t{p or _NULO}\t{n}\n"
+            for i, r, v, val, c, s, p, n in linhas
+        )
+
+    def linha(self, campos, numero, relatorio) -> tuple | None:
+        matricula, referencia, vencimento, valor, categoria, situacao, pagamento = campos
+        interpretar = self.interpretar
+        try:
+            imovel_id = interpretar.imovel_id(matricula)
+            ref = interpretar.referencia(referencia)
+            venc = interpretar.data(vencimento, "vencimento")
+            val = interpretar.valor(valor)
+            cat = interpretar.categoria(categoria)
+            sit = interpretar.situacao(situacao)
+            pago = self.pagamento(sit, pagamento, "conta paga")
+        except _Invalido as exc:
+            relatorio.rejeitar(numero, str(exc))
+            return None
+        if self.repetida(
+            imovel_id * 1_000_000 + ref,
+            numero,
+            relatorio,
+            "conta repetida no arquivo: a mesma matrícula e referência já estão",
+        ):
+            return None
+        return (imovel_id, ref, venc, val, cat, sit, pago, numero)
+
+
+class _Documentos(_Formato):
+    nome = "documentos"
+    colunas = COLUNAS_DOCUMENTOS
+    tabela = "faturamento_documentocobranca"
+    staging = "importacao_documento_tmp"
+    definicao = (
+        "numero bigint NOT NULL, imovel_id bigint NOT NULL, acao_id bigint NOT NULL,"
+        " emissao date NOT NULL, validade date NOT NULL, valor numeric(11, 2) NOT NULL,"
+        " situacao varchar(10) NOT NULL, pago_em date NULL, linha integer NOT NULL"
+    )
+    colunas_staging = (
+        "numero, imovel_id, acao_id, emissao, validade, valor, situacao, pago_em, linha"
+    )
+    chave = "numero"
+    atualizados = ("imovel_id", "acao_id", "emissao", "validade", "valor", "situacao", "pago_em")
+    carimbo = "atualizado_em"
+    envio_fk = "documento_id"
+    motivos = {Situacao.PAGA: "documento pago", Situacao.CANCELADA: "documento cancelado"}
+    rotulo = "Documentos de cobrança"
+    sufixo = "os"
+
+    def __init__(self, interpretar):
+        super().__init__(interpretar)
+        from ..models import AcaoCobranca
+
+        self.acoes: dict[str, int] = {}
+        for pk, descricao in AcaoCobranca.objects.values_list("pk", "descricao"):
+            self.acoes[str(pk)] = pk
+            self.acoes.setdefault(_normalizar(descricao), pk)
+
+    def linha(self, campos, numero, relatorio) -> tuple | None:
+        documento, matricula, acao, emissao, validade, valor, situacao, pagamento = campos
+        interpretar = self.interpretar
+        try:
+            if not documento.isdigit() or len(documento) > 18 or not int(documento):
+                raise _Invalido(f"número do documento inválido: “{documento}” (de 1 a 18 dígitos)")
+            imovel_id = interpretar.imovel_id(matricula)
+            acao_id = self.acoes.get(acao) or self.acoes.get(_normalizar(acao))
+            if acao_id is None:
+                raise _Invalido(f"ação de cobrança desconhecida: “{acao}”")
+            emitido = interpretar.data(emissao, "emissão")
+            valido = interpretar.data(validade, "validade")
+            if valido < emitido:
+                raise _Invalido(f"validade {validade} anterior à emissão {emissao}")
+            val = interpretar.valor(valor)
+            sit = interpretar.situacao(situacao)
+            pago = self.pagamento(sit, pagamento, "documento pago")
+        except _Invalido as exc:
+            relatorio.rejeitar(numero, str(exc))
+            return None
+        if self.repetida(
+            int(documento), numero, relatorio, "documento repetido no arquivo: o mesmo número está"
+        ):
+            return None
+        return (int(documento), imovel_id, acao_id, emitido, valido, val, sit, pago, numero)
+
+
+def _baixas_dispensar(cursor, formato: _Formato, relatorio: "Relatorio", usuario) -> None:
+    """Bills (documents) that stop being em aberto: their prepared sends are dispensed
+    and their messages not yet sent (pendente/falhou) discarded, saying why."""
     from mensageria.models import Mensagem
     from mensageria.services.mensagens import mensagens_descartar
 
-    cursor.execute(
-        f"SELECT c.id, s.situacao FROM faturamento_conta c JOIN {_TABELA} s"
-        " ON s.imovel_id = c.imovel_id AND s.referencia = c.referencia"
-        " WHERE c.situacao = %s AND s.situacao <> %s",
-        [Situacao.EM_ABERTO, Situacao.EM_ABERTO],
-    )
-    baixas = cursor.fetchall()
-    for situacao, motivo in MOTIVO_DESCARTE.items():
-        contas = [pk for pk, nova in baixas if nova == situacao]
-        for i in range(0, len(contas), 10_000):
-            lote = contas[i : i + 10_000]
+    baixas = formato.baixas(cursor)
+    fk = formato.envio_fk
+    for situacao, motivo in formato.motivos.items():
+        ids = [pk for pk, nova in baixas if nova == situacao]
+        for i in range(0, len(ids), 10_000):
+            lote = ids[i : i + 10_000]
             relatorio.envios_dispensados += Envio.objects.filter(
-                conta_id__in=lote, situacao=Envio.Situacao.PREPARADA
+                **{f"{fk}__in": lote}, situacao=Envio.Situacao.PREPARADA
             ).update(situacao=Envio.Situacao.DISPENSADA)
             mensagens = list(
                 Mensagem.objects.filter(
-                    envio_faturamento__conta_id__in=lote,
+                    **{f"envio_faturamento__{fk}__in": lote},
                     status__in=(Mensagem.Status.PENDENTE, Mensagem.Status.FALHOU),
                 ).values_list("pk", flat=True)
             )
@@ -456,45 +649,18 @@ def _baixas_dispensar(cursor, relatorio: Relatorio, usuario) -> None:
             )
 
 
-def _mesclar_contas(cursor, relatorio: Relatorio) -> None:
-    """Insert the new bills and update the changed ones: one statement."""
-    diferente = _diferente("faturamento_conta", "EXCLUDED")
-    insercao = (
-        "INSERT INTO faturamento_conta (imovel_id, referencia, vencimento, valor, categoria,"
-        " situacao, pago_em, atualizada_em)"
-        f" SELECT imovel_id, referencia, vencimento, valor, categoria, situacao, pago_em, %s"
-        f" FROM {_TABELA} WHERE true ORDER BY imovel_id, referencia"
-        " ON CONFLICT (imovel_id, referencia) DO UPDATE SET vencimento = EXCLUDED.vencimento,"
-        " valor = EXCLUDED.valor, categoria = EXCLUDED.categoria, situacao = EXCLUDED.situacao,"
-        " pago_em = EXCLUDED.pago_em, atualizada_em = EXCLUDED.atualizada_em"
-        f" WHERE {diferente}"
-    )
-    from django.utils import timezone
-
-    agora = timezone.now()
-    if _postgres():
-        cursor.execute(
-            f"WITH m AS ({insercao} RETURNING (xmax = 0) AS nova)"
-            " SELECT count(*) FILTER (WHERE nova), count(*) FILTER (WHERE NOT nova) FROM m",
-            [agora],
-        )
-        relatorio.inseridas, relatorio.atualizadas = cursor.fetchone()
-    else:
-        cursor.execute(
-            f"SELECT count(c.id), count(*) - count(c.id),"
-            f" sum(CASE WHEN c.id IS NOT NULL AND ({_diferente('c', 's')}) THEN 1 ELSE 0 END)"
-            f" FROM {_TABELA} s LEFT JOIN faturamento_conta c"
-            " ON s.imovel_id = c.imovel_id AND s.referencia = c.referencia"
-        )
-        _existentes, relatorio.inseridas, atualizadas = cursor.fetchone()
-        relatorio.atualizadas = atualizadas or 0
-        cursor.execute(insercao, [agora])
+def _mesclar(cursor, formato: _Formato, relatorio: "Relatorio") -> None:
+    """The merge, in the import's transaction (a seam the tests break to prove it)."""
+    formato.mesclar(cursor, relatorio)
 
 
 # --- the import -------------------------------------------------------------------
 
+FORMATOS = (_Contas, _Documentos)
 
-def _cabecalho(texto: str | None) -> dict[str, int]:
+
+def _cabecalho(texto: str | None) -> tuple[type[_Formato], dict[str, int]]:
+    """The kind of file its header names, and the position of each column."""
     if texto is None:
         raise ArquivoRecusado("O cabeçalho não está em UTF-8 nem em Latin-1.")
     nomes = [_normalizar(c).replace(" ", "_") for c in _campos(texto)]
@@ -504,16 +670,17 @@ def _cabecalho(texto: str | None) -> dict[str, int]:
             + ";".join(COLUNAS_CONTAS)
             + "."
         )
+    formato = _Documentos if "documento" in nomes else _Contas
     posicoes = {}
     for i, nome in enumerate(nomes):
         posicoes.setdefault(nome, i)
-    faltam = [c for c in COLUNAS_CONTAS if c not in posicoes]
+    faltam = [c for c in formato.colunas if c not in posicoes]
     if faltam:
         raise ArquivoRecusado(
             f"Faltam colunas no cabeçalho: {', '.join(faltam)}. "
-            f"O cabeçalho deve ser {';'.join(COLUNAS_CONTAS)}."
+            f"O cabeçalho deve ser {';'.join(formato.colunas)}."
         )
-    return {c: posicoes[c] for c in COLUNAS_CONTAS}
+    return formato, {c: posicoes[c] for c in formato.colunas}
 
 
 def conferir_arquivo(caminho) -> str:
@@ -532,35 +699,36 @@ def conferir_arquivo(caminho) -> str:
 
 
 def importar_arquivo(caminho, *, execucao=None, usuario=None) -> Relatorio:
-    """Import the bills of the CSV at ``caminho``; the report of what was done.
+    """Import the bills (or collection documents) of the CSV at ``caminho``; the
+    report of what was done.
 
-    Raises :class:`ArquivoRecusado` (nothing written) when the file cannot be read,
-    its encoding is not UTF-8/Latin-1, or its header misses columns. With
-    ``execucao`` (a run), progress is recorded per chunk and a cancel stops the
-    import before anything is written.
+    The header says which: ``documento`` among its columns means collection
+    documents. Raises :class:`ArquivoRecusado` (nothing written) when the file
+    cannot be read, its encoding is not UTF-8/Latin-1, or its header misses
+    columns. With ``execucao`` (a run), progress is recorded per chunk and a
+    cancel stops the import before anything is written.
     """
     caminho = Path(caminho)
     relatorio = Relatorio(arquivo=caminho.name)
     inicio = time.perf_counter()
     try:
         codificacao, mista, total = detectar_codificacao(caminho)
+        linhas = _ler_linhas(caminho, codificacao, mista)
+        primeira = next(linhas, None)
     except OSError as exc:
         raise ArquivoRecusado(f"Não foi possível ler o arquivo {caminho.name}: {exc}") from exc
     relatorio.codificacao = codificacao + (" (com linhas em outra codificação)" if mista else "")
-    if execucao is not None:
-        execucao.definir_total(max(total - 1, 0))
-    linhas = _ler_linhas(caminho, codificacao, mista)
-    primeira = next(linhas, None)
     if primeira is None:
         raise ArquivoRecusado("O arquivo está vazio.")
-    posicoes = _cabecalho(primeira[1])
+    classe, posicoes = _cabecalho(primeira[1])
+    relatorio.tipo, relatorio.rotulo, relatorio.sufixo = classe.nome, classe.rotulo, classe.sufixo
+    if execucao is not None:
+        execucao.definir_total(max(total - 1, 0))
     colunas = len(_campos(primeira[1]))
-    ordem = [posicoes[c] for c in COLUNAS_CONTAS]
-
-    interpretar = _Interpretador(dict(Imovel.objects.values_list("matricula", "id")))
-    vistas: dict[int, int] = {}  # imovel_id * 10**6 + referência → first line
+    ordem = [posicoes[c] for c in classe.colunas]
+    formato = classe(_Interpretador(dict(Imovel.objects.values_list("matricula", "id"))))
     with connection.cursor() as cursor:
-        _staging_criar(cursor)
+        formato.staging_criar(cursor)
         try:
             lote: list[tuple] = []
             lidas_lote = 0
@@ -577,25 +745,25 @@ def importar_arquivo(caminho, *, execucao=None, usuario=None) -> Relatorio:
                     continue
                 relatorio.lidas += 1
                 lidas_lote += 1
-                linha = _linha(texto, numero, colunas, ordem, interpretar, vistas, relatorio)
-                if linha is not None:
+                campos = _campos_da_linha(texto, numero, colunas, ordem, classe.colunas, relatorio)
+                if campos is not None and (linha := formato.linha(campos, numero, relatorio)):
                     lote.append(linha)
                 if lidas_lote >= LOTE:
-                    _staging_gravar(cursor, lote)
+                    formato.staging_gravar(cursor, lote)
                     lote = []
                     if execucao is not None:
                         execucao.avancar(lidas_lote)
                     lidas_lote = 0
-            _staging_gravar(cursor, lote)
+            formato.staging_gravar(cursor, lote)
             if execucao is not None and lidas_lote:
                 execucao.avancar(lidas_lote)
-            del vistas, lote
+            formato.vistas.clear()
             validas = relatorio.lidas - relatorio.rejeitadas
             lido = time.perf_counter()
             with transaction.atomic():
-                _baixas_dispensar(cursor, relatorio, usuario)
+                _baixas_dispensar(cursor, formato, relatorio, usuario)
                 baixado = time.perf_counter()
-                _mesclar_contas(cursor, relatorio)
+                _mesclar(cursor, formato, relatorio)
             log.info(
                 "Importação de %s: %d linhas lidas e preparadas em %.1f s, baixas em %.1f s, "
                 "gravação em %.1f s",
@@ -608,51 +776,25 @@ def importar_arquivo(caminho, *, execucao=None, usuario=None) -> Relatorio:
             relatorio.inalteradas = validas - relatorio.inseridas - relatorio.atualizadas
         finally:
             if not connection.needs_rollback:
-                cursor.execute(f"DROP TABLE IF EXISTS {_TABELA}")
+                formato.staging_apagar(cursor)
     return relatorio
 
 
-def _linha(texto, numero, colunas, ordem, interpretar, vistas, relatorio) -> tuple | None:
+def _campos_da_linha(texto, numero, colunas, ordem, nomes, relatorio) -> list[str] | None:
+    """The row's fields in the format's column order, or None (rejected)."""
     campos = _campos(texto)
     if len(campos) != colunas:
         relatorio.rejeitar(numero, f"a linha tem {len(campos)} colunas; o cabeçalho tem {colunas}")
         return None
     if _CONTROLE.search(texto):
-        for nome, pos in zip(COLUNAS_CONTAS, ordem, strict=True):
+        for nome, pos in zip(nomes, ordem, strict=True):
             if m := _CONTROLE.search(campos[pos]):
                 relatorio.rejeitar(
                     numero,
                     f"caractere de controle 0x{ord(m.group()):02X} na coluna “{nome}”",
                 )
                 return None
-    matricula, referencia, vencimento, valor, categoria, situacao, pagamento = (
-        campos[p] for p in ordem
-    )
-    try:
-        imovel_id = interpretar.imovel_id(matricula)
-        ref = interpretar.referencia(referencia)
-        venc = interpretar.data(vencimento, "vencimento")
-        val = interpretar.valor(valor)
-        cat = interpretar.categoria(categoria)
-        sit = interpretar.situacao(situacao)
-        if sit == Situacao.PAGA:
-            if not pagamento:
-                raise _Invalido("conta paga sem a data de pagamento (coluna “pagamento”)")
-            pago = interpretar.data(pagamento, "pagamento")
-        else:
-            pago = None
-    except _Invalido as exc:
-        relatorio.rejeitar(numero, str(exc))
-        return None
-    chave = imovel_id * 1_000_000 + ref
-    if (anterior := vistas.setdefault(chave, numero)) != numero:
-        relatorio.rejeitar(
-            numero,
-            "conta repetida no arquivo: a mesma matrícula e referência já estão "
-            f"na linha {anterior}",
-        )
-        return None
-    return (imovel_id, ref, venc, val, cat, sit, pago, numero)
+    return [campos[p] for p in ordem]
 
 
 @etapa(Processo.Tipo.IMPORTACAO)

@@ -252,13 +252,13 @@ def test_falha_no_meio_nao_grava_nada(tmp_path, imoveis, monkeypatch):
     conta_a = Conta.objects.get()
     processo = Processo.objects.create(tipo=Processo.Tipo.PREPARAR_FATURAMENTO)
     preparada = _envio(conta_a, processo, "sms")
-    original = importacao._mesclar_contas
+    original = importacao._mesclar
 
-    def mesclar_e_quebrar(cursor, relatorio):
-        original(cursor, relatorio)
+    def mesclar_e_quebrar(cursor, formato, relatorio):
+        original(cursor, formato, relatorio)
         raise RuntimeError("queda no meio")
 
-    monkeypatch.setattr(importacao, "_mesclar_contas", mesclar_e_quebrar)
+    monkeypatch.setattr(importacao, "_mesclar", mesclar_e_quebrar)
     caminho = escrever(
         tmp_path,
         [
@@ -277,7 +277,7 @@ def test_falha_no_meio_nao_grava_nada(tmp_path, imoveis, monkeypatch):
     assert preparada.situacao == Envio.Situacao.PREPARADA
     assert Conta.objects.count() == 1
     # and the staging table is gone: the next import works
-    monkeypatch.setattr(importacao, "_mesclar_contas", original)
+    monkeypatch.setattr(importacao, "_mesclar", original)
     assert importar_arquivo(caminho).atualizadas == 1
 
 

@@ -4,7 +4,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from faturamento.services.importacao import COLUNAS_CONTAS, ArquivoRecusado, importar_arquivo
+from faturamento.services.importacao import (
+    COLUNAS_CONTAS,
+    COLUNAS_DOCUMENTOS,
+    ArquivoRecusado,
+    importar_arquivo,
+)
 
 
 class _Progresso:
@@ -29,7 +34,8 @@ class _Progresso:
 class Command(BaseCommand):
     help = (
         "Importa contas e pagamentos de um arquivo CSV separado por “;” (UTF-8 ou Latin-1), "
-        f"com o cabeçalho {';'.join(COLUNAS_CONTAS)}."
+        f"com o cabeçalho {';'.join(COLUNAS_CONTAS)} — ou documentos de cobrança, com o "
+        f"cabeçalho {';'.join(COLUNAS_DOCUMENTOS)}."
     )
 
     def add_arguments(self, parser):
