@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from faturamento.febraban import Gerador, anexar_linha
 from faturamento.models import Conta, Envio, Processo
+from faturamento.services import transmissao
 from faturamento.services.processos import processo_criar, processo_executar
 from mensageria.emulador import ler_log
 from mensageria.models import Mensagem, Modem, Parametros
@@ -208,3 +209,77 @@ def test_sigkill_depois_do_primeiro_lote_e_retomada_sem_duplicar():
     # Once more: nothing to do.
     again = processo_executar(processo_criar(Processo.Tipo.TRANSMITIR).pk)
     assert again.total == 0 and Mensagem.objects.count() == 5
+
+
+def test_preparar_e_transmitir_do_modelo_ao_modem_e_ao_servidor_smtp(
+    emu, modem, servidor_smtp, worker_email, sem_silencio
+):
+    """The whole batch as an administrator runs it: a billing template, bills, the
+    preparation step (eligibility, texts, linha digitável), then the transmit step."""
+    from .test_preparacao import REF, conta, imovel_com_cliente, modelo
+
+    modelo(
+        texto_sms="{NOME}, a conta {MATRICULA} de R$ {VALOR} vence em {VENCIMENTO}. Evite "
+        "juros e o corte do fornecimento: pague pelo aplicativo do seu banco ou numa "
+        "loteria com a linha digitavel",
+        dias_antes=5,
+    )
+    vencimento = timezone.localdate() + datetime.timedelta(days=2)
+    ana = conta(
+        imovel_com_cliente(nome="Ana Souza", email="ana@exemplo.com.br"), vencimento=vencimento
+    )
+    paga = conta(
+        imovel_com_cliente(nome="Bruno Lima", email="bruno@exemplo.com.br"), vencimento=vencimento
+    )
+    conta(
+        imovel_com_cliente(nome="Carla Dias", recebe_sms=False, recebe_email=False),
+        vencimento=vencimento,
+    )
+    preparacao = processo_executar(
+        processo_criar(Processo.Tipo.PREPARAR_FATURAMENTO, referencia=REF).pk
+    )
+    assert preparacao.situacao == Processo.Situacao.CONCLUIDO, preparacao.erro
+    assert Envio.objects.count() == 4  # Ana and Bruno, SMS and e-mail; Carla refused both
+    Conta.objects.filter(pk=paga.pk).update(situacao=Conta.Situacao.PAGA)
+
+    run = processo_executar(processo_criar(Processo.Tipo.TRANSMITIR, referencia=REF).pk)
+    assert run.contadores == {"transmitidas": {"sms": 1, "email": 1}, "dispensadas": 2}
+    mensagens = Mensagem.objects.all()
+    esperar(
+        lambda: mensagens.filter(status="enviada").count() == 2,
+        limite=60,
+        mensagem="o SMS e o e-mail da Ana enviados",
+        estado=lambda: list(mensagens.values("pk", "canal", "status", "erro_texto")),
+    )
+    linha_ana = linha(ana)
+    [sms] = ler_log(emu.log_enviados)
+    telefone = ana.imovel.vinculos.get().cliente.telefones.get()
+    assert sms["numero"] == telefone.e164
+    assert sms["texto"].startswith("Ana Souza, a conta ")
+    assert sms["texto"].endswith(linha_ana) and sms["partes"] == 2
+    [email] = servidor_smtp.mensagens
+    assert email.destinos == ["ana@exemplo.com.br"]
+    assert f"Linha digitável: {linha_ana}" in email.corpo("plain")
+
+    contagens = transmissao.contagens_do_processo(preparacao)
+    assert {k: contagens[k] for k in ("geradas", "transmitidas", "enviadas", "dispensadas")} == {
+        "geradas": 4,
+        "transmitidas": 2,
+        "enviadas": 2,
+        "dispensadas": 2,
+    }
+
+
+def test_email_do_lote_tenta_ate_o_maximo_do_envio(servidor_smtp, worker_email, sem_silencio):
+    """The Envio's attempts (the template's), not the parameters', bound the retries."""
+    Parametros.objects.filter(pk=1).update(email_max_tentativas=10)
+    hoje = timezone.localdate()
+    preparacao = processo_preparacao()
+    tres = envio_criar(preparacao, canal="email", max_tentativas=3, enviar_em=hoje, limite=hoje)
+    servidor_smtp.responder("451 4.3.0 Tente mais tarde", vezes=3)
+    processo_executar(processo_criar(Processo.Tipo.TRANSMITIR).pk)
+    tres.refresh_from_db()
+    m = integracao.esperar_status(tres.mensagem_id, {"falhou", "enviada"})
+    assert m.status == "falhou" and m.tentativas == 3 and m.erro_codigo == 451
+    assert "falhou em 3 tentativas" in m.historico.last().observacao
+    assert servidor_smtp.mensagens == []
