@@ -262,8 +262,9 @@ def mensagens_preparar(
 ) -> list[Processo]:
     """Prepare bill messages for each referência, then collection messages, one run
     after the other in this process. A type already active elsewhere is skipped
-    (``ao_recusar(tipo, erro)``) instead of stopping the rest; a run that ends
-    cancelled or failed stops the sequence."""
+    (``ao_recusar(tipo, erro)``) instead of stopping the rest, and so is a run that
+    failed (no billing message in force must not keep collection messages from
+    going out); a run that was cancelled stops the sequence: someone asked to stop."""
     pedidos = [(Processo.Tipo.PREPARAR_FATURAMENTO, r) for r in referencias]
     pedidos.append((Processo.Tipo.PREPARAR_COBRANCA, None))
     feitos = []
@@ -277,7 +278,7 @@ def mensagens_preparar(
             continue
         processo = processo_executar(processo.pk, ao_avancar=ao_avancar)
         feitos.append(processo)
-        if processo.situacao != Situacao.CONCLUIDO:
+        if processo.situacao == Situacao.CANCELADO:
             break
     return feitos
 
@@ -319,7 +320,7 @@ def contagens_rotuladas(contadores: dict) -> list[dict]:
     for chave in sorted(contadores, key=lambda k: (_ORDEM.index(k) if k in _ORDEM else 99, k)):
         valor = contadores[chave]
         rotulo = ROTULOS.get(chave, chave.replace("_", " ").capitalize())
-        if isinstance(valor, bool):
+        if isinstance(valor, bool) or chave.endswith("_id"):  # flags, resume bookmarks
             continue
         if isinstance(valor, int):
             linhas.append({"chave": chave, "rotulo": rotulo, "total": valor, "partes": []})

@@ -106,14 +106,15 @@ def test_ativo_do_mesmo_tipo_recusa_antes_de_comecar(etapas):
     assert etapas == [("transmitir", None)]
 
 
-def test_falha_sai_com_erro_e_o_motivo(etapas, monkeypatch):
+def test_falha_sai_com_erro_e_o_motivo_depois_da_cobranca(etapas, monkeypatch):
     def falha(execucao):
         raise RuntimeError("sem modelo de mensagem")
 
     monkeypatch.setitem(ETAPAS, Tipo.PREPARAR_FATURAMENTO, falha)
     with pytest.raises(CommandError, match="falhou: RuntimeError: sem modelo de mensagem"):
         rodar("preparar", "--referencia", "202612")
-    assert not Processo.objects.filter(tipo=Tipo.PREPARAR_COBRANCA).exists()
+    # The bills failed; the collection messages still ran.
+    assert Processo.objects.get(tipo=Tipo.PREPARAR_COBRANCA).situacao == Situacao.CONCLUIDO
 
 
 def test_ctrl_c_fica_registrado(etapas, monkeypatch):
@@ -159,3 +160,16 @@ def test_saida_1_pela_linha_de_comando():
     )  # fmt: skip
     assert resultado.returncode == 1
     assert "Referência inválida: “202699”" in resultado.stderr
+
+
+def test_preparar_de_verdade_gera_e_nao_duplica():
+    """With the real preparation step (services.preparacao): one eligible bill."""
+    from tests.faturamento.test_preparacao import conta, imovel_com_cliente, modelo
+
+    modelo()
+    c = conta(imovel_com_cliente())
+    saida = rodar("preparar", "--referencia", "202612")
+    assert "Selecionadas 1" in saida and "Geradas 2 (E-mail 1, SMS 1)" in saida
+    assert sorted(c.envios.values_list("canal", flat=True)) == ["email", "sms"]
+    saida = rodar("preparar", "--referencia", "202612")  # again: nothing new
+    assert "Geradas 0" in saida and c.envios.count() == 2

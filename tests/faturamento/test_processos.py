@@ -277,12 +277,24 @@ def test_preparar_faz_as_referencias_e_depois_a_cobranca(monkeypatch):
         mensagens_preparar(referencias=[])
 
 
-def test_preparar_para_quando_um_falha(monkeypatch):
+def test_preparar_segue_depois_de_uma_falha_e_para_num_cancelamento(monkeypatch):
     def falha(execucao):
         raise RuntimeError("banco fora")
+
+    def cancela(execucao):
+        processo_cancelar(execucao.processo)
+        execucao.avancar(1)
 
     monkeypatch.setitem(ETAPAS, Processo.Tipo.PREPARAR_FATURAMENTO, falha)
     monkeypatch.setitem(ETAPAS, Processo.Tipo.PREPARAR_COBRANCA, lambda e: None)
     feitos = mensagens_preparar(referencias=[202612, 202701])
-    assert [(p.referencia, p.situacao) for p in feitos] == [(202612, Situacao.FALHOU)]
-    assert not Processo.objects.filter(tipo=Processo.Tipo.PREPARAR_COBRANCA).exists()
+    assert [(p.tipo, p.referencia, p.situacao) for p in feitos] == [
+        (Processo.Tipo.PREPARAR_FATURAMENTO, 202612, Situacao.FALHOU),
+        (Processo.Tipo.PREPARAR_FATURAMENTO, 202701, Situacao.FALHOU),
+        (Processo.Tipo.PREPARAR_COBRANCA, None, Situacao.CONCLUIDO),
+    ]
+
+    monkeypatch.setitem(ETAPAS, Processo.Tipo.PREPARAR_FATURAMENTO, cancela)
+    feitos = mensagens_preparar(referencias=[202702, 202703])
+    assert [(p.referencia, p.situacao) for p in feitos] == [(202702, Situacao.CANCELADO)]
+    assert Processo.objects.filter(tipo=Processo.Tipo.PREPARAR_COBRANCA).count() == 1

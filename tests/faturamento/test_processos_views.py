@@ -326,3 +326,22 @@ def test_contagens_dos_envios_reais_sem_envios(client_supervisor):
     p = Processo.objects.create(tipo=Tipo.PREPARAR_FATURAMENTO, situacao=Situacao.CONCLUIDO)
     html = client_supervisor.get(reverse("faturamento:processo", args=[p.pk])).content.decode()
     assert '<tr data-envios="geradas">' in html  # the real selector answered
+
+
+def test_admin_de_processos_e_envios_so_leitura(client, administrador):
+    client.force_login(administrador)
+    p = Processo.objects.create(tipo=Tipo.EXPIRAR, situacao=Situacao.CONCLUIDO)
+    for modelo in ("processo", "envio"):
+        lista = client.get(reverse(f"admin:faturamento_{modelo}_changelist"))
+        assert lista.status_code == 200
+        assert client.get(reverse(f"admin:faturamento_{modelo}_add")).status_code == 403
+    assert (
+        "Expirar mensagens vencidas"
+        in client.get(reverse("admin:faturamento_processo_changelist")).content.decode()
+    )
+    resposta = client.post(
+        reverse("admin:faturamento_processo_change", args=[p.pk]), {"situacao": "aguardando"}
+    )
+    assert resposta.status_code == 403
+    p.refresh_from_db()
+    assert p.situacao == Situacao.CONCLUIDO

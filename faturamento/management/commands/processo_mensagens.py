@@ -70,13 +70,20 @@ class Command(BaseCommand):
                 processo_enfileirar(processo)
                 self.stdout.write(f"Processo “{processo}” enfileirado.")
             return
+        # A failed run does not keep the next from running (collection messages do not
+        # depend on the bills'); a cancelled one stops here. Exit 1 if any did not finish.
+        erros = []
         for tipo, r in pedidos:
             processo = self._rodar(self._criar(tipo, r))
             if processo.situacao != Situacao.CONCLUIDO:
                 motivo = f": {processo.erro}" if processo.erro else "."
-                raise CommandError(
+                erros.append(
                     f"Processo “{processo}” {processo.get_situacao_display().lower()}{motivo}"
                 )
+            if processo.situacao == Situacao.CANCELADO:
+                break
+        if erros:
+            raise CommandError(" ".join(erros))
 
     def _criar(self, tipo, referencia) -> Processo:
         try:
