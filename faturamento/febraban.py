@@ -43,9 +43,9 @@ class CodigoInvalido(ValueError):
 
 
 # Both modules are sums of digit × weight with weights repeating from the right, so
-# they are summed four digits at a time from precomputed tables (≥ 100,000 linhas
-# digitáveis a second in the batch): the number is padded with zeros on the left to a
-# whole period, zeros adding nothing.
+# any number is summed four digits at a time from precomputed tables (the checked
+# functions below; the batch's bills take the faster ``Gerador.linha_conta``): the
+# number is padded with zeros on the left to a whole period, zeros adding nothing.
 _DOBRO = tuple(sum(divmod(2 * d, 10)) for d in range(10))  # digits of 2·d
 
 
@@ -221,6 +221,7 @@ def _tabelas_conta(modulo: int) -> tuple[tuple[int, ...], ...]:
     return tuple(_tabela_pedaco(modulo, p, n) for p, n in _PEDACOS_CONTA)
 
 
+@functools.cache
 def _dv_da_soma(modulo: int) -> tuple[str, ...]:
     """Check digit (as text) by sum, for any sum a lane can hold."""
     if modulo == 10:
