@@ -187,6 +187,63 @@ class AcaoCobranca(models.Model):
     def envia_mensagem(self) -> bool:
         return self.por_sms or self.por_email
 
+    def clean(self):
+        """Texts required by the flags and valid (tags of documents, the SMS length with
+        the linha digitável); an action that sends messages stands alone (seed 003)."""
+        from . import validacao
+        from .textos import TAGS_DOCUMENTO
+
+        erros: dict[str, list] = {}
+
+        def erro(campo, mensagem):
+            erros.setdefault(campo, []).append(mensagem)
+
+        for campo in ("texto_sms", "assunto_email", "texto_email"):
+            texto = getattr(self, campo)
+            if not texto:
+                continue
+            try:
+                if campo == "texto_sms" and self.por_sms:
+                    validacao.validar_sms(texto, TAGS_DOCUMENTO)
+                else:
+                    validacao.validar_texto(texto, TAGS_DOCUMENTO)
+            except ValidationError as exc:
+                erros.setdefault(campo, []).extend(exc.messages)
+        if self.por_sms and not self.texto_sms:
+            erro("texto_sms", "Informe o texto do SMS: a ação envia por SMS.")
+        if self.por_email:
+            if not self.texto_email:
+                erro("texto_email", "Informe o texto do e-mail: a ação envia por e-mail.")
+            if not self.assunto_email:
+                erro("assunto_email", "Informe o assunto do e-mail: a ação envia por e-mail.")
+            if self.max_tentativas_email is None:
+                erro(
+                    "max_tentativas_email",
+                    "Informe o número máximo de tentativas (1 a 99): a ação envia por e-mail.",
+                )
+        if self.envia_mensagem:
+            if self.gera_os:
+                erro("gera_os", "Uma ação que envia mensagens não gera ordem de serviço.")
+            if self.cronograma:
+                erro("cronograma", "Uma ação que envia mensagens não faz parte do cronograma.")
+            if self.predecessora_id:
+                erro("predecessora", "Uma ação que envia mensagens não tem ação predecessora.")
+            if self.pk and (sucessoras := list(self.sucessoras.order_by("descricao")[:5])):
+                nomes = ", ".join(f"“{a.descricao}”" for a in sucessoras)
+                erro(
+                    "por_sms" if self.por_sms else "por_email",
+                    f"Uma ação que envia mensagens não tem sucessoras, e esta é predecessora "
+                    f"de {nomes}. Retire-a dessas ações antes.",
+                )
+        elif self.predecessora_id and self.predecessora.envia_mensagem:
+            erro(
+                "predecessora",
+                f"A ação “{self.predecessora.descricao}” envia mensagens e não pode ter "
+                "sucessoras.",
+            )
+        if erros:
+            raise ValidationError(erros)
+
 
 class DocumentoCobranca(models.Model):
     Situacao = SituacaoDebito
@@ -303,6 +360,41 @@ class MensagemFaturamento(models.Model):
         estado = "vigente" if self.vigente else "retirada"
         desde = referencia_formatada(self.referencia_inicial)
         return f"Mensagem de faturamento desde {desde} ({estado})"
+
+    def clean(self):
+        """At least one text; texts with the bill tags (the SMS also fitting with the
+        widest values and the linha digitável); categories a non-empty subset."""
+        from . import validacao
+        from .textos import TAGS_CONTA
+
+        erros: dict[str, list] = {}
+        if not self.texto_sms and not self.texto_email:
+            erros["texto_sms"] = ["Informe o texto do SMS, o do e-mail ou os dois."]
+        for campo in ("texto_sms", "assunto_email", "texto_email"):
+            texto = getattr(self, campo)
+            if not texto:
+                continue
+            try:
+                if campo == "texto_sms":
+                    validacao.validar_sms(texto, TAGS_CONTA)
+                else:
+                    validacao.validar_texto(texto, TAGS_CONTA)
+            except ValidationError as exc:
+                erros.setdefault(campo, []).extend(exc.messages)
+        if self.texto_email and not self.assunto_email:
+            erros.setdefault("assunto_email", []).append(
+                "Informe o assunto do e-mail (a mensagem tem texto de e-mail)."
+            )
+        categorias = self.categorias
+        validas = ", ".join(Categoria.labels)
+        if not isinstance(categorias, list) or not categorias:
+            erros["categorias"] = [f"Escolha ao menos uma categoria ({validas})."]
+        elif desconhecidas := sorted({str(c) for c in categorias} - set(Categoria.values)):
+            erros["categorias"] = [
+                f"Categorias desconhecidas: {', '.join(desconhecidas)}. Use: {validas}."
+            ]
+        if erros:
+            raise ValidationError(erros)
 
 
 class Processo(models.Model):

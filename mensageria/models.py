@@ -41,18 +41,25 @@ def _tags(texto: str) -> list[tuple[str, str, str]]:
         ) from exc
 
 
-def validar_tags(texto: str) -> None:
-    """Reject unknown tags, formatted tags and unbalanced braces (seed 003, item 4)."""
+def validar_tags(texto: str, tags_validas: dict[str, str] | None = None) -> None:
+    """Reject unknown tags, formatted tags and unbalanced braces (seed 003, item 4).
+
+    ``tags_validas`` is the tag set the text may use (default: the RA templates';
+    the faturamento app passes its own)."""
+    tags_validas = TAGS_MODELO if tags_validas is None else tags_validas
     tags = _tags(texto)
-    desconhecidas = sorted({c for c, _, _ in tags if c not in TAGS_MODELO})
+    desconhecidas = sorted({c for c, _, _ in tags if c not in tags_validas})
     if "" in desconhecidas:
-        raise ValidationError("Há um par de chaves vazio {} no texto.")
+        raise ValidationError(
+            "Há um par de chaves vazio {} no texto. Use: %(validas)s.",
+            params={"validas": ", ".join(f"{{{t}}}" for t in tags_validas)},
+        )
     if desconhecidas:
         raise ValidationError(
             "Tags desconhecidas: %(tags)s. Use: %(validas)s.",
             params={
                 "tags": ", ".join(f"{{{t}}}" for t in desconhecidas),
-                "validas": ", ".join(f"{{{t}}}" for t in TAGS_MODELO),
+                "validas": ", ".join(f"{{{t}}}" for t in tags_validas),
             },
         )
     formatadas = sorted({c for c, espec, conv in tags if espec or conv})
@@ -157,12 +164,25 @@ def validar_textos_sms_em_uso(
             continue  # refused when that text is saved; not these parameters' fault
         if problema := _problema_preenchido(texto, parametros, largura):
             problemas.append(f"{rotulo} ({problema[0].lower()}{problema[1:].rstrip('.')})")
+    problemas += _problemas_de_outros_apps(parametros)
     if problemas:
         raise ValidationError(
             "Com estes parâmetros, estes textos de SMS deixam de caber: %(lista)s. "
             "Encurte esses textos antes ou escolha outros parâmetros.",
             params={"lista": "; ".join(problemas)},
         )
+
+
+def _problemas_de_outros_apps(parametros: "Parametros") -> list[str]:
+    """Templates of other apps whose SMS are sent under these parameters (billing and
+    collection), each app checking its own texts with its own tags."""
+    import importlib
+
+    from django.apps import apps
+
+    if not apps.is_installed("faturamento"):
+        return []
+    return importlib.import_module("faturamento.validacao").problemas_com_parametros(parametros)
 
 
 def textos_sms_em_uso() -> list[tuple[str, str]]:
