@@ -1,6 +1,7 @@
 from django.urls import path
 
 from faturamento.views import balcao, processos
+from faturamento.views import modelos as views_modelos
 
 app_name = "faturamento"
 
@@ -26,4 +27,9 @@ urlpatterns += [
     path(
         "processos/<int:pk>/cancelar/", processos.processo_cancelar_view, name="processo_cancelar"
     ),
+]
+
+# Template forms (admin): the SMS counter.
+urlpatterns += [
+    path("modelos/contador-sms/", views_modelos.contador_sms, name="contador_sms"),
 ]
