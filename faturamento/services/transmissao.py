@@ -159,11 +159,16 @@ def _contagens_q() -> dict[str, Q]:
     expirada = Q(mensagem__status=Status.DESCARTADA, mensagem__erro_classe="expirada")
     return {
         "aguardando": Q(situacao=Situacao.PREPARADA),
-        "transmitidas": Q(situacao=Situacao.TRANSMITIDA),
+        # Handed to the mensageria, even if its bill was paid afterwards (dispensada).
+        "transmitidas": Q(mensagem__isnull=False),
         "enviadas": Q(mensagem__status=Status.ENVIADA),
         "entregues": Q(mensagem__entrega=Mensagem.Entrega.ENTREGUE),
-        "falhas": Q(mensagem__status__in=[Status.FALHOU, Status.INCERTA])
-        | (Q(mensagem__status=Status.DESCARTADA) & ~expirada),
+        # A message discarded because its bill was paid meanwhile is no failure.
+        "falhas": (
+            Q(mensagem__status__in=[Status.FALHOU, Status.INCERTA])
+            | (Q(mensagem__status=Status.DESCARTADA) & ~expirada)
+        )
+        & ~Q(situacao=Situacao.DISPENSADA),
         "expiradas": Q(situacao=Situacao.EXPIRADA) | expirada,
         "dispensadas": Q(situacao=Situacao.DISPENSADA),
     }
@@ -175,9 +180,11 @@ def contagens_do_processo(processo: Processo) -> dict:
     ``geradas`` (prepared by the run), ``aguardando`` (still to transmit),
     ``transmitidas`` (handed to the mensageria), ``enviadas`` (the message went),
     ``entregues`` (an SMS delivery report said delivered), ``falhas`` (failed,
-    uncertain, or discarded for another reason than its deadline), ``expiradas``
-    (the Envio passed its limit, or its message its deadline), ``dispensadas``
-    (bill or document paid or cancelled first); the same per channel in ``por_canal``.
+    uncertain, or discarded for another reason than its deadline or a payment),
+    ``expiradas`` (the Envio passed its limit, or its message its deadline),
+    ``dispensadas`` (bill or document paid or cancelled before its message went: at
+    transmission, or by the import, which discards the waiting message); the same per
+    channel in ``por_canal``.
     """
     filtros = _contagens_q()
     linhas = (

@@ -294,6 +294,7 @@ def test_contagens_do_processo(hoje, preparacao, django_assert_num_queries):
         ("pendente", "email"),
         ("expirada", "email"),
         ("dispensada", "sms"),
+        ("paga_depois", "email"),
     ]:
         por[nome] = envio_criar(preparacao, canal=canal)
     Envio.objects.filter(pk=por["preparada"].pk).update(enviar_em=hoje + datetime.timedelta(1))
@@ -311,29 +312,32 @@ def test_contagens_do_processo(hoje, preparacao, django_assert_num_queries):
     mensagem("incerta").update(status="incerta")
     mensagem("descartada").update(status="descartada")
     mensagem("descartada_expirada").update(status="descartada", erro_classe="expirada")
+    # Paid after transmission: the import dispenses the Envio and discards its message.
+    mensagem("paga_depois").update(status="descartada")
+    Envio.objects.filter(pk=por["paga_depois"].pk).update(situacao="dispensada")
 
     with django_assert_num_queries(1):
         contagens = transmissao.contagens_do_processo(preparacao)
     por_canal = contagens.pop("por_canal")
     assert contagens == {
-        "geradas": 10,
+        "geradas": 11,
         "aguardando": 1,
-        "transmitidas": 7,
+        "transmitidas": 8,
         "enviadas": 2,
         "entregues": 1,
         "falhas": 3,
         "expiradas": 2,
-        "dispensadas": 1,
+        "dispensadas": 2,
     }
     assert por_canal["email"] == {
-        "geradas": 4,
+        "geradas": 5,
         "aguardando": 0,
-        "transmitidas": 3,
+        "transmitidas": 4,
         "enviadas": 0,
         "entregues": 0,
         "falhas": 2,
         "expiradas": 1,
-        "dispensadas": 0,
+        "dispensadas": 1,
     }
     assert por_canal["sms"]["geradas"] == 6
 
