@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.papeis import ADMINISTRADOR, ATENDENTE, SUPERVISOR
+from faturamento.models import Processo
 from mensageria.models import Mensagem, SmsRecebido
 from tests.atendimento.factories import (
     AnexoFactory,
@@ -140,6 +141,7 @@ def dados(unidade, atendente):
     recebido = SmsRecebido.objects.create(
         modem=modem, remetente="+5581999990001", texto="Ainda sem água", chave="smoke"
     )
+    processo = Processo.objects.create(tipo=Processo.Tipo.EXPIRAR, situacao="concluido")
     return {
         "cadastro:imovel_detalhe": vinculo.imovel.pk,
         # Same id for imóvel and bill: the refusal "not this imóvel's bill".
@@ -156,6 +158,7 @@ def dados(unidade, atendente):
         "prefixo:mensageria:mensagens": mensagem.pk,
         "prefixo:mensageria:modems": modem.pk,
         "prefixo:mensageria:sms-recebidos": recebido.pk,
+        "prefixo:faturamento:processos": processo.pk,
     }
 
 
