@@ -69,8 +69,8 @@ MOTIVOS = (
     IGNORADA_SEM_EMAIL,
     IGNORADA_JA_PREPARADA,
 )
-# Where a resumed run goes on from (the last bill or document id of the last
-# committed chunk); not a count.
+# Where a resumed run goes on from: the last bill or document id of the last committed
+# chunk, kept in ``Processo.parametros`` (it is not a count, so not in ``contadores``).
 RETOMAR_APOS = "retomar_apos_id"
 
 SMS, EMAIL = Envio.Canal.SMS.value, Envio.Canal.EMAIL.value
@@ -313,6 +313,13 @@ class _Escritor:
         return "".join(linhas) if self.copia else linhas
 
 
+def _marcar_posicao(execucao: Execucao, ultimo: int) -> None:
+    """Record (in the chunk's transaction) the last id the run has done."""
+    processo = execucao.processo
+    processo.parametros = {**processo.parametros, RETOMAR_APOS: ultimo}
+    Processo.objects.filter(pk=processo.pk).update(parametros=processo.parametros)
+
+
 def _gravar_lote(execucao: Execucao, linhas, ultimo: int, processados: int, contadores) -> bool:
     """Commit one chunk: its Envios (``linhas``: COPY text or tuples), its counts and
     the resume position, in one transaction. True when a cancel was asked."""
@@ -329,7 +336,7 @@ def _gravar_lote(execucao: Execucao, linhas, ultimo: int, processados: int, cont
                 [Envio(**dict(zip(_COLUNAS_ENVIO, linha, strict=True))) for linha in linhas],
                 batch_size=500,
             )
-        execucao.definir(**{RETOMAR_APOS: ultimo})
+        _marcar_posicao(execucao, ultimo)
         return _avancar(execucao, processados, **contadores)
 
 
@@ -401,13 +408,13 @@ def _executar(execucao: Execucao, fonte: _Fonte, preparar_linha) -> None:
     """Drive a step: totals, then chunks of ``preparar_linha(linha, escritor, contagem)``
     each committed with its counts and resume position."""
     processo = execucao.processo
-    apos = processo.contadores.get(RETOMAR_APOS)
+    apos = processo.parametros.get(RETOMAR_APOS)
     total, completas, canais_completos = fonte.contar()
     execucao.definir_total(total)
     if apos is None:
         # First attempt: what earlier runs prepared entirely is not streamed at all.
         with transaction.atomic():
-            execucao.definir(**{RETOMAR_APOS: 0})
+            _marcar_posicao(execucao, 0)
             cancelado = _avancar(
                 execucao,
                 completas,

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from faturamento.models import Envio, Processo
 from faturamento.services import preparacao
-from faturamento.services.processos import processo_criar, processo_executar
+from faturamento.services.processos import Execucao, processo_criar, processo_executar
 from tests.faturamento.test_preparacao import conta, imovel_com_cliente, modelo
 
 RAIZ = Path(__file__).resolve().parents[2]
@@ -109,3 +110,89 @@ def test_sigkill_depois_do_primeiro_lote_e_retomada_sem_duplicar():
         preparacao.IGNORADA_SEM_CONSENTIMENTO_EMAIL: 1,
     }
     assert set(Envio.objects.values_list("processo_id", flat=True)) == {processo.pk}
+    # The resume position is no count: the Processos screen shows only these.
+    assert set(processo.contadores) == {"selecionadas", "geradas", "ignoradas"}
+
+
+# --- The writer thread (runs outside a transaction: these tests commit) -------------
+
+
+@pytest.fixture
+def cinco_contas(monkeypatch):
+    monkeypatch.setattr(preparacao, "LOTE", 2)
+    modelo(texto_email="")
+    contas = [conta(imovel_com_cliente()) for _ in range(4)]
+    contas.insert(2, conta(imovel_com_cliente(recebe_sms=False)))
+    return contas
+
+
+def _executar():
+    processo = processo_criar(Processo.Tipo.PREPARAR_FATURAMENTO, referencia=202612)
+    return processo_executar(processo.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gravacao_em_paralelo_grava_tudo(cinco_contas, monkeypatch):
+    threads = []
+    original = preparacao._gravar_lote
+
+    def gravar(*args):
+        threads.append(threading.current_thread().name)
+        return original(*args)
+
+    monkeypatch.setattr(preparacao, "_gravar_lote", gravar)
+
+    processo = _executar()
+
+    assert processo.situacao == Processo.Situacao.CONCLUIDO, processo.erro
+    assert threads == ["preparacao-gravacao"] * 3  # chunks of 2, 2 and 1, in the writer
+    assert Envio.objects.count() == 4
+    assert not Envio.objects.filter(conta=cinco_contas[2]).exists()
+    assert processo.processados == processo.total == 5
+    assert processo.contadores["geradas"] == {"sms": 4, "email": 0}
+    assert processo.contadores["ignoradas"] == {preparacao.IGNORADA_SEM_CONSENTIMENTO_SMS: 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelar_com_gravacao_em_paralelo(cinco_contas, monkeypatch):
+    original = Execucao.avancar
+
+    def avancar(self, processados=0, **contadores):
+        if processados:  # a chunk is being committed: someone asks to cancel now
+            Processo.objects.filter(pk=self.processo.pk).update(
+                cancelamento_pedido_em=timezone.now()
+            )
+        return original(self, processados, **contadores)
+
+    monkeypatch.setattr(Execucao, "avancar", avancar)
+
+    processo = _executar()
+
+    assert processo.situacao == Processo.Situacao.CANCELADO
+    assert processo.processados == 2  # the chunk being committed stays, nothing after it
+    assert sorted(Envio.objects.values_list("conta_id", flat=True)) == [
+        cinco_contas[0].pk,
+        cinco_contas[1].pk,
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_falha_na_gravacao_para_o_processo(cinco_contas, monkeypatch):
+    original = preparacao._gravar_lote
+    chamadas = []
+
+    def gravar(*args):
+        chamadas.append(1)
+        if len(chamadas) == 2:
+            raise RuntimeError("disco cheio")
+        return original(*args)
+
+    monkeypatch.setattr(preparacao, "_gravar_lote", gravar)
+
+    processo = _executar()
+
+    assert processo.situacao == Processo.Situacao.FALHOU
+    assert "disco cheio" in processo.erro
+    assert processo.processados == 2
+    assert Envio.objects.count() == 2
+    assert len(chamadas) == 2  # nothing written after the failure
