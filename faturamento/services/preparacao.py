@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cadastro.models import Cliente, ClienteImovel, Imovel, Telefone
+from cadastro.validators import telefone_e164
 from core.exceptions import RegraViolada
 from mensageria.texto import limpar
 
@@ -113,19 +114,26 @@ class _Fonte:
     email_ativo: str
     fk_envio: str  # conta_id or documento_id
 
-    def _de(self) -> str:
+    def _de(self, *, clientes: bool = True) -> tuple[str, list]:
+        """FROM … WHERE and its parameters; without ``clientes`` only what counting
+        needs (the cliente joins are left joins on unique keys: they add no rows)."""
         envio = _t(Envio)
-        return (
-            f"FROM {self.tabela} x {self.juncoes} "
-            f"JOIN {_t(Imovel)} i ON i.id = x.imovel_id "
-            f"LEFT JOIN {_t(ClienteImovel)} v ON v.imovel_id = x.imovel_id "
-            f"AND v.relacao = %s AND v.data_fim IS NULL "
-            f"LEFT JOIN {_t(Cliente)} cl ON cl.id = v.cliente_id "
-            f"LEFT JOIN {_t(Telefone)} t ON t.cliente_id = cl.id AND t.sms = %s "
+        sql, params = f"FROM {self.tabela} x {self.juncoes} ", []
+        if clientes:
+            sql += (
+                f"JOIN {_t(Imovel)} i ON i.id = x.imovel_id "
+                f"LEFT JOIN {_t(ClienteImovel)} v ON v.imovel_id = x.imovel_id "
+                f"AND v.relacao = %s AND v.data_fim IS NULL "
+                f"LEFT JOIN {_t(Cliente)} cl ON cl.id = v.cliente_id "
+                f"LEFT JOIN {_t(Telefone)} t ON t.cliente_id = cl.id AND t.sms = %s "
+            )
+            params += [ClienteImovel.Relacao.USUARIO.value, True]
+        sql += (
             f"LEFT JOIN {envio} es ON es.{self.fk_envio} = x.id AND es.canal = %s "
             f"LEFT JOIN {envio} ee ON ee.{self.fk_envio} = x.id AND ee.canal = %s "
             f"WHERE {self.filtro}"
-        ), [ClienteImovel.Relacao.USUARIO.value, True, SMS, EMAIL, *self.params]
+        )
+        return sql, [*params, SMS, EMAIL, *self.params]
 
     @property
     def _completa(self) -> str:
@@ -137,7 +145,7 @@ class _Fonte:
 
     def contar(self) -> tuple[int, int, int]:
         """(rows selected, rows fully prepared already, their channels)."""
-        de, params = self._de()
+        de, params = self._de(clientes=False)
         sql = (
             f"SELECT COUNT(*), "
             f"COALESCE(SUM(CASE WHEN {self._completa} THEN 1 ELSE 0 END), 0), "
@@ -158,7 +166,7 @@ class _Fonte:
             f"cl.email, t.ddd, t.numero, es.id, ee.id "
             f"{de} AND x.id > %s AND NOT ({self._completa}) ORDER BY x.id"
         )
-        if _postgresql():
+        if _postgresql() and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
             # One server-side cursor (WITH HOLD outside a transaction, so it outlives
             # each chunk's commit); rows come LOTE at a time.
             with connection.chunked_cursor() as cursor:
@@ -206,31 +214,34 @@ class _Contagem:
         }
 
 
-def _destinos(linha, n: int, canais: tuple[bool, bool], contagem: _Contagem):
-    """The SMS and e-mail destinations of one row (None where not sent), counting
-    the skipped channels. ``n`` is the index of the cliente's columns in ``linha``;
-    ``canais`` says which channels the template sends on."""
-    cliente, nome, recebe_sms, recebe_email, email, ddd, numero, envio_sms, envio_email = linha[
-        n : n + 9
-    ]
-    quer_sms = canais[0] and envio_sms is None
-    quer_email = canais[1] and envio_email is None
+def _pendentes(linha, n: int, canais: tuple[bool, bool], contagem: _Contagem):
+    """Which channels of one row still need their Envio: the template sends on it and
+    none was prepared (those are counted). ``n`` is the index of the cliente's columns
+    in ``linha``; ``canais`` says which channels the template sends on."""
+    envio_sms, envio_email = linha[n + 7], linha[n + 8]
     if canais[0] and envio_sms is not None:
         contagem.ignorar(IGNORADA_JA_PREPARADA)
     if canais[1] and envio_email is not None:
         contagem.ignorar(IGNORADA_JA_PREPARADA)
+    return canais[0] and envio_sms is None, canais[1] and envio_email is None
+
+
+def _destinos(linha, n: int, pendentes: tuple[bool, bool], contagem: _Contagem):
+    """The SMS and e-mail destinations of one row (None where not sent) and the
+    cliente's name, counting the channels skipped and why."""
+    cliente, nome, recebe_sms, recebe_email, email, ddd, numero = linha[n : n + 7]
     if cliente is None:
         contagem.ignorar(IGNORADA_SEM_USUARIO)
         return None, None, nome
     sms = destino_email = None
-    if quer_sms:
+    if pendentes[0]:
         if not recebe_sms:
             contagem.ignorar(IGNORADA_SEM_CONSENTIMENTO_SMS)
         elif ddd is None:
             contagem.ignorar(IGNORADA_SEM_CELULAR)
         else:
-            sms = f"+55{ddd}{numero}"
-    if quer_email:
+            sms = telefone_e164(ddd, numero)
+    if pendentes[1]:
         email = (email or "").strip()
         if not recebe_email:
             contagem.ignorar(IGNORADA_SEM_CONSENTIMENTO_EMAIL)
@@ -491,6 +502,7 @@ def preparar_faturamento(execucao: Execucao) -> None:
 
     def preparar_linha(linha, escritor: _Escritor, contagem: _Contagem) -> None:
         conta, matricula, vencimento, valor, categoria = linha[:5]
+        pendentes = _pendentes(linha, 5, canais, contagem)
         if not postgresql:
             vencimento, valor = _data(vencimento), _decimal(valor)
         if valor < minimo:
@@ -502,7 +514,7 @@ def preparar_faturamento(execucao: Execucao) -> None:
         if vencimento < hoje:
             contagem.ignorar(IGNORADA_VENCIDA)
             return
-        sms, email, nome = _destinos(linha, 5, canais, contagem)
+        sms, email, nome = _destinos(linha, 5, pendentes, contagem)
         if sms is None and email is None:
             return
         valores = valores_conta(
@@ -573,7 +585,8 @@ def preparar_cobranca(execucao: Execucao) -> None:
             emissao, validade, valor = _data(emissao), _data(validade), _decimal(valor)
         texto_sms, texto_email, assunto_email, tentativas = modelos[acao]
         canais = (bool(texto_sms), bool(texto_email))
-        sms, email, _nome = _destinos(linha, 6, canais, contagem)
+        pendentes = _pendentes(linha, 6, canais, contagem)
+        sms, email, _nome = _destinos(linha, 6, pendentes, contagem)
         if sms is None and email is None:
             return
         valores = valores_documento(validade=validade, valor=valor)
