@@ -583,6 +583,8 @@ def preparar_cobranca(execucao: Execucao) -> None:
         documento, acao, numero, emissao, validade, valor = linha[:6]
         if not postgresql:
             emissao, validade, valor = _data(emissao), _data(validade), _decimal(valor)
+        if acao not in modelos:  # the action began sending after the step started
+            return
         texto_sms, texto_email, assunto_email, tentativas = modelos[acao]
         canais = (bool(texto_sms), bool(texto_email))
         pendentes = _pendentes(linha, 6, canais, contagem)
