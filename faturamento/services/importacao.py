@@ -9,11 +9,11 @@ or, for collection documents (told apart by the header)::
 
     documento;matricula;acao;emissao;validade;valor;situacao;pagamento
 
-Each bill is identified by (matrícula, referência), each document by its number. A row that is new is
-inserted, one that differs from the stored bill updates it (e.g. now paid), one
-equal to it is left alone, so importing the same file twice changes nothing.
-Bad rows are rejected with their line number and the reason; they never block
-the good ones.
+Each bill is identified by (matrícula, referência), each document by its
+number. A row that is new is inserted, one that differs from the stored one
+updates it (e.g. now paid), one equal to it is left alone, so importing the
+same file twice changes nothing. Bad rows are rejected with their line number
+and the reason; they never block the good ones.
 
 How: the file is read twice as bytes, never held whole. The first pass detects
 the encoding and counts lines; the second parses each row (small caches for the
@@ -32,12 +32,12 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from operator import mul
 from pathlib import Path
 
 from django.db import connection, transaction
 
 from cadastro.models import Imovel
-from cadastro.validators import digito_modulo11
 from core.exceptions import RegraViolada
 
 from ..models import Categoria, Conta, Envio, Processo
@@ -68,8 +68,8 @@ COLUNAS_DOCUMENTOS = (
 LOTE = 50_000
 # Rejected rows kept in the report (all are counted).
 MAX_REJEICOES = 10_000
-# The barcode carries the value in 11 digits of centavos.
-VALOR_MAXIMO_CENTAVOS = 99_999_999_999
+# The barcode carries the value in 11 digits of centavos (999.999.999,99 at most).
+DIGITOS_VALOR = 11
 LEITURA = 1 << 20
 
 Situacao = Conta.Situacao
@@ -244,13 +244,21 @@ def _ler_linhas(caminho: Path, codificacao: str, mista: bool):
 
 
 def _campos(texto: str) -> list[str]:
-    campos = texto.split(";")
-    for i, c in enumerate(campos):
-        c = c.strip()
-        if len(c) >= 2 and c[0] == '"' and c[-1] == '"':
-            c = c[1:-1].strip()
-        campos[i] = c
+    campos = [c.strip() for c in texto.split(";")]
+    if '"' in texto:
+        for i, c in enumerate(campos):
+            if len(c) >= 2 and c[0] == '"' and c[-1] == '"':
+                campos[i] = c[1:-1].strip()
     return campos
+
+
+_PESOS_DV = (2, 3, 4, 5, 6, 7, 8, 9) * 2
+
+
+def _dv(digitos: str) -> int:
+    """``cadastro.validators.digito_modulo11`` of a digit string, in C-speed loops."""
+    resto = 11 - sum(map(mul, map(int, reversed(digitos)), _PESOS_DV)) % 11
+    return 0 if resto >= 10 else resto
 
 
 # --- one row ---------------------------------------------------------------------
@@ -267,6 +275,9 @@ class _Interpretador:
         self.ids = ids_por_matricula
         self._datas: dict[str, str | Exception] = {}
         self._referencias: dict[str, int | Exception] = {}
+        self._valores: dict[str, str] = {}
+        self._categorias: dict[str, str] = dict(_CATEGORIAS)
+        self._situacoes: dict[str, str] = dict(_SITUACOES)
 
     def imovel_id(self, texto: str) -> int:
         if not texto:
@@ -274,7 +285,7 @@ class _Interpretador:
         limpo = texto.replace(".", "").replace(" ", "")
         if m := _MATRICULA_COM_DV.fullmatch(limpo):
             numero, digito = int(m.group(1)), int(m.group(2))
-            if digito_modulo11(numero) != digito:
+            if _dv(m.group(1)) != digito:
                 raise _Invalido(f"dígito verificador da matrícula {texto} não confere")
             if (pk := self.ids.get(numero)) is None:
                 raise _Invalido(f"matrícula desconhecida: {texto}")
@@ -284,7 +295,7 @@ class _Interpretador:
         sem_dv = self.ids.get(int(limpo)) if len(limpo) <= 9 else None
         com_dv = None
         if len(limpo) > 1 and (pk := self.ids.get(int(limpo[:-1]))) is not None:
-            if digito_modulo11(int(limpo[:-1])) == int(limpo[-1]):
+            if _dv(limpo[:-1]) == int(limpo[-1]):
                 com_dv = pk
             elif sem_dv is None:
                 raise _Invalido(f"dígito verificador da matrícula {texto} não confere")
@@ -346,9 +357,17 @@ class _Interpretador:
         except ValueError:
             return _Invalido(f"data inexistente ou fora do intervalo “{texto}”")
 
-    @staticmethod
-    def valor(texto: str) -> str:
+    def valor(self, texto: str) -> str:
         """Decimal text with a point, checked to fit the barcode."""
+        if (valor := self._valores.get(texto)) is not None:
+            return valor
+        valor = self._valor(texto)
+        if len(self._valores) < 200_000:
+            self._valores[texto] = valor
+        return valor
+
+    @staticmethod
+    def _valor(texto: str) -> str:
         limpo = texto.replace(" ", "").replace("R$", "")
         if limpo.startswith("-"):
             raise _Invalido(f"valor negativo: {texto}")
@@ -362,28 +381,34 @@ class _Interpretador:
             if not texto:
                 raise _Invalido("valor não informado")
             raise _Invalido(f"valor inválido: {texto} (use 123,45 ou 123.45)")
-        inteiro, centavos = m.group(1), (m.group(2) or "").ljust(2, "0")
-        if int(inteiro) * 100 + int(centavos) > VALOR_MAXIMO_CENTAVOS:
+        inteiro, centavos = m.group(1).lstrip("0") or "0", (m.group(2) or "").ljust(2, "0")
+        if len(inteiro) + 2 > DIGITOS_VALOR:
             raise _Invalido(
                 f"valor grande demais para o código de barras: {texto} "
                 "(no máximo 11 dígitos em centavos, 999.999.999,99)"
             )
-        return f"{int(inteiro)}.{centavos}"
+        return f"{inteiro}.{centavos}"
 
-    @staticmethod
-    def categoria(texto: str) -> str:
-        valor = _CATEGORIAS.get(texto) or _CATEGORIAS.get(_normalizar(texto))
-        if valor is None:
+    def categoria(self, texto: str) -> str:
+        if (valor := self._categorias.get(texto)) is not None:
+            return valor
+        valor = _CATEGORIAS.get(_normalizar(texto))
+        if valor is not None:
+            self._categorias[texto] = valor
+        else:
             raise _Invalido(
                 f"categoria desconhecida: “{texto}” (use residencial, comercial, "
                 "industrial ou pública)"
             )
         return valor
 
-    @staticmethod
-    def situacao(texto: str) -> str:
-        valor = _SITUACOES.get(texto) or _SITUACOES.get(_normalizar(texto).replace("-", " "))
-        if valor is None:
+    def situacao(self, texto: str) -> str:
+        if (valor := self._situacoes.get(texto)) is not None:
+            return valor
+        valor = _SITUACOES.get(_normalizar(texto).replace("-", " "))
+        if valor is not None:
+            self._situacoes[texto] = valor
+        else:
             raise _Invalido(f"situação desconhecida: “{texto}” (use em_aberto, paga ou cancelada)")
         return valor
 
@@ -470,7 +495,7 @@ class _Formato:
         atribuicoes = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*self.atualizados, self.carimbo))
         insercao = (
             f"INSERT INTO {self.tabela} ({lista}, {self.carimbo})"
-            f" SELECT {lista}, %s FROM {self.staging} WHERE true ORDER BY {self.chave}"
+            f" SELECT {lista}, %s FROM {self.staging} WHERE true"
             f" ON CONFLICT ({self.chave}) DO UPDATE SET {atribuicoes}"
             f" WHERE {_diferente(self.tabela, 'EXCLUDED', self.atualizados)}"
         )
@@ -803,6 +828,9 @@ def importar_etapa(execucao) -> None:
     arquivo = execucao.parametros.get("arquivo")
     if not arquivo:
         raise ArquivoRecusado("O processo de importação não indica o arquivo.")
+    # A resumed run (its worker died) imports the whole file again, harmlessly:
+    # nothing of the first attempt was committed. Its progress starts over too.
+    Processo.objects.filter(pk=execucao.processo.pk).update(processados=0)
     try:
         relatorio = importar_arquivo(arquivo, execucao=execucao, usuario=execucao.processo.usuario)
     except ArquivoRecusado as exc:

@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
+from cadastro.validators import digito_modulo11
 from faturamento.models import Conta, Envio, Processo
 from faturamento.services import importacao
 from faturamento.services.importacao import ArquivoRecusado, importar_arquivo
-from faturamento.services.processos import processo_criar, processo_executar
+from faturamento.services.processos import Execucao, processo_criar, processo_executar
 from mensageria.models import Mensagem
 from tests.factories import ImovelFactory, matricula_com_digito
 
@@ -58,7 +60,7 @@ def test_importa_contas_validas_e_rejeita_as_invalidas_sem_bloquear(tmp_path, im
             f"{c.matricula};202607;10/01/2027;1,00;rural;em_aberto;",  # categoria
             f"{c.matricula};202606;10/01/2027;1,00;residencial;vencida;",  # situacao
             f"{a.matricula}-0;202606;10/01/2027;1,00;residencial;em_aberto;"
-            if importacao.digito_modulo11(a.matricula) != 0
+            if digito_modulo11(a.matricula) != 0
             else f"{a.matricula}-1;202606;10/01/2027;1,00;residencial;em_aberto;",  # bad DV
             f"{c.matricula};202605;10/01/2027;1,00;residencial",  # columns
         ],
@@ -283,7 +285,7 @@ def test_falha_no_meio_nao_grava_nada(tmp_path, imoveis, monkeypatch):
 
 def test_matricula_com_e_sem_digito(tmp_path):
     imovel = ImovelFactory(matricula=10_012_345)
-    dv = importacao.digito_modulo11(10_012_345)
+    dv = digito_modulo11(10_012_345)
     caminho = escrever(
         tmp_path,
         [
@@ -362,3 +364,44 @@ def test_comando_recusa_arquivo_sem_colunas(tmp_path, imoveis):
         call_command("importar_contas", str(caminho))
     with pytest.raises(CommandError, match="Não foi possível ler"):
         call_command("importar_contas", str(tmp_path / "nao_existe.csv"))
+
+
+def test_digito_rapido_igual_ao_do_cadastro():
+    for numero in [*range(0, 2000), *range(10_000_000, 10_002_000), 99_999_999, 123_456_789]:
+        assert importacao._dv(str(numero)) == digito_modulo11(numero)
+
+
+def test_cancelar_no_meio_nao_grava_nada(tmp_path, imoveis, monkeypatch):
+    linhas = [f"{i.matricula};202612;10/01/2027;1,00;residencial;em_aberto;" for i in imoveis]
+    processo = processo_criar(
+        Processo.Tipo.IMPORTACAO, parametros={"arquivo": str(escrever(tmp_path, linhas))}
+    )
+    monkeypatch.setattr(importacao, "LOTE", 1)
+    original = Execucao.avancar
+
+    def cancelar_e_avancar(self, *args, **kwargs):  # someone clicks cancel after chunk 1
+        Processo.objects.filter(pk=self.processo.pk).update(cancelamento_pedido_em=timezone.now())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Execucao, "avancar", cancelar_e_avancar)
+
+    processo = processo_executar(processo.pk)
+
+    assert processo.situacao == Processo.Situacao.CANCELADO
+    assert processo.processados == 1
+    assert not Conta.objects.exists()
+
+
+def test_processo_retomado_reimporta_sem_duplicar(tmp_path, imoveis):
+    linhas = [f"{i.matricula};202612;10/01/2027;1,00;residencial;em_aberto;" for i in imoveis]
+    processo = processo_criar(
+        Processo.Tipo.IMPORTACAO, parametros={"arquivo": str(escrever(tmp_path, linhas))}
+    )
+    importacao.importar_arquivo(processo.parametros["arquivo"])  # the first, dead attempt
+    Processo.objects.filter(pk=processo.pk).update(processados=3)
+
+    processo = processo_executar(processo.pk)
+
+    assert (processo.processados, processo.total) == (3, 3)
+    assert processo.contadores["inalteradas"] == 3
+    assert Conta.objects.count() == 3
