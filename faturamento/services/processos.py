@@ -182,6 +182,9 @@ def processo_executar(
             situacao=Situacao.CANCELADO, erro="Interrompido (Ctrl-C).", concluido_em=timezone.now()
         )
         raise
+    except RegraViolada as exc:  # a domain refusal: its message is for people
+        log.warning("Processo %s recusado: %s", processo_id, exc)
+        fim = {"situacao": Situacao.FALHOU, "erro": str(exc)[:500]}
     except Exception as exc:
         log.exception("Processo %s falhou", processo_id)
         fim = {"situacao": Situacao.FALHOU, "erro": f"{type(exc).__name__}: {exc}"[:500]}
