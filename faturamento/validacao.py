@@ -33,8 +33,15 @@ LINHA_EXEMPLO = febraban.linha_formatada(
 
 
 def validar_texto(texto: str, tags: dict[str, str]) -> None:
-    """Unknown tags, empty ``{}``, formatted tags and unbalanced braces are refused."""
-    validar_tags(texto, tags)
+    """Unknown tags, empty ``{}``, formatted tags and unbalanced braces are refused,
+    the message always listing the valid tags."""
+    try:
+        validar_tags(texto, tags)
+    except ValidationError as exc:
+        mensagem = " ".join(exc.messages)
+        if "Use:" not in mensagem:
+            mensagem += " Tags válidas: " + ", ".join(f"{{{t}}}" for t in tags) + "."
+        raise ValidationError(mensagem, code="tags") from exc
 
 
 @dataclass(frozen=True)

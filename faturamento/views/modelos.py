@@ -38,6 +38,11 @@ def contador_sms(request):
     texto = request.POST.get("texto", "")
     if len(texto) > TAMANHO_MAXIMO_ENTRADA:
         return _erro(f"Texto longo demais (mais de {TAMANHO_MAXIMO_ENTRADA} caracteres).", 400)
+    if not texto.strip():
+        # An empty template sends no SMS (the billing message's "no SMS").
+        return JsonResponse(
+            {"unidades": 0, "partes": 0, "problema": "", "resumo": "Sem texto: nenhum SMS."}
+        )
     try:
         validacao.validar_texto(texto, tags)
     except ValidationError as exc:

@@ -222,6 +222,11 @@ def test_contador_mede_com_a_linha_e_os_valores_mais_longos(admin_client):
     assert dados["unidades"] == 176 and "máximo permitido é 164" in dados["problema"]
 
 
+def test_contador_de_texto_vazio_diz_que_nao_ha_sms(admin_client):
+    dados = admin_client.post(CONTADOR, {"texto": "  ", "tipo": "conta"}).json()
+    assert dados["resumo"] == "Sem texto: nenhum SMS." and dados["partes"] == 0
+
+
 def test_contador_mostra_tag_desconhecida(admin_client):
     dados = admin_client.post(CONTADOR, {"texto": "{NOME}", "tipo": "documento"}).json()
     assert "Tags desconhecidas: {NOME}" in dados["problema"]
