@@ -27,6 +27,7 @@ import os
 import resource
 import sys
 import time
+from pathlib import Path
 
 os.environ["BENCH_DATABASE_URL"] = os.environ.get(
     "BENCH_PREPARACAO_DATABASE_URL",
@@ -52,6 +53,33 @@ SOBRENOMES = (
 def _cpu() -> float:
     uso = resource.getrusage(resource.RUSAGE_SELF)
     return uso.ru_utime + uso.ru_stime
+
+
+def _cpu_backend(pid: int) -> float:
+    """CPU seconds of a PostgreSQL backend of this machine (0 when unreadable)."""
+    try:
+        campos = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(campos[11]) + int(campos[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _medir_escrita(preparacao, connection) -> dict[int, list[float]]:
+    """Wraps the step's chunk commit to follow the CPU of the writer's backend."""
+    backends: dict[int, list[float]] = {}
+    original = preparacao._gravar_lote
+
+    def gravar(*args):
+        connection.ensure_connection()
+        pid = connection.connection.info.backend_pid
+        backends.setdefault(pid, [_cpu_backend(pid), 0.0])
+        try:
+            return original(*args)
+        finally:
+            backends[pid][1] = _cpu_backend(pid)
+
+    preparacao._gravar_lote = gravar
+    return backends
 
 
 def _rss_mb() -> float:
@@ -183,6 +211,10 @@ def main() -> int:
         ),
     )
     rss_antes = _rss_mb()
+    escrita = _medir_escrita(preparacao, connection)
+    connection.ensure_connection()
+    leitor = connection.connection.info.backend_pid
+    cpu_leitor = _cpu_backend(leitor)
 
     inicio, cpu = time.monotonic(), _cpu()
     processo = processo_executar(
@@ -190,6 +222,8 @@ def main() -> int:
     )
     segundos = time.monotonic() - inicio
     cpu = _cpu() - cpu
+    cpu_leitor = _cpu_backend(leitor) - cpu_leitor
+    cpu_escrita = sum(depois - antes for antes, depois in escrita.values())
     rss = _rss_mb()
     if processo.situacao != Processo.Situacao.CONCLUIDO:
         print(f"O processo terminou {processo.situacao}: {processo.erro}")
@@ -206,6 +240,10 @@ def main() -> int:
     print(
         f"CPU deste processo (Python, sem o PostgreSQL): {cpu:.1f} s; carga da máquina: "
         f"{os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"CPU do PostgreSQL: {cpu_escrita:.1f} s na escrita (COPY, índices, chaves "
+        f"estrangeiras, commits), {cpu_leitor:.1f} s na seleção e nas contagens"
     )
     print(f"RSS de pico: {rss:.0f} MB (antes do passo: {rss_antes:.0f} MB; alvo ≤ 1024 MB)")
 
