@@ -19,6 +19,8 @@ a reason about a channel once per channel).
 """
 
 import datetime
+import functools
+import math
 import queue
 import threading
 from contextlib import closing
@@ -47,6 +49,8 @@ from ..models import (
 from .processos import Cancelado, Execucao, etapa
 
 LOTE = 5_000
+# Threads that write and commit chunks on PostgreSQL (outside a transaction).
+ESCRITORES = 2
 
 # Reasons a bill, document or channel is skipped: short pt-BR labels, also the keys of
 # ``contadores["ignoradas"]`` (stable: the Processos screen shows them as they are).
@@ -331,14 +335,21 @@ def _marcar_posicao(execucao: Execucao, ultimo: int) -> None:
     Processo.objects.filter(pk=processo.pk).update(parametros=processo.parametros)
 
 
-def _gravar_lote(execucao: Execucao, linhas, ultimo: int, processados: int, contadores) -> bool:
+def _gravar_lote(
+    execucao: Execucao, linhas, ultimo: int, processados: int, contadores, *, antes_do_commit=None
+) -> bool:
     """Commit one chunk: its Envios (``linhas``: COPY text or tuples), its counts and
-    the resume position, in one transaction. True when a cancel was asked."""
+    the resume position, in one transaction. ``antes_do_commit`` (the writers' turn)
+    is called once the rows are in. True when a cancel was asked."""
     with transaction.atomic():
         if isinstance(linhas, str):
-            if linhas:
-                colunas = ", ".join(_COLUNAS_ENVIO)
-                with connection.cursor() as cursor:
+            with connection.cursor() as cursor:
+                if antes_do_commit is not None:
+                    # Foreign keys checked at the end of the COPY, in this writer, not
+                    # at the commit, which waits for its turn.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                if linhas:
+                    colunas = ", ".join(_COLUNAS_ENVIO)
                     copiar = f"COPY {_t(Envio)} ({colunas}) FROM STDIN"
                     with cursor.cursor.copy(copiar) as copia:
                         copia.write(linhas)
@@ -347,6 +358,8 @@ def _gravar_lote(execucao: Execucao, linhas, ultimo: int, processados: int, cont
                 [Envio(**dict(zip(_COLUNAS_ENVIO, linha, strict=True))) for linha in linhas],
                 batch_size=500,
             )
+        if antes_do_commit is not None:
+            antes_do_commit()
         _marcar_posicao(execucao, ultimo)
         return _avancar(execucao, processados, **contadores)
 
@@ -368,32 +381,71 @@ class _Gravacao:
             raise Cancelado
 
 
+class _Abandonado(Exception):
+    """A chunk whose turn came after a failed or cancelled one: rolled back."""
+
+
 class _GravacaoParalela(_Gravacao):
-    """Commits chunks in a thread of its own (with its own connection) while this one
-    renders the next: the database's work (COPY, indexes, foreign-key checks, commit)
-    overlaps Python's. One chunk waits at most; a failure or a cancel in the writer
-    stops the step at the next chunk."""
+    """Commits chunks in :data:`ESCRITORES` threads of their own (each with its own
+    connection) while this one renders the next: the database's work (COPY, indexes,
+    foreign-key checks) overlaps Python's and spreads over the cores. Chunks commit in
+    order, each after the one before (the resume position is the last id of the last
+    commit); after a failure or a cancel no later chunk commits, and the step stops."""
 
     def __init__(self, execucao: Execucao):
         super().__init__(execucao)
-        self.fila: queue.Queue = queue.Queue(maxsize=1)
+        self.fila: queue.Queue = queue.Queue(maxsize=ESCRITORES)
         self.erro: BaseException | None = None
         self.cancelado = False
-        self.thread = threading.Thread(target=self._correr, name="preparacao-gravacao")
+        # The first chunk that failed or was cancelled: none after it commits.
+        self.parar_em = math.inf
+        self.enviados = 0
+        self.vez = 0  # the number of the next chunk to commit
+        self.turno = threading.Condition()
+        self.threads = [
+            threading.Thread(target=self._correr, name=f"preparacao-gravacao-{n}")
+            for n in range(ESCRITORES)
+        ]
 
     def __enter__(self):
-        self.thread.start()
+        for thread in self.threads:
+            thread.start()
         return self
+
+    def _esperar_vez(self, numero: int) -> None:
+        with self.turno:
+            self.turno.wait_for(lambda: self.vez == numero)
+        if numero > self.parar_em:
+            raise _Abandonado
+
+    def _parar(self, numero: int) -> None:
+        with self.turno:
+            self.parar_em = min(self.parar_em, numero)
+
+    def _passar_vez(self, numero: int) -> None:
+        with self.turno:
+            self.turno.wait_for(lambda: self.vez == numero)
+            self.vez += 1
+            self.turno.notify_all()
 
     def _correr(self) -> None:
         try:
             while (item := self.fila.get()) is not None:
-                if self.erro is not None or self.cancelado:
-                    continue  # drain: nothing more is written
+                numero, *dados = item
                 try:
-                    self.cancelado = _gravar_lote(self.execucao, *item)
+                    if numero < self.parar_em:
+                        espera = functools.partial(self._esperar_vez, numero)
+                        if _gravar_lote(self.execucao, *dados, antes_do_commit=espera):
+                            self._parar(numero)
+                            self.cancelado = True
+                except _Abandonado:
+                    pass
                 except BaseException as exc:  # re-raised in the step's thread
-                    self.erro = exc
+                    self._parar(numero)
+                    if self.erro is None:
+                        self.erro = exc
+                finally:
+                    self._passar_vez(numero)
         finally:
             connection.close()
 
@@ -405,11 +457,14 @@ class _GravacaoParalela(_Gravacao):
 
     def enviar(self, linhas, ultimo: int, processados: int, contadores) -> None:
         self._verificar()
-        self.fila.put((linhas, ultimo, processados, contadores))
+        self.fila.put((self.enviados, linhas, ultimo, processados, contadores))
+        self.enviados += 1
 
     def __exit__(self, tipo, *exc):
-        self.fila.put(None)
-        self.thread.join()
+        for _ in self.threads:
+            self.fila.put(None)
+        for thread in self.threads:
+            thread.join()
         if tipo is None:
             self._verificar()
         return False

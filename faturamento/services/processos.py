@@ -83,7 +83,9 @@ class Execucao:
         a count per reason, e.g. ``ignoradas={"sem consentimento": 3}``); raise
         :class:`Cancelado` if a cancel was asked."""
         with transaction.atomic():
-            p = Processo.objects.select_for_update().get(pk=self.processo.pk)
+            # NO KEY: a writer of the batch holds KEY SHARE on the row (the foreign key
+            # of its Envio rows) while the chunk before it commits its counts.
+            p = Processo.objects.select_for_update(no_key=True).get(pk=self.processo.pk)
             soma = dict(p.contadores)
             for nome, valor in contadores.items():
                 if isinstance(valor, dict):
@@ -107,7 +109,9 @@ class Execucao:
     def definir(self, **contadores) -> None:
         """Set counts to absolute values (for counts a step recomputes, not adds)."""
         with transaction.atomic():
-            p = Processo.objects.select_for_update().get(pk=self.processo.pk)
+            # NO KEY: a writer of the batch holds KEY SHARE on the row (the foreign key
+            # of its Envio rows) while the chunk before it commits its counts.
+            p = Processo.objects.select_for_update(no_key=True).get(pk=self.processo.pk)
             p.contadores = {**p.contadores, **contadores}
             p.batimento_em = timezone.now()
             p.save(update_fields=["contadores", "batimento_em"])

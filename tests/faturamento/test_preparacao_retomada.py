@@ -136,16 +136,18 @@ def test_gravacao_em_paralelo_grava_tudo(cinco_contas, monkeypatch):
     threads = []
     original = preparacao._gravar_lote
 
-    def gravar(*args):
+    def gravar(*args, **kwargs):
         threads.append(threading.current_thread().name)
-        return original(*args)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(preparacao, "_gravar_lote", gravar)
 
     processo = _executar()
 
     assert processo.situacao == Processo.Situacao.CONCLUIDO, processo.erro
-    assert threads == ["preparacao-gravacao"] * 3  # chunks of 2, 2 and 1, in the writer
+    # Chunks of 2, 2 and 1, each committed by one of the writers.
+    assert len(threads) == 3
+    assert all(nome.startswith("preparacao-gravacao-") for nome in threads)
     assert Envio.objects.count() == 4
     assert not Envio.objects.filter(conta=cinco_contas[2]).exists()
     assert processo.processados == processo.total == 5
@@ -180,12 +182,13 @@ def test_cancelar_com_gravacao_em_paralelo(cinco_contas, monkeypatch):
 def test_falha_na_gravacao_para_o_processo(cinco_contas, monkeypatch):
     original = preparacao._gravar_lote
     chamadas = []
+    fim_do_segundo = sorted(c.pk for c in cinco_contas)[3]  # chunks of 2 by id
 
-    def gravar(*args):
-        chamadas.append(1)
-        if len(chamadas) == 2:
+    def gravar(*args, **kwargs):
+        chamadas.append(args[2])  # the chunk's last id
+        if args[2] == fim_do_segundo:
             raise RuntimeError("disco cheio")
-        return original(*args)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(preparacao, "_gravar_lote", gravar)
 
@@ -195,4 +198,4 @@ def test_falha_na_gravacao_para_o_processo(cinco_contas, monkeypatch):
     assert "disco cheio" in processo.erro
     assert processo.processados == 2
     assert Envio.objects.count() == 2
-    assert len(chamadas) == 2  # nothing written after the failure
+    assert fim_do_segundo in chamadas  # and the third chunk, if begun, was rolled back
