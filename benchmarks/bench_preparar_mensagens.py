@@ -69,12 +69,12 @@ def _medir_escrita(preparacao, connection) -> dict[int, list[float]]:
     backends: dict[int, list[float]] = {}
     original = preparacao._gravar_lote
 
-    def gravar(*args):
+    def gravar(*args, **kwargs):
         connection.ensure_connection()
         pid = connection.connection.info.backend_pid
         backends.setdefault(pid, [_cpu_backend(pid), 0.0])
         try:
-            return original(*args)
+            return original(*args, **kwargs)
         finally:
             backends[pid][1] = _cpu_backend(pid)
 
