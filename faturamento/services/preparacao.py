@@ -328,6 +328,34 @@ class _Escritor:
         return "".join(linhas) if self.copia else linhas
 
 
+def _adicionar(escritor, contagem, origem, destinos, modelos, valores, digitavel, prazos):
+    """One Envio per channel with a destination: the SMS is the rendered text and the
+    linha digitável; the e-mail gets the linha after its body. ``origem`` is (conta,
+    documento), ``destinos`` (sms, email), ``modelos`` (SMS text, subject, e-mail
+    text), ``prazos`` (enviar_em, limite, e-mail attempts)."""
+    conta, documento = origem
+    sms, email = destinos
+    texto_sms, assunto_email, texto_email = modelos
+    enviar_em, limite, tentativas = prazos
+    if sms is not None:
+        texto = anexar_linha(textos.renderizar(texto_sms, valores), digitavel)
+        escritor.adicionar(conta, documento, SMS, sms, "", texto, enviar_em, limite, None)
+        contagem.geradas[SMS] += 1
+    if email is not None:
+        escritor.adicionar(
+            conta,
+            documento,
+            EMAIL,
+            email,
+            textos.renderizar(assunto_email, valores)[:200],
+            _texto_email(textos.renderizar(texto_email, valores), digitavel),
+            enviar_em,
+            limite,
+            tentativas,
+        )
+        contagem.geradas[EMAIL] += 1
+
+
 def _marcar_posicao(execucao: Execucao, ultimo: int) -> None:
     """Record (in the chunk's transaction) the last id the run has done."""
     processo = execucao.processo
@@ -549,11 +577,7 @@ def preparar_faturamento(execucao: Execucao) -> None:
     categorias = frozenset(modelo.categorias or ())
     tentativas = modelo.max_tentativas_email
     postgresql = _postgresql()
-    renderizar, valores_conta, linha_conta = (
-        textos.renderizar,
-        textos.valores_conta,
-        gerador.linha_conta,
-    )
+    valores_conta, linha_conta = textos.valores_conta, gerador.linha_conta
 
     def preparar_linha(linha, escritor: _Escritor, contagem: _Contagem) -> None:
         conta, matricula, vencimento, valor, categoria = linha[:5]
@@ -575,25 +599,16 @@ def preparar_faturamento(execucao: Execucao) -> None:
         valores = valores_conta(
             matricula=matricula, nome=limpar(nome), vencimento=vencimento, valor=valor
         )
-        digitavel = linha_conta(matricula, referencia, valor)
-        enviar_em = vencimento - dias_antes
-        if sms is not None:
-            texto = anexar_linha(renderizar(texto_sms, valores), digitavel)
-            escritor.adicionar(conta, None, SMS, sms, "", texto, enviar_em, vencimento, None)
-            contagem.geradas[SMS] += 1
-        if email is not None:
-            escritor.adicionar(
-                conta,
-                None,
-                EMAIL,
-                email,
-                renderizar(assunto_email, valores)[:200],
-                _texto_email(renderizar(texto_email, valores), digitavel),
-                enviar_em,
-                vencimento,
-                tentativas,
-            )
-            contagem.geradas[EMAIL] += 1
+        _adicionar(
+            escritor,
+            contagem,
+            (conta, None),
+            (sms, email),
+            (texto_sms, assunto_email, texto_email),
+            valores,
+            linha_conta(matricula, referencia, valor),
+            (vencimento - dias_antes, vencimento, tentativas),
+        )
 
     fonte = _Fonte(
         tabela=_t(Conta),
@@ -628,11 +643,7 @@ def preparar_cobranca(execucao: Execucao) -> None:
     }
     gerador = Gerador()
     postgresql = _postgresql()
-    renderizar, valores_documento, linha_documento = (
-        textos.renderizar,
-        textos.valores_documento,
-        gerador.linha_documento,
-    )
+    valores_documento, linha_documento = textos.valores_documento, gerador.linha_documento
 
     def preparar_linha(linha, escritor: _Escritor, contagem: _Contagem) -> None:
         documento, acao, numero, emissao, validade, valor = linha[:6]
@@ -647,25 +658,16 @@ def preparar_cobranca(execucao: Execucao) -> None:
         if sms is None and email is None:
             return
         valores = valores_documento(validade=validade, valor=valor)
-        digitavel = linha_documento(numero, valor)
-        enviar_em = max(hoje, emissao)
-        if sms is not None:
-            texto = anexar_linha(renderizar(texto_sms, valores), digitavel)
-            escritor.adicionar(None, documento, SMS, sms, "", texto, enviar_em, validade, None)
-            contagem.geradas[SMS] += 1
-        if email is not None:
-            escritor.adicionar(
-                None,
-                documento,
-                EMAIL,
-                email,
-                renderizar(assunto_email, valores)[:200],
-                _texto_email(renderizar(texto_email, valores), digitavel),
-                enviar_em,
-                validade,
-                tentativas,
-            )
-            contagem.geradas[EMAIL] += 1
+        _adicionar(
+            escritor,
+            contagem,
+            (None, documento),
+            (sms, email),
+            (texto_sms, assunto_email, texto_email),
+            valores,
+            linha_documento(numero, valor),
+            (max(hoje, emissao), validade, tentativas),
+        )
 
     # Only actions with a text for a channel send on it.
     com_sms = "(a.por_sms AND a.texto_sms <> '')"
