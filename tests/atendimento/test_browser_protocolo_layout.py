@@ -96,7 +96,9 @@ def test_filtros_da_consulta_ficam_recolhidos_no_celular(entrar, atendente):
     # The results come first: nothing but the button stands between the title and them.
     assert botao.bounding_box()["y"] < linha.bounding_box()["y"] < 500
     botao.click()
-    filtros.wait_for(state="visible")
+    # Wait for Bootstrap's collapse to finish unfolding: while the panel grows, a click
+    # on a button lower down can land where the button was a frame earlier.
+    pagina.locator("#painel-filtros.collapse.show").wait_for(state="visible")
     filtros.select_option(label="Encerrado")
     pagina.get_by_role("button", name="Pesquisar").click()
     pagina.wait_for_url("**situacao=encerrado**")
