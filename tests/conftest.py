@@ -2,9 +2,37 @@
 Celery worker on its modem's queue, and a real SMTP server on loopback with a
 worker on the ``email`` queue. Session-wide and defined once here, so tests of
 several apps (mensageria, faturamento) share one emulator and one worker per queue.
+Also the fixed clock ``relogio``, for any app's time-dependent rules.
 """
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+
+
+class Relogio:
+    """``timezone.now()`` for the whole process (services, auto_now fields) at a set time."""
+
+    def __init__(self, agora):
+        self.agora = agora
+
+    def __call__(self):
+        return self.agora.astimezone(datetime.UTC)
+
+    def avancar(self, **delta):
+        self.agora += datetime.timedelta(**delta)
+
+
+@pytest.fixture
+def relogio(monkeypatch):
+    """A fixed clock (12:00 in Recife, 1 Dec 2026): set ``relogio.agora`` to move it."""
+    from django.utils import timezone
+
+    relogio = Relogio(datetime.datetime(2026, 12, 1, 12, tzinfo=ZoneInfo("America/Recife")))
+    monkeypatch.setattr(timezone, "now", relogio)
+    return relogio
+
 
 # --- integration: emulator + real worker (session-wide, started on first use) ---
 

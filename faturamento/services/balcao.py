@@ -8,8 +8,10 @@ receber e-mail" flag and an address). It is an ordinary mensageria message of ev
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from cadastro.models import ClienteImovel
 from core.exceptions import RegraViolada
@@ -29,6 +31,9 @@ TEXTO = (
     "valor R$ {VALOR}. Linha digitável:"
 )
 ASSUNTO_EMAIL = "Conta {REFERENCIA} do imóvel {MATRICULA}: linha digitável"
+# A second send of the same bill on the same channel this soon after the first is a
+# double click (or two attendants at once), not a new request: it is refused.
+REPETICAO_MINIMA = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,32 @@ def _conta_em_aberto(*, conta_id: int, imovel) -> Conta:
     return conta
 
 
+def _recusar_repeticao(conta: Conta, canal: str, destino_mascarado: str) -> None:
+    """Refuse a send that repeats one made less than REPETICAO_MINIMA ago. The caller
+    holds the bill's row lock, so two clicks at once are serialized and the second
+    sees the first's message."""
+    anterior = (
+        Mensagem.objects.filter(
+            origem_tipo="conta",
+            origem_id=conta.pk,
+            canal=canal,
+            evento=Mensagem.Evento.FATURAMENTO,
+            criada_por__isnull=False,
+            criada_em__gt=timezone.now() - REPETICAO_MINIMA,
+        )
+        .exclude(status__in=[Mensagem.Status.FALHOU, Mensagem.Status.DESCARTADA])
+        .order_by("-criada_em")
+        .first()
+    )
+    if anterior is not None:
+        quando = timezone.localtime(anterior.criada_em)
+        raise RegraViolada(
+            f"A linha digitável da conta {conta.referencia_formatada} já foi enviada por "
+            f"{CANAIS[canal]} para {destino_mascarado} às {quando:%H:%M}. Para enviar de "
+            f"novo, espere {int(REPETICAO_MINIMA.total_seconds() // 60)} minutos."
+        )
+
+
 def conta_linha_digitavel_enviar(*, conta_id: int, imovel, canal: str, usuario) -> LinhaEnviada:
     """Send the linha digitável of the imóvel's open bill ``conta_id`` by ``canal``
     ("sms" or "email") to its cliente usuário. Raises :class:`RegraViolada` (pt-BR)
@@ -84,6 +115,7 @@ def conta_linha_digitavel_enviar(*, conta_id: int, imovel, canal: str, usuario) 
                 )
             if telefone is None:
                 raise RegraViolada(f"O cliente {cliente.nome} não tem celular marcado para SMS.")
+            _recusar_repeticao(conta, canal, telefone.mascarado)
         else:
             if not cliente.recebe_email:
                 raise RegraViolada(
@@ -92,6 +124,7 @@ def conta_linha_digitavel_enviar(*, conta_id: int, imovel, canal: str, usuario) 
                 )
             if not cliente.email:
                 raise RegraViolada(f"O cliente {cliente.nome} não tem e-mail cadastrado.")
+            _recusar_repeticao(conta, canal, email_mascarar(cliente.email))
         valores = {
             **textos.valores_conta(
                 matricula=imovel.matricula,

@@ -187,6 +187,21 @@ def test_envia_por_sms_ao_cliente_usuario_com_a_linha(
     )
 
 
+def test_segundo_clique_logo_depois_nao_envia_de_novo(client_atendente, imovel, contas, relogio):
+    """A double click (or a second attendant a moment later) sends the linha once; after
+    the interval, or on the other channel, it may go again."""
+    conta = contas["vencida"]
+    _enviar(client_atendente, imovel, conta.pk, "sms")
+    html = _enviar(client_atendente, imovel, conta.pk, "sms").content.decode()
+    assert Mensagem.objects.filter(canal=Mensagem.Canal.SMS).count() == 1
+    assert "já foi enviada por SMS para (81) *****-1234 às 12:00" in html
+    _enviar(client_atendente, imovel, conta.pk, "email")
+    assert Mensagem.objects.filter(canal=Mensagem.Canal.EMAIL).count() == 1
+    relogio.avancar(minutes=2, seconds=1)
+    _enviar(client_atendente, imovel, conta.pk, "sms")
+    assert Mensagem.objects.filter(canal=Mensagem.Canal.SMS).count() == 2
+
+
 def test_envia_por_email_com_endereco_mascarado(client_atendente, atendente, imovel, contas):
     conta = contas["a_vencer"]
     html = _enviar(client_atendente, imovel, conta.pk, "email").content.decode()
