@@ -125,6 +125,7 @@ def main() -> int:
     registro = logging.getLogger("faturamento.services.importacao")
     registro.setLevel(logging.INFO)
     registro.addHandler(logging.StreamHandler(sys.stdout))
+    registro.propagate = False  # printed once, here, not again by the settings' handlers
 
     matriculas = _garantir_imoveis()
     with connection.cursor() as cursor:

@@ -81,7 +81,7 @@ class ParametrosFaturamentoAdmin(admin.ModelAdmin):
 
 class MensagemFaturamentoForm(forms.ModelForm):
     categorias = forms.MultipleChoiceField(
-        label="categorias",
+        label="Categorias",
         choices=Categoria.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text="Categorias de imóvel cujas contas recebem a mensagem.",
