@@ -496,8 +496,15 @@ class Envio(models.Model):
         EXPIRADA = "expirada", "Expirada"
         DISPENSADA = "dispensada", "Dispensada (paga ou cancelada)"
 
+    # No single-column index on these keys: the composite indexes below start with them
+    # (envio_processo_idx, and the unique ones per bill and per document), and every
+    # extra index slows the batch's COPY of a million rows.
     processo = models.ForeignKey(
-        Processo, verbose_name="processo", on_delete=models.PROTECT, related_name="envios"
+        Processo,
+        verbose_name="processo",
+        on_delete=models.PROTECT,
+        related_name="envios",
+        db_index=False,
     )
     conta = models.ForeignKey(
         Conta,
@@ -506,6 +513,7 @@ class Envio(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="envios",
+        db_index=False,
     )
     documento = models.ForeignKey(
         DocumentoCobranca,
@@ -514,6 +522,7 @@ class Envio(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="envios",
+        db_index=False,
     )
     canal = models.CharField("canal", max_length=5, choices=Canal.choices)
     destino = models.CharField("destino", max_length=254)
