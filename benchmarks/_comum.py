@@ -7,7 +7,9 @@ missing, runs ``django.setup()`` and ``migrate``.
 
 import os
 import statistics
+import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -47,3 +49,54 @@ def percentis(amostras_ms: list[float]) -> tuple[float, float]:
     """p50 and p95 of a list of milliseconds."""
     cortes = statistics.quantiles(amostras_ms, n=100, method="inclusive")
     return cortes[49], cortes[94]
+
+
+def iniciar_worker(
+    fila: str, pasta: Path, *, concorrencia: int = 1, env: dict | None = None
+) -> subprocess.Popen:
+    """A Celery worker subprocess on ``fila`` against the benchmark's database and the
+    test broker, logging to ``pasta/<fila>.log``; returns once it says "ready."."""
+    from django.conf import settings
+
+    ambiente = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "gsan.settings.test",
+        "TEST_DATABASE_URL": BENCH_DATABASE_URL,
+        "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "600",  # as in production: a worker keeps its connection
+        **(env or {}),
+    }
+    log = pasta / f"{fila}.log"
+    processo = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "gsan", "worker", "-Q", fila),
+            *(f"--concurrency={concorrencia}", "--prefetch-multiplier=4"),
+            *("--without-heartbeat", "--without-mingle", "--without-gossip"),
+            *("-n", f"{fila}-bench-{os.getpid()}@%h", "-l", "INFO"),
+        ],
+        cwd=RAIZ,
+        env=ambiente,
+        stdout=open(log, "w"),  # noqa: SIM115 - lives as long as the worker
+        stderr=subprocess.STDOUT,
+    )
+    fim = time.monotonic() + 60
+    while time.monotonic() < fim:
+        if "ready." in log.read_text():
+            return processo
+        time.sleep(0.2)
+    raise RuntimeError(f"worker {fila} não subiu:\n{log.read_text()[-2000:]}")
+
+
+def parar_workers(workers, emuladores=()) -> None:
+    """Stop the workers (warm shutdown, killed after 60 s), then the emulators."""
+    for processo in workers:
+        processo.terminate()
+    for processo in workers:
+        try:
+            processo.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            processo.kill()
+            processo.wait()
+    for emulador in emuladores:
+        emulador.parar()

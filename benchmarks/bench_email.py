@@ -39,40 +39,14 @@ DOMINIO = "bench-email.example"
 
 
 def iniciar_worker(pasta: Path, url_smtp: str) -> subprocess.Popen:
-    from django.conf import settings
-
     from mensageria.services.mensagens import FILA_EMAIL
 
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "gsan.settings.test",
-        "TEST_DATABASE_URL": _comum.BENCH_DATABASE_URL,
-        "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
         "TEST_EMAIL_URL": url_smtp,
-        "LOG_LEVEL": "WARNING",
-        "CONN_MAX_AGE": "600",  # as in production: a worker keeps its connection
         # The production default (the test settings read the parameters on every send).
         "SMS_PARAMETROS_CACHE_SEGUNDOS": "5",
     }
-    log = pasta / "worker-email.log"
-    processo = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "celery", "-A", "gsan", "worker", "-Q", FILA_EMAIL),
-            *(f"--concurrency={CONCORRENCIA}", "--prefetch-multiplier=4"),
-            *("--without-heartbeat", "--without-mingle", "--without-gossip"),
-            *("-n", f"email-bench-{os.getpid()}@%h", "-l", "INFO"),
-        ],
-        cwd=_comum.RAIZ,
-        env=env,
-        stdout=open(log, "w"),  # noqa: SIM115 - lives as long as the worker
-        stderr=subprocess.STDOUT,
-    )
-    fim = time.monotonic() + 60
-    while time.monotonic() < fim:
-        if "ready." in log.read_text():
-            return processo
-        time.sleep(0.2)
-    raise RuntimeError(f"worker do e-mail não subiu:\n{log.read_text()[-2000:]}")
+    return _comum.iniciar_worker(FILA_EMAIL, pasta, concorrencia=CONCORRENCIA, env=env)
 
 
 def limpar():
@@ -143,12 +117,7 @@ def main() -> int:
         recebidas = sorted(d for r in servidor.mensagens for d in r.destinos)
         uma_vez = recebidas == sorted(f"cidadao{i}@{DOMINIO}" for i in range(N))
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        _comum.parar_workers([worker])
         servidor.parar()
         limpar()
     print(

@@ -32,37 +32,10 @@ PREFIXO = "bench-sms-"
 
 
 def iniciar_worker(fila: str, pasta: Path) -> subprocess.Popen:
-    from django.conf import settings
-
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "gsan.settings.test",
-        "TEST_DATABASE_URL": _comum.BENCH_DATABASE_URL,
-        "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
-        "SMS_BACKEND": "mensageria.backends.gsm.GsmBackend",
-        "LOG_LEVEL": "WARNING",
-        "CONN_MAX_AGE": "600",  # as in production: a worker keeps its connection
-    }
-    log = pasta / f"{fila}.log"
-    processo = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "celery", "-A", "gsan", "worker", "-Q", fila),
-            # The modem worker of `make run` (gsan/run_dev.py) and the README: one process.
-            *("--concurrency=1", "--prefetch-multiplier=4"),
-            *("--without-heartbeat", "--without-mingle", "--without-gossip"),
-            *("-n", f"{fila}-{os.getpid()}@%h", "-l", "INFO"),
-        ],
-        cwd=_comum.RAIZ,
-        env=env,
-        stdout=open(log, "w"),  # noqa: SIM115 - lives as long as the worker
-        stderr=subprocess.STDOUT,
+    """The modem worker of `make run` (gsan/run_dev.py) and the README: one process."""
+    return _comum.iniciar_worker(
+        fila, pasta, env={"SMS_BACKEND": "mensageria.backends.gsm.GsmBackend"}
     )
-    fim = time.monotonic() + 60
-    while time.monotonic() < fim:
-        if "ready." in log.read_text():
-            return processo
-        time.sleep(0.2)
-    raise RuntimeError(f"worker {fila} não subiu:\n{log.read_text()[-2000:]}")
 
 
 def limpar():
@@ -160,12 +133,7 @@ def main() -> int:
             print(f"(c) latência 0, intervalo 0, {N_RAPIDO} SMS: {rapido:.1f} SMS/s  (alvo ≥ 100)")
             ok &= rapido >= 100
     finally:
-        for processo in workers:
-            processo.terminate()
-        for processo in workers:
-            processo.wait(timeout=30)
-        for emulador in emuladores:
-            emulador.parar()
+        _comum.parar_workers(workers, emuladores)
         limpar()
     return 0 if ok else 1
 

@@ -216,12 +216,7 @@ def main() -> int:
             )
             ok &= uso >= 0.95
     finally:
-        for processo in workers:
-            processo.terminate()
-        for processo in workers:
-            processo.wait(timeout=30)
-        for emulador in emuladores:
-            emulador.parar()
+        _comum.parar_workers(workers, emuladores)
         limpar()
     return 0 if ok else 1
 

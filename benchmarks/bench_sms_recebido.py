@@ -187,9 +187,7 @@ def main() -> int:
         )
         ok = razao <= 1
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        emulador.parar()
+        _comum.parar_workers([worker], [emulador])
         limpar()
     return 0 if ok else 1
 
