@@ -5,7 +5,8 @@ read, never edited. The changelist has an "Importar contas (CSV)" button
 (permission ``faturamento.importar_contas``): the upload is checked at once
 (empty, not CSV, too big, encoding, header), saved under
 ``MEDIA_ROOT/importacoes/`` and imported by a run (``Processo`` of type
-importação) in a worker; its report (counts and rejected rows) is shown here.
+importação) in a worker; its report (counts and rejected rows) is on the run's page
+(``faturamento:processo``), where the upload redirects.
 """
 
 import re
@@ -18,10 +19,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -103,14 +103,6 @@ def _salvar(arquivo) -> Path:
     return destino
 
 
-def _pagina_do_processo(processo: Processo) -> str:
-    """The live progress page of the run when it exists, else this admin's report."""
-    try:
-        return reverse("faturamento:processo", args=[processo.pk])
-    except NoReverseMatch:
-        return reverse("admin:faturamento_conta_importacao", args=[processo.pk])
-
-
 def _matriculas(termo: str) -> list[int]:
     """The matrículas a search term may name (none when it cannot be one)."""
     try:
@@ -162,11 +154,6 @@ class ContaAdmin(SomenteLeituraAdmin):
                 self.admin_site.admin_view(csrf_exempt(self.importar_view)),
                 name="faturamento_conta_importar",
             ),
-            path(
-                "importacoes/<int:pk>/",
-                self.admin_site.admin_view(self.importacao_view),
-                name="faturamento_conta_importacao",
-            ),
             *super().get_urls(),
         ]
 
@@ -216,7 +203,7 @@ class ContaAdmin(SomenteLeituraAdmin):
                     f"Arquivo recebido; a importação nº {processo.pk} começou. "
                     "Acompanhe o progresso nesta página.",
                 )
-                return redirect(_pagina_do_processo(processo))
+                return redirect("faturamento:processo", processo.pk)
         contexto = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -228,44 +215,6 @@ class ContaAdmin(SomenteLeituraAdmin):
             "recentes": Processo.objects.filter(tipo=Processo.Tipo.IMPORTACAO)[:10],
         }
         return TemplateResponse(request, "admin/faturamento/conta/importar.html", contexto)
-
-    def importacao_view(self, request, pk):
-        """The report of one import run: counts, refusal and the rejected rows."""
-        if not (
-            request.user.has_perm(PERMISSAO_IMPORTAR)
-            or request.user.has_perm("faturamento.view_processo")
-        ):
-            raise PermissionDenied
-        processo = Processo.objects.filter(pk=pk, tipo=Processo.Tipo.IMPORTACAO).first()
-        if processo is None:
-            raise Http404("Importação não encontrada.")
-        contadores = processo.contadores or {}
-        documentos = contadores.get("tipo") == "documentos"
-        rotulo, sufixo = ("Documentos", "os") if documentos else ("Contas", "as")
-        contexto = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Importação de contas nº {processo.pk}",
-            "processo": processo,
-            "nome": (processo.parametros or {}).get("nome")
-            or Path((processo.parametros or {}).get("arquivo", "")).name,
-            "contagens": [
-                ("Linhas lidas", contadores.get("lidas")),
-                (f"{rotulo} inserid{sufixo}", contadores.get("inseridas")),
-                (f"{rotulo} atualizad{sufixo}", contadores.get("atualizadas")),
-                (f"{rotulo} inalterad{sufixo}", contadores.get("inalteradas")),
-                ("Linhas rejeitadas", contadores.get("rejeitadas")),
-                ("Envios dispensados", contadores.get("envios_dispensados")),
-                ("Mensagens descartadas", contadores.get("mensagens_descartadas")),
-            ],
-            "recusa": contadores.get("recusa", ""),
-            "rejeicoes": contadores.get("rejeicoes") or [],
-            "mais_rejeicoes": max(
-                0, (contadores.get("rejeitadas") or 0) - len(contadores.get("rejeicoes") or [])
-            ),
-            "pode_importar": request.user.has_perm(PERMISSAO_IMPORTAR),
-        }
-        return TemplateResponse(request, "admin/faturamento/conta/importacao.html", contexto)
 
 
 @admin.register(DocumentoCobranca)

@@ -1,4 +1,4 @@
-"""The CSV import in Chromium: from the bills' list to the upload, then the report."""
+"""The CSV import in Chromium: from the bills' list to the upload, then the run's page."""
 
 import os
 
@@ -35,16 +35,16 @@ def test_administrador_importa_pela_tela_e_ve_as_rejeitadas(
     pagina.get_by_role("link", name="Importar contas (CSV)").click()
     pagina.get_by_label("Arquivo CSV").set_input_files(str(arquivo))
     pagina.get_by_role("button", name="Importar").click()
-    pagina.wait_for_url(lambda url: "/importar/" not in url)
+    pagina.wait_for_url("**/faturamento/processos/*/")
     processo = Processo.objects.get(tipo=Processo.Tipo.IMPORTACAO)
-    processo_executar(processo.pk)  # what the worker does
-    pagina.goto(reverse("admin:faturamento_conta_importacao", args=[processo.pk]))
+    assert pagina.url.endswith(reverse("faturamento:processo", args=[processo.pk]))
+    processo_executar(processo.pk)  # what the worker does; the page follows it live
 
-    rejeitadas = pagina.locator("#importacao-rejeicoes")
+    rejeitadas = pagina.get_by_role("table", name="Linhas rejeitadas")
     rejeitadas.wait_for()
     assert "referência fora do intervalo: 202613" in rejeitadas.inner_text()
-    assert "Concluído" in pagina.locator("#importacao-situacao").inner_text()
-    assert "latin-1" in pagina.get_by_role("row", name="Codificação").inner_text()
+    pagina.get_by_text("Concluído", exact=True).first.wait_for()
+    assert "latin-1" in pagina.inner_text("main")
     if os.environ.get("SCREENSHOTS"):
         pagina.screenshot(path=os.environ["SCREENSHOTS"] + "/importacao.png", full_page=True)
     pagina.goto(reverse("admin:faturamento_conta_changelist"))
