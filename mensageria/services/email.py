@@ -21,8 +21,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, models
 from django.utils import timezone
 
-from core.exceptions import RegraViolada
-
 from ..backends import ErroEnvio
 from ..enderecos import EmailInvalido, email_normalizar
 from ..models import Mensagem
@@ -35,7 +33,7 @@ from .mensagens import (
     _parametros,
     _registrar_falha,
     _transitar_se,
-    mensagem_gravar,
+    mensagem_preparada_gravar,
     mensagens_expirar,
 )
 
@@ -69,18 +67,15 @@ def mensagem_email_criar(
     stored as ``falhou`` with the reason, so it shows on the failed-messages screen.
     """
     preparada = email_preparar(destino=destino, assunto=assunto, texto=texto, texto_html=texto_html)
-    if preparada.problema and recusar_invalida:
-        raise RegraViolada(preparada.problema, campo=preparada.campo)
-    return mensagem_gravar(
-        problema=preparada.problema,
-        classe=preparada.classe,
+    return mensagem_preparada_gravar(
+        preparada,
+        recusar_invalida=recusar_invalida,
         evento=evento,
         registro_atendimento=registro_atendimento,
         origem_tipo=origem_tipo,
         origem_id=origem_id,
         usuario=usuario,
         modem=None,
-        **preparada.campos,
     )
 
 

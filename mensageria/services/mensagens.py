@@ -249,18 +249,15 @@ def mensagem_sms_criar(
     stored as ``falhou`` with the reason, so it shows on the error screen.
     """
     preparada = sms_preparar(destino=destino, texto=texto, parametros=Parametros.atuais())
-    if preparada.problema and recusar_invalida:
-        raise RegraViolada(preparada.problema, campo=preparada.campo)
-    return mensagem_gravar(
-        problema=preparada.problema,
-        classe=preparada.classe,
+    return mensagem_preparada_gravar(
+        preparada,
+        recusar_invalida=recusar_invalida,
         evento=evento,
         registro_atendimento=registro_atendimento,
         origem_tipo=origem_tipo,
         origem_id=origem_id,
         usuario=usuario,
         modem=modem or _modem_escolher(),
-        **preparada.campos,
     )
 
 
@@ -295,6 +292,17 @@ def sms_preparar(*, destino: str, texto: str, parametros: Parametros) -> Prepara
     }
     campo = "destino" if classe == Mensagem.ClasseErro.NUMERO else "texto"
     return Preparada(campos, problema, classe, campo if problema else "")
+
+
+def mensagem_preparada_gravar(preparada: Preparada, *, recusar_invalida: bool, **campos):
+    """The tail of creating one message of any channel: with ``recusar_invalida`` a
+    problem raises :class:`RegraViolada` on its field; otherwise the message is stored
+    (``falhou`` with the problem, or enqueued)."""
+    if preparada.problema and recusar_invalida:
+        raise RegraViolada(preparada.problema, campo=preparada.campo)
+    return mensagem_gravar(
+        problema=preparada.problema, classe=preparada.classe, **campos, **preparada.campos
+    )
 
 
 def _nova(*, registro_atendimento, origem_tipo: str, origem_id, usuario, **campos) -> Mensagem:
