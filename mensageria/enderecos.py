@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+from core.dados_pessoais import email_mascarar
+
 _validar = EmailValidator()
 
 
@@ -32,11 +34,3 @@ def destino_mascarar(destino: str, canal: str) -> str:
     from .telefones import celular_mascarar
 
     return email_mascarar(destino) if canal == "email" else celular_mascarar(destino)
-
-
-def email_mascarar(endereco: str) -> str:
-    """Least exposure (LGPD): jo***@exemplo.com.br."""
-    if not endereco or "@" not in endereco:
-        return "***" if endereco else ""
-    usuario, _, dominio = endereco.rpartition("@")
-    return f"{usuario[: 2 if len(usuario) > 3 else 1]}***@{dominio}"

@@ -38,7 +38,6 @@ from atendimento.selectors.linha_do_tempo import ItemLinhaTempo, linha_do_tempo
 from atendimento.selectors.visibilidade import (
     formatar_telefone,
     mascarar_cpf_cnpj,
-    mascarar_email,
     mascarar_telefone,
     pode_ler_ra,
     registros_visiveis,
@@ -64,7 +63,6 @@ __all__ = [
     "formatar_telefone",
     "linha_do_tempo",
     "mascarar_cpf_cnpj",
-    "mascarar_email",
     "mascarar_telefone",
     "paginar",
     "painel_supervisor",

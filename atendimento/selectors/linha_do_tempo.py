@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from atendimento.models import EventoRA, MensagemAtendimento
 from atendimento.selectors.visibilidade import (
     formatar_telefone,
-    mascarar_email,
     mascarar_telefone,
     ve_dados_pessoais,
 )
+from core.dados_pessoais import email_mascarar
 
 
 @dataclass
@@ -213,7 +213,7 @@ def _entrega(msg, dados_pessoais) -> dict:
     email = msg.canal == "email"
     canal = "e-mail" if email else "SMS"
     if email:
-        destino = msg.destino if dados_pessoais else mascarar_email(msg.destino)
+        destino = msg.destino if dados_pessoais else email_mascarar(msg.destino)
     else:
         destino = (
             formatar_telefone(msg.destino) if dados_pessoais else mascarar_telefone(msg.destino)

@@ -44,11 +44,6 @@ def mascarar_telefone(valor: str) -> str:
     return f"({d[:2]}) *****-{d[-4:]}"
 
 
-def mascarar_email(valor: str) -> str:
-    usuario, _, dominio = (valor or "").partition("@")
-    return f"{usuario[:1]}***@{dominio}" if dominio else ("***" if valor else "")
-
-
 def formatar_telefone(valor: str) -> str:
     d = "".join(c for c in valor or "" if c.isdigit())
     if d.startswith("55") and len(d) in (12, 13):

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from atendimento import selectors
 from atendimento.models import ParametrosAtendimento, RegistroAtendimento
+from core.dados_pessoais import email_mascarar
 
 register = template.Library()
 
@@ -46,7 +47,7 @@ def telefone(context, valor):
 
 @register.simple_tag(takes_context=True)
 def email(context, valor):
-    return valor if context.get("ver_dados_pessoais") else selectors.mascarar_email(valor)
+    return valor if context.get("ver_dados_pessoais") else email_mascarar(valor)
 
 
 @register.filter

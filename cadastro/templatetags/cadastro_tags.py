@@ -2,6 +2,7 @@ from django import template
 from django.template.loader import get_template
 
 from cadastro.validators import MATRICULA_EXEMPLO
+from core.dados_pessoais import email_mascarar
 
 register = template.Library()
 
@@ -32,10 +33,9 @@ def documento(cliente, ver_dados):
 @register.filter
 def email(cliente, ver_dados):
     """The e-mail in full for who may see personal data, else only its first letter."""
-    usuario, _, dominio = (cliente.email or "").partition("@")
-    if ver_dados or not dominio:
+    if ver_dados or "@" not in (cliente.email or ""):
         return cliente.email
-    return f"{usuario[:1]}***@{dominio}"
+    return email_mascarar(cliente.email)
 
 
 @register.simple_tag

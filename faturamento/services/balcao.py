@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadastro.models import ClienteImovel
+from core.dados_pessoais import email_mascarar
 from core.exceptions import RegraViolada
 from faturamento import febraban, textos
 from faturamento.models import Conta, ParametrosFaturamento
-from mensageria.enderecos import email_mascarar
 from mensageria.models import Mensagem
 from mensageria.services.email import mensagem_email_criar
 from mensageria.services.mensagens import mensagem_sms_criar

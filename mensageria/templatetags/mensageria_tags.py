@@ -1,6 +1,7 @@
 from django import template
 
-from mensageria.enderecos import destino_mascarar, email_mascarar
+from core.dados_pessoais import email_mascarar
+from mensageria.enderecos import destino_mascarar
 from mensageria.telefones import celular_mascarar
 
 register = template.Library()

@@ -206,7 +206,7 @@ def test_envia_por_email_com_endereco_mascarado(client_atendente, atendente, imo
     conta = contas["a_vencer"]
     html = _enviar(client_atendente, imovel, conta.pk, "email").content.decode()
     mensagem = Mensagem.objects.get()
-    assert "Linha digitável enviada por e-mail para ma***@exemplo.com.br" in html
+    assert "Linha digitável enviada por e-mail para m***@exemplo.com.br" in html
     assert mensagem.canal == Mensagem.Canal.EMAIL
     assert mensagem.destino == "maria.gracas@exemplo.com.br"
     assert (

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from core.exceptions import RegraViolada
 from mensageria import services, tasks
-from mensageria.enderecos import email_mascarar
 from mensageria.models import Mensagem
 from mensageria.services.email import email_classificar
 
@@ -241,18 +240,6 @@ def test_descartar_e_confirmar_email(supervisor):
     services.mensagem_confirmar_envio(mensagem=incerta, usuario=supervisor)
     incerta.refresh_from_db()
     assert incerta.status == Status.ENVIADA
-
-
-@pytest.mark.parametrize(
-    ("endereco", "mascarado"),
-    [
-        ("joao.silva@exemplo.com.br", "jo***@exemplo.com.br"),
-        ("ana@exemplo.com", "a***@exemplo.com"),
-        ("", ""),
-    ],
-)
-def test_mascarar_email(endereco, mascarado):
-    assert email_mascarar(endereco) == mascarado
 
 
 def test_drenar_deixa_no_silencio_os_eventos_retidos():

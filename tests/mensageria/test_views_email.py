@@ -62,7 +62,7 @@ def test_consulta_filtro_por_email_invalido_explica(client_atendente):
 def test_endereco_mascarado_sem_permissao_de_dados_pessoais(sem_dados_pessoais):
     email()
     conteudo = sem_dados_pessoais.get(reverse("mensageria:mensagem_list")).content.decode()
-    assert "jo***@exemplo.com.br" in conteudo and "joao.silva@" not in conteudo
+    assert "j***@exemplo.com.br" in conteudo and "joao.silva@" not in conteudo
 
 
 def test_csv_tem_canal_e_assunto_e_mascara_o_endereco(client_atendente):
@@ -73,7 +73,7 @@ def test_csv_tem_canal_e_assunto_e_mascara_o_endereco(client_atendente):
     linha = dict(zip(cabecalho, linha, strict=True))
     assert linha["Canal"] == "E-mail" and linha["Assunto"] == "Protocolo 20261000000001"
     # The attendant has no exportar_dados_pessoais: a bulk copy is masked.
-    assert linha["Destino"] == "jo***@exemplo.com.br" and linha["Modem"] == ""
+    assert linha["Destino"] == "j***@exemplo.com.br" and linha["Modem"] == ""
 
 
 def test_csv_completo_para_quem_exporta_dados_pessoais(client, supervisor):
