@@ -8,6 +8,20 @@ from tests.factories import UnidadeFactory, UsuarioFactory
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _cache_isolado():
+    """Each test counts rate limits (and caches anything) under keys of its own in the
+    real Redis, so one test's requests never count against another's."""
+    import uuid
+
+    from django.core.cache import cache
+
+    anterior = cache.key_prefix
+    cache.key_prefix = f"teste-{uuid.uuid4().hex}"
+    yield
+    cache.key_prefix = anterior
+
+
 @pytest.fixture
 def unidade(db):
     return UnidadeFactory(

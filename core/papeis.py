@@ -209,6 +209,20 @@ PERMISSOES[ADMINISTRADOR] += [
 ]
 
 
+# --- cidadao (citizen channel) -----------------------------------------------------
+# Attendants triage the citizens' reports; administrators also manage the Open311
+# keys, the blocked phones and the channel's parameters.
+_CIDADAO_TRIAGEM = ["cidadao.view_relato", "cidadao.triar_relato"]
+PERMISSOES[ATENDENTE] += _CIDADAO_TRIAGEM
+PERMISSOES[SUPERVISOR] += [*_CIDADAO_TRIAGEM, *crud("cidadao", "telefonebloqueado")]
+PERMISSOES[ADMINISTRADOR] += [
+    *_CIDADAO_TRIAGEM,
+    *crud("cidadao", "chaveapi", "telefonebloqueado"),
+    "cidadao.view_parametroscidadao",
+    "cidadao.change_parametroscidadao",
+]
+
+
 # --- axes (login throttling): the Administrador sees and unlocks lockouts -----
 PERMISSOES[ADMINISTRADOR] += [
     "axes.view_accessattempt",

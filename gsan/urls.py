@@ -15,6 +15,10 @@ urlpatterns = [
     path("ordens-servico/", include("ordens_servico.urls")),
     path("mensageria/", include("mensageria.urls")),
     path("faturamento/", include("faturamento.urls")),
+    path("cidadao/", include("cidadao.urls")),
+    path("relatar/", include("cidadao.urls_relato")),
+    path("", include("cidadao.urls_consulta")),
+    path("open311/v2/", include("cidadao.open311.urls")),
     path("healthz", mensageria_views.healthz, name="healthz"),
     path("", include("core.urls")),
 ]

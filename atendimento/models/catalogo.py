@@ -105,6 +105,20 @@ class Especificacao(models.Model):
         validators=[MaxValueValidator(1000)],
         help_text="Para relatos de cidadãos: 0 desliga; máximo 1000 m.",
     )
+    publica = models.BooleanField(
+        "aberta a relatos de cidadãos",
+        default=False,
+        help_text="Aparece no formulário público e na API Open311 (ex.: vazamento na via pública).",
+    )
+    codigo_servico = models.SlugField(
+        "código do serviço (Open311)",
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="service_code da API Open311; obrigatório quando aberta a relatos.",
+    )
+    descricao_publica = models.CharField("descrição para o cidadão", max_length=300, blank=True)
     ativa = models.BooleanField("ativa", default=True)
 
     class Meta:
@@ -118,6 +132,12 @@ class Especificacao(models.Model):
                 | Q(prazo_dias__isnull=True, prazo_horas__isnull=False),
                 name="especificacao_prazo_em_dias_ou_horas",
                 violation_error_message="Informe o prazo em dias ou em horas (um dos dois).",
+            ),
+            models.CheckConstraint(
+                condition=Q(publica=False) | Q(codigo_servico__isnull=False),
+                name="especificacao_publica_tem_codigo",
+                violation_error_message="Uma especificação aberta a relatos precisa do código "
+                "do serviço (Open311).",
             ),
             models.CheckConstraint(
                 condition=Q(raio_duplicidade_m__lte=1000),

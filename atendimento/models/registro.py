@@ -248,6 +248,13 @@ class RegistroAtendimento(models.Model):
             models.Index(fields=["data_abertura"], name="ra_data_abertura"),
             models.Index(fields=["situacao", "data_prevista_atual"], name="ra_situacao_prazo"),
             models.Index(fields=["cliente"], name="ra_cliente"),
+            # Open RAs near a citizen's report: an indexed bounding box, then the exact
+            # distance (no PostGIS; the same query runs on SQLite for `make run`).
+            models.Index(
+                fields=["especificacao", "latitude", "longitude"],
+                name="ra_aberto_local",
+                condition=Q(situacao__in=["pendente", "bloqueado"], latitude__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -283,8 +290,7 @@ class RegistroAtendimento(models.Model):
         protocolos += [
             ProtocoloDoRA(
                 r.protocolo,
-                f"{'novo contato' if r.tipo == r.Tipo.CONTATO else 'reiteração'} de "
-                f"{r.solicitante_nome}",
+                f"{_ORIGEM_DO_PROTOCOLO[r.tipo]} de {r.solicitante_nome}",
                 r.data,
             )
             for r in self.reiteracoes.all()
@@ -404,6 +410,7 @@ class Reiteracao(models.Model):
     class Tipo(models.TextChoices):
         REITERACAO = "reiteracao", "Reiteração"
         CONTATO = "contato", "Novo contato no prazo"
+        RELATO = "relato", "Relato de cidadão vinculado"
 
     ra = models.ForeignKey(
         RegistroAtendimento, on_delete=models.CASCADE, related_name="reiteracoes"
@@ -425,6 +432,13 @@ class Reiteracao(models.Model):
 
     def __str__(self):
         return f"{self.get_tipo_display()} {self.protocolo}"
+
+
+_ORIGEM_DO_PROTOCOLO = {
+    Reiteracao.Tipo.REITERACAO: "reiteração",
+    Reiteracao.Tipo.CONTATO: "novo contato",
+    Reiteracao.Tipo.RELATO: "relato",
+}
 
 
 class MensagemAtendimento(models.Model):

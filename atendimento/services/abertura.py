@@ -449,6 +449,10 @@ def registro_atendimento_abrir(
             municipio=municipio,
         )
         bloqueado = imovel is None and not tem_coordenadas
+        if not tem_coordenadas and imovel is not None and imovel.latitude is not None:
+            # The RA keeps its own point, so the search for open RAs near a citizen's
+            # report reads one indexed pair of columns (cidadao.selectors).
+            latitude, longitude = imovel.latitude, imovel.longitude
         (protocolo,) = protocolo_gerar(parametros=params)
         ra = RegistroAtendimento(
             protocolo=protocolo,

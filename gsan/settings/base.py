@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ordens_servico",
     "mensageria",
     "faturamento",
+    "cidadao",
     "axes",
 ]
 
@@ -193,6 +194,18 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or f"sqla+sqlite:
 if CELERY_BROKER_URL.startswith("sqla+sqlite:"):
     # Passed to SQLAlchemy's create_engine: wait for a busy database, never fail at once.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 10}}
+# The cache counts the citizen channel's rate limits (django-ratelimit): Redis when
+# configured, so every web process shares the counts; in memory otherwise (`make run`
+# serves from a single process).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True  # see cidadao/limites.py
+# The public address of this site, for the short status links in SMS ("" = none).
+URL_PUBLICA = env.str("URL_PUBLICA", default="").rstrip("/")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -1,0 +1,3 @@
+"""Admin of the citizen channel, one module per subject."""
+
+from . import admin_chaves, admin_relatos  # noqa: F401

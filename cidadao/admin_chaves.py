@@ -1,0 +1,1 @@
+"""Admin of the Open311 keys (stored hashed, shown once)."""

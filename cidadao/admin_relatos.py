@@ -1,0 +1,1 @@
+"""Admin of the reports, the blocked phones and the channel parameters."""

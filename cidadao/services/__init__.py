@@ -1,0 +1,1 @@
+"""Writes of the citizen channel: one function per state change of a report."""

@@ -1,0 +1,4 @@
+"""The public report form (no login)."""
+
+app_name = "relato"
+urlpatterns: list = []
