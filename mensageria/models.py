@@ -436,6 +436,7 @@ class Mensagem(models.Model):
         RA_DUPLICIDADE = "ra_duplicidade", "RA encerrado por duplicidade"
         RA_MENSAGEM = "ra_mensagem", "Mensagem pública do RA"
         RESPOSTA_SMS = "resposta_sms", "Resposta a SMS recebido"
+        RELATO_DESCARTADO = "relato_descartado", "Relato de cidadão descartado"
         ALERTA = "alerta", "Alerta aos supervisores"
         FATURAMENTO = "faturamento", "Faturamento"
         COBRANCA = "cobranca", "Cobrança"
