@@ -56,5 +56,10 @@ class Migration(migrations.Migration):
             model_name='especificacao',
             constraint=models.CheckConstraint(condition=models.Q(('publica', False), ('codigo_servico__isnull', False), _connector='OR'), name='especificacao_publica_tem_codigo', violation_error_message='Uma especificação aberta a relatos precisa do código do serviço (Open311).'),
         ),
+        migrations.AlterField(
+            model_name='eventora',
+            name='tipo',
+            field=models.CharField(choices=[('abertura', 'Abertura'), ('tramite', 'Trâmite'), ('encerramento', 'Encerramento'), ('reiteracao', 'Reiteração'), ('reativacao', 'Reativação'), ('assuncao', 'Atendimento assumido'), ('encaminhamento', 'Encaminhamento'), ('desbloqueio', 'Desbloqueio'), ('mensagem', 'Mensagem'), ('prorrogacao', 'Prorrogação de prazo'), ('pausa', 'Prazo pausado'), ('retomada', 'Prazo retomado'), ('anexo', 'Anexo'), ('os', 'Ordem de serviço'), ('alteracao', 'Alteração de dados'), ('contato', 'Novo contato do solicitante'), ('relato', 'Relato de cidadão vinculado')], max_length=15, verbose_name='tipo'),
+        ),
         migrations.RunPython(coordenadas_do_imovel, migrations.RunPython.noop),
     ]

@@ -380,6 +380,7 @@ class EventoRA(Imutavel):
         ORDEM_SERVICO = "os", "Ordem de serviço"
         ALTERACAO = "alteracao", "Alteração de dados"
         CONTATO = "contato", "Novo contato do solicitante"
+        RELATO = "relato", "Relato de cidadão vinculado"
 
     ra = models.ForeignKey(RegistroAtendimento, on_delete=models.PROTECT, related_name="eventos")
     tipo = models.CharField("tipo", max_length=15, choices=Tipo.choices)
