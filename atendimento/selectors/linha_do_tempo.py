@@ -35,6 +35,7 @@ _EVENTOS_COM_TABELA = {
     EventoRA.Tipo.TRAMITE,
     EventoRA.Tipo.REITERACAO,
     EventoRA.Tipo.CONTATO,
+    EventoRA.Tipo.RELATO,
     EventoRA.Tipo.MENSAGEM,
     EventoRA.Tipo.ANEXO,
     EventoRA.Tipo.ORDEM_SERVICO,
@@ -91,6 +92,19 @@ def _itens_reiteracoes(ra, dados_pessoais):
     for r in ra.reiteracoes.select_related("usuario"):
         telefone = r.solicitante_telefone
         telefone = formatar_telefone(telefone) if dados_pessoais else mascarar_telefone(telefone)
+        if r.tipo == r.Tipo.RELATO:
+            # A citizen's report linked in the triage: what they wrote, who triaged it.
+            yield ItemLinhaTempo(
+                data=r.data,
+                tipo=r.tipo,
+                titulo=f"Relato de cidadão vinculado — protocolo {r.protocolo}",
+                icone="bi-geo-alt",
+                descricao=r.observacao,
+                usuario=r.usuario,
+                detalhes=[f"Cidadão: {r.solicitante_nome}"]
+                + ([f"Celular: {telefone}"] if telefone else []),
+            )
+            continue
         contato = r.tipo == r.Tipo.CONTATO
         yield ItemLinhaTempo(
             data=r.data,

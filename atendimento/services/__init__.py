@@ -16,6 +16,7 @@ from atendimento.services.encerramento import (
     registro_atendimento_reativar,
     registro_atendimento_registrar_contato,
     registro_atendimento_reiterar,
+    registro_atendimento_vincular_relato,
 )
 from atendimento.services.mensagens import registro_atendimento_mensagem_adicionar
 from atendimento.services.numeracao import numeracao_manual_emitir
@@ -51,4 +52,5 @@ __all__ = [
     "registro_atendimento_reiterar",
     "registro_atendimento_retomar",
     "registro_atendimento_tramitar",
+    "registro_atendimento_vincular_relato",
 ]

@@ -305,6 +305,32 @@ def registro_atendimento_registrar_contato(
         )
 
 
+def registro_atendimento_vincular_relato(
+    *, ra, usuario, nome, telefone="", observacao=""
+) -> Reiteracao:
+    """A citizen's report (cidadao.Relato) joins an open RA as one more requester: own
+    protocol, the RA's protocol by SMS to the citizen's mobile (event ``ra_existente``)
+    and later its closing notice. Not a reiteração: no counter, no urgent flag. Whoever
+    may record a new contact on the RA may link a report to it."""
+    nome = texto_obrigatorio(nome, campo="nome", rotulo="o nome do cidadão", maximo=150)
+    telefone = _telefone_normalizar(telefone or "")
+    observacao = (observacao or "").strip()[:PARECER_MAX]
+    with transaction.atomic():
+        ra = ra_travar(ra)
+        if not _pode_registrar_contato(usuario, ra):
+            exigir_permissao(usuario, ra)
+        exigir_situacao(ra, Situacao.PENDENTE, Situacao.BLOQUEADO, acao="vincular um relato")
+        return _reiteracao_gravar(
+            ra,
+            tipo=Reiteracao.Tipo.RELATO,
+            usuario=usuario,
+            nome=nome,
+            telefone=telefone,
+            observacao=observacao,
+            agora=timezone.now(),
+        )
+
+
 def _pode_registrar_contato(usuario, ra) -> bool:
     """Those who act on the RA, and every attendant whose unit opens RAs."""
     unidade = getattr(usuario, "unidade", None)
@@ -338,6 +364,10 @@ def _reiteracao_gravar(ra, *, tipo, usuario, nome, telefone, observacao, agora) 
         ra.urgente = True
         ra_salvar(ra, usuario=usuario, campos=["quantidade_reiteracoes", "urgente"])
         evento, descricao = "reiteracao", f"Reiterado por {nome} (protocolo {protocolo})"
+    elif tipo == Reiteracao.Tipo.RELATO:
+        # A citizen's report joins the RA: one more requester, not a reiteração.
+        ra_salvar(ra, usuario=usuario, campos=[])
+        evento, descricao = "relato", f"Relato de cidadão vinculado (protocolo {protocolo})"
     else:
         ra_salvar(ra, usuario=usuario, campos=[])
         evento, descricao = "contato", f"Novo contato de {nome} (protocolo {protocolo})"
