@@ -1,0 +1,178 @@
+"""Open RAs near a citizen's report: the triage's duplicate check (DOMAIN §7).
+
+No PostGIS: a bounding box in degrees, read on the partial index ``ra_aberto_local``
+(especificação, latitude, longitude of the open RAs that have a point), then the exact
+great-circle distance of each candidate in Python, filtered to the radius and sorted.
+The same query runs on PostgreSQL and on SQLite (``make run``).
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from atendimento.models import Anexo, RegistroAtendimento
+
+RAIO_MAXIMO_M = 1000
+RAIO_TERRA_M = 6_371_008.8  # mean Earth radius (IUGG)
+METROS_POR_GRAU = 111_320.0  # one degree of latitude, and of longitude at the equator
+_ABERTAS = (RegistroAtendimento.Situacao.PENDENTE, RegistroAtendimento.Situacao.BLOQUEADO)
+
+
+@dataclass(frozen=True)
+class RaProximo:
+    ra: RegistroAtendimento
+    distancia_m: int
+    endereco: str
+    descricao: str
+    foto_url: str  # "" when the RA has no photo an attendant's browser can load
+    idade: datetime.timedelta
+
+
+def distancia_m(lat1, lon1, lat2, lon2) -> float:
+    """Haversine distance in metres between two points in degrees."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp = p2 - p1
+    dl = math.radians(float(lon2) - float(lon1))
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * RAIO_TERRA_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def caixa_envolvente(latitude, longitude, raio_m) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(lat_min, lat_max, lon_min, lon_max) of a box holding every point within
+    ``raio_m`` of the centre; a little larger (rounded outwards to the columns' 6
+    decimals), never smaller."""
+    lat, lon = float(latitude), float(longitude)
+    dlat = raio_m / METROS_POR_GRAU
+    # Near the poles a degree of longitude shrinks to nothing: take the whole circle.
+    cos_lat = math.cos(math.radians(min(abs(lat) + dlat, 89.999999)))
+    dlon = min(raio_m / (METROS_POR_GRAU * cos_lat), 180.0)
+    passo = Decimal("0.000001")
+
+    def para_baixo(x):
+        return Decimal(math.floor(x * 1e6) - 1) * passo
+
+    def para_cima(x):
+        return Decimal(math.ceil(x * 1e6) + 1) * passo
+
+    return (
+        para_baixo(lat - dlat),
+        para_cima(lat + dlat),
+        para_baixo(lon - dlon),
+        para_cima(lon + dlon),
+    )
+
+
+def _endereco(ra) -> str:
+    imovel = ra.imovel
+    if imovel is None:
+        return ra.local_ocorrencia
+    rua = f"{imovel.logradouro}, {imovel.numero}" if imovel.numero else imovel.logradouro
+    return f"{rua} — {imovel.bairro}" if imovel.bairro else rua
+
+
+def _url_foto_relato(relato_id) -> str:
+    # The triage screens may serve a report's photo (login required); without that
+    # view there is no URL to give.
+    try:
+        return reverse("cidadao:relato_foto", args=[relato_id])
+    except NoReverseMatch:
+        return ""
+
+
+def _fotos(ids) -> dict[int, str]:
+    """{ra_id: URL} of each RA's first image attachment, else of a linked report's
+    photo: two queries whatever the number of RAs."""
+    from cidadao.models import Relato
+
+    fotos: dict[int, str] = {}
+    anexos = (
+        Anexo.objects.filter(ra_id__in=ids, tipo_mime__startswith="image/")
+        .order_by("ra_id", "data", "id")
+        .values_list("ra_id", "pk")
+    )
+    for ra_id, pk in anexos:
+        fotos.setdefault(ra_id, reverse("atendimento:anexo", args=[pk]))
+    faltam = [i for i in ids if i not in fotos]
+    if faltam:
+        relatos = (
+            Relato.objects.filter(ra_id__in=faltam)
+            .exclude(foto="")
+            .order_by("ra_id", "criado_em", "id")
+            .values_list("ra_id", "pk")
+        )
+        for ra_id, pk in relatos:
+            if ra_id not in fotos and (url := _url_foto_relato(pk)):
+                fotos[ra_id] = url
+    return fotos
+
+
+def ras_proximos_candidatos(*, especificacao, latitude, longitude, raio_m):
+    """The indexed bounding-box query (the benchmark prints its plan)."""
+    lat_min, lat_max, lon_min, lon_max = caixa_envolvente(latitude, longitude, raio_m)
+    return (
+        RegistroAtendimento.objects.filter(
+            especificacao_id=especificacao.pk,
+            situacao__in=_ABERTAS,
+            latitude__isnull=False,
+            latitude__gte=lat_min,
+            latitude__lte=lat_max,
+            longitude__gte=lon_min,
+            longitude__lte=lon_max,
+        )
+        .select_related("imovel")
+        .only(
+            "pk",
+            "protocolo",
+            "situacao",
+            "descricao",
+            "latitude",
+            "longitude",
+            "local_ocorrencia",
+            "data_abertura",
+            "especificacao_id",
+            "imovel__logradouro",
+            "imovel__numero",
+            "imovel__bairro",
+        )
+        .order_by()
+    )
+
+
+def ras_proximos(*, especificacao, latitude, longitude, raio_m=None, limite=20) -> list[RaProximo]:
+    """Open RAs (pendente, bloqueado) of the same especificação within the radius
+    (``raio_m`` or the especificação's ``raio_duplicidade_m``, at most 1,000 m; 0 turns
+    the check off), nearest first, at most ``limite``."""
+    if latitude is None or longitude is None or especificacao is None:
+        return []
+    raio = especificacao.raio_duplicidade_m if raio_m is None else raio_m
+    raio = min(int(raio or 0), RAIO_MAXIMO_M)
+    if raio <= 0:
+        return []
+    perto = []
+    for ra in ras_proximos_candidatos(
+        especificacao=especificacao, latitude=latitude, longitude=longitude, raio_m=raio
+    ):
+        d = distancia_m(latitude, longitude, ra.latitude, ra.longitude)
+        if d <= raio:
+            perto.append((d, ra.data_abertura, ra.pk, ra))
+    perto.sort(key=lambda t: t[:3])
+    perto = perto[:limite]
+    if not perto:
+        return []
+    fotos = _fotos([t[2] for t in perto])
+    agora = timezone.now()
+    return [
+        RaProximo(
+            ra=ra,
+            distancia_m=round(d),
+            endereco=_endereco(ra),
+            descricao=ra.descricao,
+            foto_url=fotos.get(ra.pk, ""),
+            idade=agora - ra.data_abertura,
+        )
+        for d, _, _, ra in perto
+    ]
