@@ -6,5 +6,8 @@ from cidadao.views import consulta
 
 app_name = "consulta"
 urlpatterns = [
-    path("acompanhar/<str:protocolo>/", consulta.protocolo, name="protocolo"),
+    path("acompanhar/", consulta.inicio, name="inicio"),
+    path("acompanhar/<path:protocolo>/", consulta.protocolo, name="protocolo"),
+    # The SMS short link (mensageria.links builds it): the same page, no redirect.
+    path("p/<path:protocolo>", consulta.protocolo, name="curto"),
 ]

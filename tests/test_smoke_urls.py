@@ -150,6 +150,9 @@ def dados(unidade, atendente):
         "cadastro:cliente_detalhe": vinculo.cliente.pk,
         "cadastro:cliente_editar": vinculo.cliente.pk,
         "atendimento:reativar": encerrado.pk,
+        # The public status page takes a protocol (a real one: it must show no personal data).
+        "consulta:protocolo": ra.protocolo,
+        "consulta:curto": ra.protocolo,
         "atendimento:anexo": AnexoFactory(ra=ra).pk,
         "ordens_servico:gerar_para_ra": ra.pk,
         "ordens_servico:agenda": equipe.pk,

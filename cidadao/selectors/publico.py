@@ -1,0 +1,115 @@
+"""What anyone may read about an RA, by one of its protocols (the public status page).
+
+Only public data leaves here: the protocol asked, the kind of request, the situation
+in words, the dates and the public messages (text only, their author as "Companhia"
+or "Você"). Never a name, phone, CPF, e-mail or address, nor a unit or user: the
+rows are read with ``only()`` / ``values_list()`` so a template cannot reach them.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from atendimento.filters import protocolo_q
+from atendimento.models import MensagemAtendimento, MotivoEncerramento, RegistroAtendimento
+
+PROTOCOLO_MAX = 20  # the widest format (ANS): 6 + 8 + 6 digits
+_SEPARADORES = re.compile(r"[\s.\-/]")
+
+RA = RegistroAtendimento
+EM_ANDAMENTO = "Em andamento"
+EM_ANALISE = "Em análise"
+AGUARDANDO = "Aguardando informações"
+ENCERRADO_POR_MOTIVO = {
+    MotivoEncerramento.Tipo.EXECUTADO: "Concluído",
+    MotivoEncerramento.Tipo.NAO_EXECUTADO: "Encerrado sem execução",
+    MotivoEncerramento.Tipo.DUPLICIDADE: "Encerrado: já tratado em outro atendimento",
+}
+
+
+@dataclass(frozen=True)
+class MensagemPublica:
+    data: datetime.datetime
+    autor: str
+    texto: str
+
+
+@dataclass(frozen=True)
+class SituacaoPublica:
+    protocolo: str
+    servico: str
+    situacao: str
+    encerrado: bool
+    data_abertura: datetime.datetime
+    data_prevista: datetime.datetime
+    data_encerramento: datetime.datetime | None
+    mensagens: tuple[MensagemPublica, ...]
+
+
+def protocolo_normalizar(texto) -> str | None:
+    """The digits of a protocol as people type it ("2026 1 000000123", "2026.1-..."),
+    or None when it cannot be one (letters, control characters, too long)."""
+    if not isinstance(texto, str) or len(texto) > 3 * PROTOCOLO_MAX:
+        return None
+    digitos = _SEPARADORES.sub("", texto)
+    if not digitos or len(digitos) > PROTOCOLO_MAX or not digitos.isascii():
+        return None
+    return digitos if digitos.isdigit() else None
+
+
+def situacao_em_palavras(ra: RegistroAtendimento) -> str:
+    """The situation as a citizen reads it (not the internal one)."""
+    if ra.situacao == RA.Situacao.ENCERRADO:
+        tipo = ra.motivo_encerramento.tipo if ra.motivo_encerramento_id else None
+        return ENCERRADO_POR_MOTIVO.get(tipo, "Encerrado sem execução")
+    if ra.pausado_desde is not None:  # the clock stops only while waiting on the requester
+        return AGUARDANDO
+    if ra.situacao == RA.Situacao.BLOQUEADO:  # the location still needs checking
+        return EM_ANALISE
+    return EM_ANDAMENTO
+
+
+def situacao_publica(protocolo) -> SituacaoPublica | None:
+    """The public status of the RA that gave ``protocolo`` (its own or a later one:
+    reiteração, new contact, linked citizen report), or None when there is none or the
+    text cannot be a protocol. Three queries at most."""
+    numero = protocolo_normalizar(protocolo)
+    if numero is None:
+        return None
+    ra = (
+        RA.objects.filter(protocolo_q(numero))
+        .select_related("especificacao", "motivo_encerramento")
+        .only(
+            "situacao",
+            "pausado_desde",
+            "data_abertura",
+            "data_prevista_atual",
+            "data_encerramento",
+            "especificacao__nome",
+            "motivo_encerramento__tipo",
+        )
+        .first()
+    )
+    if ra is None:
+        return None
+    mensagens = (
+        MensagemAtendimento.objects.filter(
+            ra=ra, visibilidade=MensagemAtendimento.Visibilidade.PUBLICA
+        )
+        .order_by("data", "id")
+        .values_list("data", "do_solicitante", "texto")
+    )
+    encerrado = ra.situacao == RA.Situacao.ENCERRADO
+    return SituacaoPublica(
+        protocolo=numero,
+        servico=ra.especificacao.nome,
+        situacao=situacao_em_palavras(ra),
+        encerrado=encerrado,
+        data_abertura=ra.data_abertura,
+        data_prevista=ra.data_prevista_atual,
+        data_encerramento=ra.data_encerramento if encerrado else None,
+        mensagens=tuple(
+            MensagemPublica(data=data, autor="Você" if do_solicitante else "Companhia", texto=texto)
+            for data, do_solicitante, texto in mensagens
+        ),
+    )
