@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -83,36 +84,32 @@ def _url_foto_relato(relato_id) -> str:
         return ""
 
 
-def _fotos(ids) -> dict[int, str]:
-    """{ra_id: URL} of each RA's first image attachment, else of a linked report's
-    photo: two queries whatever the number of RAs."""
-    from cidadao.models import Relato
-
-    fotos: dict[int, str] = {}
-    anexos = (
-        Anexo.objects.filter(ra_id__in=ids, tipo_mime__startswith="image/")
-        .order_by("ra_id", "data", "id")
-        .values_list("ra_id", "pk")
-    )
-    for ra_id, pk in anexos:
-        fotos.setdefault(ra_id, reverse("atendimento:anexo", args=[pk]))
-    faltam = [i for i in ids if i not in fotos]
-    if faltam:
-        relatos = (
-            Relato.objects.filter(ra_id__in=faltam)
-            .exclude(foto="")
-            .order_by("ra_id", "criado_em", "id")
-            .values_list("ra_id", "pk")
-        )
-        for ra_id, pk in relatos:
-            if ra_id not in fotos and (url := _url_foto_relato(pk)):
-                fotos[ra_id] = url
-    return fotos
+def _foto_url(ra) -> str:
+    """The RA's first image attachment, else the photo of a report linked to it."""
+    if ra.anexo_foto is not None:
+        return reverse("atendimento:anexo", args=[ra.anexo_foto])
+    if ra.relato_foto is not None:
+        return _url_foto_relato(ra.relato_foto)
+    return ""
 
 
 def ras_proximos_candidatos(*, especificacao, latitude, longitude, raio_m):
     """The indexed bounding-box query (the benchmark prints its plan)."""
+    from cidadao.models import Relato
+
     lat_min, lat_max, lon_min, lon_max = caixa_envolvente(latitude, longitude, raio_m)
+    # The photo's ids come in the same query (one round trip: the box holds few rows).
+    primeira_imagem = (
+        Anexo.objects.filter(ra_id=OuterRef("pk"), tipo_mime__startswith="image/")
+        .order_by("data", "id")
+        .values("pk")[:1]
+    )
+    relato_com_foto = (
+        Relato.objects.filter(ra_id=OuterRef("pk"))
+        .exclude(foto="")
+        .order_by("criado_em", "id")
+        .values("pk")[:1]
+    )
     return (
         RegistroAtendimento.objects.filter(
             especificacao_id=especificacao.pk,
@@ -138,6 +135,7 @@ def ras_proximos_candidatos(*, especificacao, latitude, longitude, raio_m):
             "imovel__numero",
             "imovel__bairro",
         )
+        .annotate(anexo_foto=Subquery(primeira_imagem), relato_foto=Subquery(relato_com_foto))
         .order_by()
     )
 
@@ -163,7 +161,6 @@ def ras_proximos(*, especificacao, latitude, longitude, raio_m=None, limite=20) 
     perto = perto[:limite]
     if not perto:
         return []
-    fotos = _fotos([t[2] for t in perto])
     agora = timezone.now()
     return [
         RaProximo(
@@ -171,7 +168,7 @@ def ras_proximos(*, especificacao, latitude, longitude, raio_m=None, limite=20) 
             distancia_m=round(d),
             endereco=_endereco(ra),
             descricao=ra.descricao,
-            foto_url=fotos.get(ra.pk, ""),
+            foto_url=_foto_url(ra),
             idade=agora - ra.data_abertura,
         )
         for d, _, _, ra in perto

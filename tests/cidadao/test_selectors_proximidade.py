@@ -111,6 +111,33 @@ def test_foto_e_o_primeiro_anexo_de_imagem(especificacao, cenario):
     assert por_ra[a_50] == ""
 
 
+def test_sem_anexo_de_imagem_a_foto_de_um_relato_vinculado(especificacao, cenario, monkeypatch):
+    from cidadao.selectors import proximidade
+
+    a_50, a_100, _ = cenario["dentro"]
+    AnexoFactory(ra=a_100)
+    RelatoFactory(especificacao=especificacao, ra=a_50, situacao=Relato.Situacao.VINCULADO)
+    com_foto = RelatoFactory(
+        especificacao=especificacao,
+        ra=a_50,
+        situacao=Relato.Situacao.VINCULADO,
+        foto="relatos/2026/12/x.jpg",
+    )
+    RelatoFactory(
+        especificacao=especificacao,
+        ra=a_100,
+        foto="relatos/2026/12/y.jpg",
+        situacao=Relato.Situacao.VINCULADO,
+    )
+    monkeypatch.setattr(proximidade, "_url_foto_relato", lambda pk: f"/foto-do-relato/{pk}/")
+    por_ra = {
+        p.ra: p.foto_url
+        for p in ras_proximos(especificacao=especificacao, latitude=LAT, longitude=LON)
+    }
+    assert por_ra[a_50] == f"/foto-do-relato/{com_foto.pk}/"
+    assert por_ra[a_100].startswith("/atendimento/anexos/")  # the RA's own photo first
+
+
 def test_raio_informado_limite_e_teto_de_1000_metros(especificacao, cenario):
     a_50 = cenario["dentro"][0]
     curto = ras_proximos(especificacao=especificacao, latitude=LAT, longitude=LON, raio_m=60)
@@ -135,8 +162,8 @@ def test_sem_consultas_por_ra(especificacao, cenario, django_assert_num_queries)
         AnexoFactory(ra=ra)
     for n in range(6):
         _ra(especificacao, norte=5 * n, leste=7, imovel=ImovelFactory())
-    # The box, the photos, the linked reports' photos of the RAs without one.
-    with django_assert_num_queries(3):
+    # One query: the box, with each RA's imóvel and photo.
+    with django_assert_num_queries(1):
         proximos = ras_proximos(especificacao=especificacao, latitude=LAT, longitude=LON)
         [(p.endereco, p.foto_url, p.ra.protocolo) for p in proximos]
     assert len(proximos) == 9
