@@ -87,7 +87,9 @@ def gerar(opcao: str, quantidade: int, stdout) -> None:
     motivos = [m for m in MotivoEncerramento.objects.all() if m.tipo != "duplicidade"]
     recebem = list(UnidadeOrganizacional.objects.filter(ativa=True, recebe_tramite=True))
     atendentes = list(Usuario.objects.filter(unidade__abre_ra=True).select_related("unidade"))
-    imoveis = list(Imovel.objects.values_list("id", flat=True))
+    # With each imóvel's point: an RA keeps it, as the opening service does (the
+    # citizen channel's search for open RAs near a report reads it).
+    imoveis = list(Imovel.objects.values_list("id", "latitude", "longitude"))
     if not imoveis:
         stdout.write("  atenção: não há imóveis; gere antes com --imoveis.")
         return
@@ -183,7 +185,7 @@ def _lote(
         destino = esp.unidade_destino or atendente.unidade
         if destino.centralizadora_id:
             destino = next((u for u in recebem if u.pk == destino.centralizadora_id), destino)
-        imovel_id = escolha(imoveis)
+        imovel_id, latitude, longitude = escolha(imoveis)
         cliente_id = usuarios_do_imovel.get(imovel_id) if aleatorio.random() < 0.7 else None
         segundo_destino = escolha(recebem) if aleatorio.random() < 0.2 else None
         if segundo_destino is not None and segundo_destino.pk == destino.pk:
@@ -199,6 +201,8 @@ def _lote(
             situacao=RA.Situacao.ENCERRADO if encerrado else RA.Situacao.PENDENTE,
             descricao=escolha(DESCRICOES),
             imovel_id=imovel_id,
+            latitude=latitude,
+            longitude=longitude,
             tipo_solicitante=RA.TipoSolicitante.CLIENTE if cliente_id else RA.TipoSolicitante.LIVRE,
             cliente_id=cliente_id,
             solicitante_nome="" if cliente_id else f"{escolha(NOMES)} {escolha(SOBRENOMES)}",

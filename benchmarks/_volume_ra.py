@@ -5,7 +5,7 @@ It builds a realistic spread over five years, ids growing with the opening time 
 in production: RAs older than 60 days are 95 % closed (the rest an overdue backlog),
 newer ones 40 % closed, 3 % blocked, the rest pending (so overdue, atenção and no
 prazo all occur),
-each RA with the imóvel's own client as solicitante, its opening event and
+each RA with the imóvel's own client as solicitante and its point, its opening event and
 trâmite #1, a second trâmite for a third of them and the closing event.
 A million RAs with ~3.4 million history rows take a few minutes.
 """
@@ -97,8 +97,10 @@ def gerar_ras(quantidade: int, stdout=None) -> None:
         cur.execute("DROP TABLE IF EXISTS vol_imovel_cliente")
         cur.execute(
             "CREATE TEMP TABLE vol_imovel_cliente AS "
-            "SELECT row_number() OVER (ORDER BY imovel_id) AS n, imovel_id, cliente_id "
-            "FROM cadastro_clienteimovel WHERE relacao = 'usuario' AND data_fim IS NULL"
+            "SELECT row_number() OVER (ORDER BY imovel_id) AS n, imovel_id, cliente_id, "
+            "i.latitude, i.longitude "
+            "FROM cadastro_clienteimovel ci JOIN cadastro_imovel i ON i.id = ci.imovel_id "
+            "WHERE relacao = 'usuario' AND data_fim IS NULL"
         )
         cur.execute("SELECT count(*) FROM vol_imovel_cliente")
         n_imoveis = cur.fetchone()[0]
@@ -159,8 +161,8 @@ def _lote_ras(cur, de, ate, n_imoveis, *, primeiro, total, **p):
         f"""
         INSERT INTO atendimento_registroatendimento (
             id, protocolo, numero_manual, especificacao_id, meio_id, situacao, descricao,
-            imovel_id, local_ocorrencia, tipo_solicitante, cliente_id, solicitante_nome,
-            solicitante_telefone, solicitante_email, solicitante_cpf_cnpj,
+            imovel_id, local_ocorrencia, latitude, longitude, tipo_solicitante, cliente_id,
+            solicitante_nome, solicitante_telefone, solicitante_email, solicitante_cpf_cnpj,
             unidade_abertura_id, usuario_abertura_id, unidade_atual_id, responsavel_id,
             data_abertura, data_prevista_original, data_prevista_atual, data_atencao,
             data_encerramento, pausado_desde, tempo_pausado, motivo_encerramento_id,
@@ -172,6 +174,10 @@ def _lote_ras(cur, de, ate, n_imoveis, *, primeiro, total, **p):
             'Relato de volume número ' || g,
             CASE WHEN livre THEN NULL ELSE ic.imovel_id END,
             CASE WHEN livre THEN 'Rua sem cadastro, ' || (g % 900) ELSE '' END,
+            -- The RA keeps its imóvel's point (as the opening service does); a free
+            -- requester's RA has none.
+            CASE WHEN livre THEN NULL ELSE ic.latitude END,
+            CASE WHEN livre THEN NULL ELSE ic.longitude END,
             CASE WHEN livre THEN 'livre' ELSE 'cliente' END,
             CASE WHEN livre THEN NULL ELSE ic.cliente_id END,
             CASE WHEN livre THEN 'Solicitante avulso ' || g ELSE '' END,

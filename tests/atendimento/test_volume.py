@@ -22,6 +22,10 @@ def test_generate_volume_ras(atendente, imovel):
         == ras.filter(situacao="encerrado").count()
     )
     assert not ras.filter(situacao="encerrado", data_encerramento__isnull=True).exists()
+    # Each RA keeps its imóvel's point, as one opened through the service does.
+    for ra in ras.select_related("imovel")[:20]:
+        assert (ra.latitude, ra.longitude) == (ra.imovel.latitude, ra.imovel.longitude)
+    assert not ras.filter(latitude__isnull=True).exists()
     # A RA opened afterwards through the service gets a fresh protocol.
     ra = registro_atendimento_abrir(
         usuario=atendente,

@@ -35,6 +35,8 @@ def test_gerador_sql_de_ras_consistente(supervisor):
     # The solicitante of an RA with an imóvel is that imóvel's client.
     for ra in ras.filter(imovel__isnull=False)[:20]:
         assert ra.imovel.vinculos.filter(cliente=ra.cliente).exists()
+        assert (ra.latitude, ra.longitude) == (ra.imovel.latitude, ra.imovel.longitude)
+    assert not ras.filter(imovel__isnull=True, latitude__isnull=False).exists()
     contagem = selectors.contagem_por_status_prazo(usuario=supervisor)
     assert contagem["total"] == ras.filter(~Q(situacao="encerrado")).count()
     assert selectors.paginar(selectors.registro_atendimento_list(usuario=supervisor)).itens
