@@ -7,13 +7,11 @@ import uuid
 from dataclasses import dataclass, field
 
 import filetype
-from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from atendimento.models import Anexo
 from atendimento.services._comum import (
@@ -26,6 +24,13 @@ from atendimento.services._comum import (
     ra_travar,
 )
 from core.exceptions import RegraViolada
+from core.imagens import (
+    ImagemCorrompida,
+    ImagemGrandeDemais,
+    imagem_abrir,
+    pixels_descrever,
+    pixels_maximo_descrever,
+)
 
 # Extensions that name the same content type.
 _SINONIMOS = {"jpeg": "jpg", "tif": "tiff"}
@@ -83,48 +88,20 @@ def _lista(texto: str) -> list[str]:
     return [p.strip().lower().lstrip(".") for p in (texto or "").split(",") if p.strip()]
 
 
-def _milhar(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _pixels_demais(nome: str, tamanho: tuple[int, int] | None) -> RegraViolada:
-    limite = settings.ANEXO_IMAGEM_MAX_PIXELS
-    medida = f"{_milhar(tamanho[0])} × {_milhar(tamanho[1])} pixels" if tamanho else "pixels demais"
-    maximo = f"{limite / 1e6:.0f} megapixels" if limite >= 1e6 else f"{_milhar(limite)} pixels"
     return RegraViolada(
-        f"A imagem {nome} tem {medida}; o máximo é {maximo}. Reduza a imagem e envie de novo.",
+        f"A imagem {nome} tem {pixels_descrever(tamanho)}; o máximo é "
+        f"{pixels_maximo_descrever()}. Reduza a imagem e envie de novo.",
         campo="anexos",
     )
 
 
-def _tamanho_no_cabecalho(conteudo: bytes) -> tuple[int, int] | None:
-    """Width and height read from the header by the format's own plugin, which skips
-    the bomb check that made ``Image.open`` refuse before telling the size."""
-    Image.init()
-    for fabrica, aceita in Image.OPEN.values():
-        if aceita and aceita(conteudo[:16]):
-            try:
-                return fabrica(io.BytesIO(conteudo)).size
-            except Exception:  # a header its plugin cannot read: size unknown
-                return None
-    return None
-
-
 def _redimensionar(conteudo: bytes, ext: str, maximo: int, nome: str) -> bytes:
-    # The header tells the size: refuse before decoding, which takes 4 bytes a pixel
-    # (a 13,000 × 13,000 PNG of 492 KB grew the server to 846 MB).
     try:
-        imagem = Image.open(io.BytesIO(conteudo))
-    except Image.DecompressionBombError as exc:
-        raise _pixels_demais(nome, _tamanho_no_cabecalho(conteudo)) from exc
-    except (UnidentifiedImageError, OSError) as exc:
-        raise RegraViolada(f"A imagem {nome} está corrompida.", campo="anexos") from exc
-    largura, altura = imagem.size
-    if largura * altura > settings.ANEXO_IMAGEM_MAX_PIXELS:
-        raise _pixels_demais(nome, imagem.size)
-    try:
-        imagem.load()
-    except (OSError, ValueError) as exc:
+        imagem = imagem_abrir(conteudo)
+    except ImagemGrandeDemais as exc:
+        raise _pixels_demais(nome, exc.tamanho) from exc
+    except ImagemCorrompida as exc:
         raise RegraViolada(f"A imagem {nome} está corrompida.", campo="anexos") from exc
     if not maximo or max(imagem.size) <= maximo or ext not in _FORMATO_PIL:
         return conteudo
