@@ -1,6 +1,7 @@
 """Receiving a citizen's report, from the public form or the Open311 API."""
 
 import datetime
+import ipaddress
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +19,7 @@ from mensageria.telefones import NumeroInvalido, celular_normalizar
 DESCRICAO_MAX = Relato._meta.get_field("descricao").max_length
 ENDERECO_MAX = Relato._meta.get_field("endereco").max_length
 NOME_MAX = Relato._meta.get_field("nome").max_length
+EMAIL_MAX = Relato._meta.get_field("email").max_length
 
 
 def _texto(valor, *, maximo: int, campo: str, rotulo: str) -> str:
@@ -115,6 +117,12 @@ def relato_registrar(
                 validate_email(email)
             except ValidationError as exc:
                 raise RegraViolada(f"O e-mail “{email}” não é válido.", campo="email") from exc
+            # The validator takes up to 320 characters; the column holds 254.
+            if len(email) > EMAIL_MAX:
+                raise RegraViolada(
+                    f"O e-mail tem {len(email)} caracteres; o máximo é {EMAIL_MAX}.",
+                    campo="email",
+                )
     with erros.verificar():
         celular = _celular(celular, params)
     preparada = None
@@ -137,7 +145,7 @@ def relato_registrar(
         nome=nome,
         email=email,
         media_url=(media_url or "")[:200],
-        ip=ip,
+        ip=_ip(ip),
         chave_api=chave_api,
         dados_open311=dados_open311 or {},
     )
@@ -149,6 +157,15 @@ def relato_registrar(
             relato.foto.save("foto.jpg", ContentFile(preparada.conteudo), save=False)
         relato.save()
     return relato
+
+
+def _ip(ip) -> str | None:
+    # What a misconfigured proxy may hand over ("unknown", "1.2.3.4:5678") is not an
+    # address: the report is kept without it rather than refused with a database error.
+    try:
+        return str(ipaddress.ip_address(str(ip).strip())) if ip else None
+    except ValueError:
+        return None
 
 
 def _celular(celular, params) -> str:
