@@ -38,7 +38,7 @@ class FotoPreparada:
     longitude: Decimal | None
 
 
-def _medida(n_bytes: int) -> str:
+def tamanho_descrever(n_bytes: int) -> str:
     """A limit as people say it: "8 MB", "7,5 MB", "512 KB"."""
     if n_bytes >= MB:
         return f"{n_bytes / MB:.1f}".removesuffix(".0").replace(".", ",") + " MB"
@@ -46,14 +46,15 @@ def _medida(n_bytes: int) -> str:
 
 
 def _grande_demais(tamanho: int, limite: int) -> RegraViolada:
-    # Rounded up, so a photo just past the limit never reads as the limit itself.
-    atual = (
-        f"{math.ceil(tamanho * 10 / MB) / 10:.1f}".replace(".", ",") + " MB"
-        if tamanho >= MB
-        else f"{math.ceil(tamanho / 1024)} KB"
-    )
+    if tamanho >= MB:
+        mb = round(tamanho / MB, 1)
+        if mb <= limite / MB:  # just past the limit: never read as the limit itself
+            mb = math.ceil(tamanho * 100 / MB) / 100
+        atual = f"{mb:.2f}".removesuffix("0").replace(".", ",") + " MB"
+    else:
+        atual = f"{math.ceil(tamanho / 1024)} KB"
     return RegraViolada(
-        f"A foto tem {atual}; o limite é {_medida(limite)}. Escolha uma foto menor "
+        f"A foto tem {atual}; o limite é {tamanho_descrever(limite)}. Escolha uma foto menor "
         "(ou tire outra com resolução menor).",
         campo="foto",
     )

@@ -126,12 +126,12 @@ def test_foto_acima_do_limite_recusada_com_o_tamanho():
 def test_foto_descartada_pelo_envio_recusada_pelo_tamanho():
     # What the upload handler leaves past the limit: the true size, no content.
     arquivo = ArquivoAcimaDoLimite("foto.jpg", "image/jpeg", 20 * MB + 1)
-    with pytest.raises(RegraViolada, match=r"A foto tem 20,1 MB; o limite é 8 MB\."):
+    with pytest.raises(RegraViolada, match=r"A foto tem 20,0 MB; o limite é 8 MB\."):
         foto_preparar(arquivo, limite_kb=8192)
 
 
 def test_foto_logo_acima_do_limite_nao_parece_o_limite():
-    with pytest.raises(RegraViolada, match=r"A foto tem 1,1 MB; o limite é 1 MB\."):
+    with pytest.raises(RegraViolada, match=r"A foto tem 1,01 MB; o limite é 1 MB\."):
         preparar(foto() + b"0" * MB, limite_kb=1024)
     with pytest.raises(RegraViolada, match=r"A foto tem 513 KB; o limite é 512 KB\."):
         preparar(foto() + b"0" * (512 * 1024), limite_kb=512)
