@@ -124,13 +124,22 @@
   const foto = form.elements.namedItem("foto");
   const fotoSituacao = document.getElementById("foto-situacao");
   const limite = config.foto_limite_kb * 1024;
-  const mb = (bytes) => (bytes / (1024 * 1024)).toFixed(1).replace(".", ",");
+  const MB = 1024 * 1024;
+  // As the server words it (cidadao/fotos.py): "20,0 MB", "8 MB", "512 KB".
+  const limiteTexto = (bytes) =>
+    bytes >= MB
+      ? `${(bytes / MB).toFixed(1).replace(/\.0$/, "").replace(".", ",")} MB`
+      : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  const tamanhoTexto = (bytes) =>
+    bytes >= MB
+      ? `${(Math.ceil((bytes * 10) / MB) / 10).toFixed(1).replace(".", ",")} MB`
+      : `${Math.ceil(bytes / 1024)} KB`;
   if (foto && fotoSituacao) {
     foto.addEventListener("change", () => {
       const arquivo = foto.files && foto.files[0];
       if (arquivo && arquivo.size > limite) {
         fotoSituacao.textContent =
-          `A foto tem ${mb(arquivo.size)} MB; o limite é ${mb(limite).replace(",0", "")} MB. ` +
+          `A foto tem ${tamanhoTexto(arquivo.size)}; o limite é ${limiteTexto(limite)}. ` +
           "Escolha uma foto menor.";
         foto.value = "";
         foto.classList.add("is-invalid");
