@@ -5,8 +5,6 @@ Each action: a Form validates, one service of ``cidadao.services.triagem`` decid
 its refusal shows on the report's page, success goes to the next report waiting.
 """
 
-import math
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
@@ -20,11 +18,13 @@ from cidadao import forms_triagem as f
 from cidadao.mapa import mapa_config, mapa_liberar_csp
 from cidadao.models import ParametrosCidadao, Relato, TelefoneBloqueado
 from cidadao.selectors.fila import relatos_fila
-from cidadao.selectors.proximidade import ras_proximos
+from cidadao.selectors.proximidade import distancia_m, ras_proximos
 from cidadao.services import triagem
+from cidadao.templatetags.cidadao_triagem import metros
 from core.dados_pessoais import email_mascarar
 from core.exceptions import RegraViolada
 from core.paginacao import TAMANHOS, contar_ate, paginar
+from mensageria.selectors import sms_protocolo_da_reiteracao, sms_protocolo_do_ra
 from mensageria.telefones import celular_mascarar
 
 PERMISSAO_TRIAR = "cidadao.triar_relato"
@@ -128,7 +128,8 @@ def abrir_ra(request, pk):
         triagem.relato_abrir_ra(relato=relato, usuario=request.user, descricao=dados["descricao"])
 
     def sucesso(relato):
-        return f"RA aberto: protocolo {relato.ra.protocolo}{_aviso_sms(relato)}"
+        previsao = sms_protocolo_do_ra(relato.ra)["previsao"]
+        return f"RA aberto: protocolo {relato.ra.protocolo}{_aviso_sms(previsao)}"
 
     return _acao(request, pk, "abrir", f.AbrirRaForm, executar, sucesso)
 
@@ -140,7 +141,8 @@ def vincular(request, pk):
         triagem.relato_vincular(relato=relato, ra=dados["ra"], usuario=request.user)
 
     def sucesso(relato):
-        return f"Relato vinculado ao RA {relato.ra.protocolo}{_aviso_sms(relato)}"
+        previsao = sms_protocolo_da_reiteracao(relato.reiteracao)["previsao"]
+        return f"Relato vinculado ao RA {relato.ra.protocolo}{_aviso_sms(previsao)}"
 
     return _acao(request, pk, "vincular", f.VincularForm, executar, sucesso)
 
@@ -195,10 +197,12 @@ def _acao(request, pk, nome, form_class, executar, sucesso):
     return _detalhe(request, _relato(pk), forms={nome: form})
 
 
-def _aviso_sms(relato) -> str:
-    if relato.celular:
+def _aviso_sms(previsao) -> str:
+    """Whether the protocol goes to the citizen, as the SMS code decides it."""
+    if previsao.envia:
         return "; o cidadão recebe o protocolo por SMS."
-    return "; o relato não tem celular, então o cidadão não recebe SMS."
+    motivo = previsao.motivo or "o relato não tem celular."
+    return f"; o cidadão não recebe SMS: {motivo}"
 
 
 def _proximo(request, relato) -> str:
@@ -297,19 +301,7 @@ def _foto_local(relato) -> str:
             f"A foto foi tirada em {relato.foto_latitude}, {relato.foto_longitude} "
             "(o relato não tem ponto no mapa)."
         )
-    metros = _distancia_m(
+    distancia = distancia_m(
         relato.latitude, relato.longitude, relato.foto_latitude, relato.foto_longitude
     )
-    if metros >= 1000:
-        distancia = f"{metros / 1000:.1f} km".replace(".", ",")
-    else:
-        distancia = f"{round(metros)} m"
-    return f"A foto foi tirada a {distancia} do ponto informado."
-
-
-def _distancia_m(lat1, lon1, lat2, lon2) -> float:
-    """Haversine on a sphere of the Earth's mean radius: metres between two points."""
-    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
-    dp, dl = p2 - p1, math.radians(float(lon2) - float(lon1))
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+    return f"A foto foi tirada a {metros(distancia)} do ponto informado."

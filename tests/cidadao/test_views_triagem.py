@@ -15,7 +15,7 @@ from django.utils import timezone
 from atendimento.models import RegistroAtendimento
 from cidadao.models import ParametrosCidadao, Relato, TelefoneBloqueado
 from core.papeis import SUPERVISOR
-from tests.atendimento.factories import RegistroAtendimentoFactory
+from tests.atendimento.factories import MeioFactory, RegistroAtendimentoFactory
 from tests.cidadao.factories import PONTO, EspecificacaoPublicaFactory, RelatoFactory
 from tests.factories import UsuarioFactory
 
@@ -209,6 +209,7 @@ def test_badge_para_em_99(client_atendente):
 
 @pytest.fixture
 def cenario():
+    MeioFactory(nome="Internet")  # the meio of RAs opened from reports
     especificacao = EspecificacaoPublicaFactory(raio_duplicidade_m=250)
     relato = RelatoFactory(especificacao=especificacao, endereco="Rua do Bom Jesus, 120")
     # 0.001° of latitude is about 111 m.
@@ -421,6 +422,18 @@ def test_abrir_ra_leva_para_a_fila_quando_nao_ha_mais_relatos(client_atendente, 
     assert f"RA aberto: protocolo {relato.ra.protocolo}" in pagina
 
 
+def test_abrir_ra_sem_celular_diz_que_nao_vai_sms(client_atendente, cenario):
+    relato = RelatoFactory(celular="", especificacao=cenario["relato"].especificacao)
+    resposta = client_atendente.post(
+        _url("relato_abrir_ra", relato), {"descricao": ""}, follow=True
+    )
+    relato.refresh_from_db()
+    assert relato.situacao == S.RA_ABERTO
+    assert relato.ra.descricao == relato.descricao  # empty: the citizen's text
+    html = resposta.content.decode()
+    assert f"RA aberto: protocolo {relato.ra.protocolo}; o cidadão não recebe SMS:" in html
+
+
 def test_descartar_pede_motivo(client_atendente):
     relato = RelatoFactory()
     resposta = client_atendente.post(_url("relato_descartar", relato), {"motivo": ""})
@@ -447,7 +460,10 @@ def test_relato_triado_por_outra_pessoa_mostra_o_erro(client_atendente, cenario,
     ra = cenario["perto"]
     # Someone else decided between this attendant's page load and click.
     Relato.objects.filter(pk=relato.pk).update(
-        situacao=S.DESCARTADO, motivo_descarte="duplicado", triado_por=supervisor
+        situacao=S.DESCARTADO,
+        motivo_descarte="duplicado",
+        triado_por=supervisor,
+        triado_em=timezone.now(),
     )
     for nome, dados in (
         ("relato_vincular", {"ra": ra.pk}),
@@ -456,7 +472,9 @@ def test_relato_triado_por_outra_pessoa_mostra_o_erro(client_atendente, cenario,
     ):
         resposta = client_atendente.post(_url(nome, relato), dados)
         assert resposta.status_code == 200, nome
-        assert 'id="resumo-erros"' in resposta.content.decode(), nome
+        html = resposta.content.decode()
+        assert 'id="resumo-erros"' in html, nome
+        assert "Este relato já foi triado por" in html, nome
     relato.refresh_from_db()
     assert relato.situacao == S.DESCARTADO
     assert relato.motivo_descarte == "duplicado"
@@ -473,12 +491,14 @@ def test_vincular_com_ra_hostil_nao_quebra(client_atendente, valor):
     assert relato.situacao == S.NOVO
 
 
-def test_vincular_a_ra_de_outro_tipo_e_recusado(client_atendente, cenario):
+def test_vincular_a_ra_encerrado_e_recusado(client_atendente, cenario):
     relato = cenario["relato"]
-    outro_tipo = cenario["fora"][1]
-    resposta = client_atendente.post(_url("relato_vincular", relato), {"ra": outro_tipo.pk})
+    encerrado = cenario["fora"][2]
+    resposta = client_atendente.post(_url("relato_vincular", relato), {"ra": encerrado.pk})
     assert resposta.status_code == 200
-    assert 'id="resumo-erros"' in resposta.content.decode()
+    html = resposta.content.decode()
+    assert 'id="resumo-erros"' in html
+    assert "vincular um relato" in html
     relato.refresh_from_db()
     assert relato.situacao == S.NOVO
 
