@@ -10,6 +10,7 @@ lists every broken URL at once.
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.papeis import ADMINISTRADOR, ATENDENTE, SUPERVISOR
@@ -20,6 +21,7 @@ from tests.atendimento.factories import (
     RegistroAtendimentoFactory,
     ReiteracaoFactory,
 )
+from tests.cidadao.factories import RelatoFactory
 from tests.factories import ClienteImovelFactory, TelefoneFactory, UsuarioFactory
 from tests.mensageria.factories import modem_criar
 from tests.ordens_servico.factories import EquipeFactory, OrdemServicoFactory
@@ -142,6 +144,7 @@ def dados(unidade, atendente):
         modem=modem, remetente="+5581999990001", texto="Ainda sem água", chave="smoke"
     )
     processo = Processo.objects.create(tipo=Processo.Tipo.EXPIRAR, situacao="concluido")
+    relato = RelatoFactory(foto=ContentFile(b"\xff\xd8\xff", name="f.jpg"))
     return {
         "cadastro:imovel_detalhe": vinculo.imovel.pk,
         # Same id for imóvel and bill: the refusal "not this imóvel's bill".
@@ -162,6 +165,8 @@ def dados(unidade, atendente):
         "prefixo:mensageria:modems": modem.pk,
         "prefixo:mensageria:sms-recebidos": recebido.pk,
         "prefixo:faturamento:processos": processo.pk,
+        "prefixo:cidadao": relato.pk,
+        "relato:acompanhar": relato.token,
     }
 
 
