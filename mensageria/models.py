@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .links import link_consulta, molde_sem_link
+
 TAGS_MODELO = {
     "protocolo": "Número do protocolo do RA",
     "especificacao": "Especificação (o que foi pedido)",
@@ -16,6 +18,9 @@ TAGS_MODELO = {
     "empresa": "Nome da empresa (parâmetro da mensageria)",
     "mensagem": "Texto da mensagem pública do RA (cortado para caber no SMS)",
     "situacao": "Situação do RA, para a resposta a quem consulta o protocolo por SMS",
+    "link": "Link curto da consulta pública do protocolo (endereço público + /p/ + protocolo); "
+    "sem endereço público configurado, sai junto com as palavras que levam a ele "
+    "(escreva-o no fim da frase, como “Acompanhe: {link}”)",
 }
 
 
@@ -90,7 +95,12 @@ def _problema_preenchido(texto: str, parametros: "Parametros", largura_protocolo
     from . import texto as texto_sms
 
     usadas = {c for c, _, _ in _tags(texto)}
+    # The real link (URL_PUBLICA + /p/ + the widest protocol), or none and its words go.
+    link = link_consulta("9" * largura_protocolo)
+    if not link:
+        texto = molde_sem_link(texto)
     valores = {
+        "link": link,
         "protocolo": "9" * largura_protocolo,
         "data_prevista": "31/12/2099",
         "empresa": parametros.nome_empresa,
@@ -141,7 +151,10 @@ def validar_modelo_sms(
         "especificacao": f"{{especificacao}} com até {ESPECIFICACAO_MAX_SMS} caracteres",
         "data_prevista": "{data_prevista} como dd/mm/aaaa",
         "empresa": f"{{empresa}} “{parametros.nome_empresa}”",
+        "link": f"{{link}} com {len(link_consulta('9' * largura))} caracteres",
     }
+    if not link_consulta(""):
+        del descricoes["link"]  # no link: its sentence is left out
     base = [d for t, d in descricoes.items() if t in usadas]
     prefixo = f"Preenchido com os valores mais longos ({', '.join(base)}): " if base else ""
     if prefixo:

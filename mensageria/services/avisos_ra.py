@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from .. import texto as texto_sms
+from ..links import link_consulta, molde_sem_link
 from ..models import MODELOS_PADRAO, Mensagem, ModeloMensagem, Parametros, especificacao_no_sms
 from ..selectors import (
     EVENTOS_ABERTURA,
@@ -61,10 +62,13 @@ def _valores(ra, parametros: Parametros, *, sms: bool) -> dict:
         "empresa": parametros.nome_empresa,
         "mensagem": "",
         "situacao": ra.get_situacao_display(),
+        "link": link_consulta(ra.protocolo),
     }
 
 
 def _formatar(molde: str, valores: dict, *, padrao: str, evento: str) -> str:
+    if not valores.get("link"):  # no URL_PUBLICA: no "Acompanhe:" left hanging
+        molde, padrao = molde_sem_link(molde), molde_sem_link(padrao)
     try:
         return molde.format(**valores)
     except (KeyError, IndexError, ValueError, AttributeError):

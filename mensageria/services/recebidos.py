@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.exceptions import RegraViolada
 
+from ..links import link_consulta, molde_sem_link
 from ..models import (
     LARGURA_PROTOCOLO,
     MODELOS_PADRAO,
@@ -178,7 +179,10 @@ def _texto_resposta(ra, protocolo: str, parametros: Parametros) -> str:
         "empresa": parametros.nome_empresa,
         "situacao": situacao_no_sms(ra),
         "mensagem": "",
+        "link": link_consulta(protocolo),
     }
+    if not valores["link"]:
+        molde = molde_sem_link(molde)
     try:
         return molde.format(**valores)
     except (KeyError, IndexError, ValueError, AttributeError):
