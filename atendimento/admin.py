@@ -58,6 +58,16 @@ class EspecificacaoAdminForm(forms.ModelForm):
             "texto_encerramento": f"Vazio: usa o modelo padrão. {TAGS_AJUDA}.",
         }
 
+    def clean(self):
+        dados = super().clean()
+        if dados.get("publica") and not dados.get("codigo_servico"):
+            self.add_error(
+                "codigo_servico",
+                "Uma especificação aberta a relatos precisa do código do serviço (Open311), "
+                "por exemplo vazamento-agua-via-publica.",
+            )
+        return dados
+
     def _texto_sms(self, campo):
         texto = (self.cleaned_data.get(campo) or "").strip()
         if texto:
@@ -81,10 +91,11 @@ class EspecificacaoAdmin(admin.ModelAdmin):
         "prazo_descricao",
         "unidade_destino",
         "tipo_servico",
+        "publica",
         "ativa",
     )
-    list_filter = ("tipo__grupo", "natureza", "ativa")
-    search_fields = ("nome", "tipo__nome")
+    list_filter = ("tipo__grupo", "natureza", "ativa", "publica")
+    search_fields = ("nome", "tipo__nome", "codigo_servico")
     autocomplete_fields = ("tipo",)
     list_select_related = ("tipo", "unidade_destino", "tipo_servico")
     fieldsets = (
@@ -120,7 +131,15 @@ class EspecificacaoAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Relatos de cidadãos", {"fields": ("raio_duplicidade_m",)}),
+        (
+            "Canal do cidadão",
+            {
+                "fields": ("publica", "codigo_servico", "descricao_publica", "raio_duplicidade_m"),
+                "description": "Especificações abertas a relatos aparecem no formulário "
+                "público (/relatar/) e na API Open311 com o seu código de serviço. A consulta "
+                "pública do protocolo mostra o nome da especificação, nunca dados pessoais.",
+            },
+        ),
     )
 
     @admin.display(description="prazo")
