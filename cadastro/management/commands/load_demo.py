@@ -5,7 +5,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # Order matters: later apps build on the rows of earlier ones.
-APPS_COM_DEMO = ("cadastro", "atendimento", "ordens_servico", "mensageria", "faturamento")
+APPS_COM_DEMO = (
+    "cadastro",
+    "atendimento",
+    "ordens_servico",
+    "mensageria",
+    "faturamento",
+    "cidadao",
+)
 
 
 class Command(BaseCommand):
