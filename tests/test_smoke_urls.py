@@ -156,6 +156,8 @@ def dados(unidade, atendente):
         # The public status page takes a protocol (a real one: it must show no personal data).
         "consulta:protocolo": ra.protocolo,
         "consulta:curto": ra.protocolo,
+        # Open311 resources take their format (services.json, tokens/<token>.json).
+        "prefixo:open311": "json",
         "atendimento:anexo": AnexoFactory(ra=ra).pk,
         "ordens_servico:gerar_para_ra": ra.pk,
         "ordens_servico:agenda": equipe.pk,

@@ -8,7 +8,7 @@ exactly as one that found nothing, so guessing protocols teaches nothing.
 """
 
 import json
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -56,6 +56,24 @@ PARAMETROS = {
 }
 
 
+FORMATOS = ("json", "xml")
+
+
+def _formato(view):
+    """Views take ``formato`` (``services.json``) or ``arquivo`` (``services/x.json``,
+    split here into its name and format); any other extension answers the API's 404."""
+
+    @wraps(view)
+    def com_formato(request, formato=None, arquivo=None):
+        if arquivo is not None:
+            arquivo, _, formato = arquivo.rpartition(".")
+        if formato not in FORMATOS or arquivo == "":
+            return nao_encontrado(request, formato or "")
+        return view(request, formato) if arquivo is None else view(request, arquivo, formato)
+
+    return com_formato
+
+
 def _consulta_limitada(request, custo: int = 1) -> bool:
     """Count ``custo`` protocol look-ups for this IP (shared with the status page)."""
     maximo = ParametrosCidadao.atual().consultas_por_ip_minuto
@@ -67,6 +85,7 @@ def _consulta_limitada(request, custo: int = 1) -> bool:
 
 @login_not_required
 @require_GET
+@_formato
 def discovery(request, formato):
     url = f"{settings.URL_PUBLICA}{reverse('open311:raiz')}" if settings.URL_PUBLICA else None
     dados = {
@@ -89,6 +108,7 @@ def discovery(request, formato):
 
 @login_not_required
 @require_GET
+@_formato
 def services(request, formato):
     dados = [selectors.servico_open311(esp) for esp in selectors.servicos_publicos()]
     return resposta(dados, formato=formato, raiz="services")
@@ -96,6 +116,7 @@ def services(request, formato):
 
 @login_not_required
 @require_GET
+@_formato
 def service_definition(request, codigo, formato):
     esp = selectors.servico_publico_get(codigo)
     if esp is None:
@@ -106,6 +127,7 @@ def service_definition(request, codigo, formato):
 
 @csrf_exempt  # a key-authenticated API for other servers: no browser session involved
 @login_not_required
+@_formato
 def requests(request, formato):
     if request.method == "GET":
         return _requests_listar(request, formato)
@@ -188,6 +210,7 @@ def _request_criar(request, formato):
 
 @login_not_required
 @require_GET
+@_formato
 def request_detail(request, protocolo, formato):
     if _consulta_limitada(request):
         return erros(404, NAO_ENCONTRADO, formato=formato)
@@ -199,6 +222,7 @@ def request_detail(request, protocolo, formato):
 
 @login_not_required
 @require_GET
+@_formato
 def token(request, token, formato):
     if _consulta_limitada(request):
         return erros(404, NAO_ENCONTRADO, formato=formato)
@@ -222,5 +246,5 @@ def openapi(request):
 @csrf_exempt  # changes nothing: a POST to a wrong path gets the API's 404, not CSRF's 403
 @login_not_required
 def nao_encontrado(request, caminho=""):
-    formato = "xml" if caminho.endswith(".xml") else "json"
+    formato = "xml" if caminho.endswith("xml") else "json"
     return erros(404, NAO_ENCONTRADO, formato=formato)
