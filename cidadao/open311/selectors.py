@@ -36,7 +36,14 @@ def servicos_publicos():
 
 
 def servico_publico_get(codigo: str) -> Especificacao | None:
-    return servicos_publicos().filter(codigo_servico=codigo).first()
+    # codigo_servico is unique: no ordering, and only the tipo that relato_registrar reads.
+    return (
+        Especificacao.objects.filter(
+            codigo_servico=codigo, publica=True, ativa=True, tipo__ativo=True
+        )
+        .select_related("tipo")
+        .first()
+    )
 
 
 def servico_open311(esp: Especificacao) -> dict:

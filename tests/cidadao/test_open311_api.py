@@ -4,6 +4,7 @@ refusal with the spec's error list, the filters, and what never leaves (LGPD).""
 import datetime
 import json
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -180,6 +181,18 @@ def test_post_em_xml_com_chave_na_url_e_atributo_multivalorado(client, relato_da
     assert raiz.tag == "service_requests"
     assert raiz.findtext("request/token") == Relato.objects.get().token
     assert Relato.objects.get().dados_open311["attributes"]["cor"] == ["limpa", "barrenta"]
+
+
+def test_post_como_a_especificacao_envia(client, relato_dados):
+    """application/x-www-form-urlencoded; charset=utf-8, attribute[code]=value."""
+    corpo = urlencode(relato_dados)
+    tipo = "application/x-www-form-urlencoded; charset=utf-8"
+    resposta = client.post(URL + "requests.xml", corpo, content_type=tipo)
+    assert resposta.status_code == 200
+    relato = Relato.objects.get()
+    assert _xml(resposta).findtext("request/token") == relato.token
+    assert relato.nome == "Maria Souza" and relato.endereco.startswith("Rua do Bom Jesus")
+    assert relato.dados_open311["attributes"] == {"profundidade": "rasa"}
 
 
 def test_post_aceita_corpo_json(client, relato_dados):
