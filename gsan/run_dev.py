@@ -258,6 +258,8 @@ def banner(porta: int | str, var: Path) -> str:
     entrada = base / "modem" / "entrada"
     return (
         f"\n  Atendimento ao Público em http://127.0.0.1:{porta}/\n"
+        f"  Para o cidadão (sem login): relatar um vazamento em http://127.0.0.1:{porta}/relatar/"
+        f" e acompanhar um protocolo em http://127.0.0.1:{porta}/acompanhar/\n"
         f"  Usuários de demonstração (usuário, senha):\n{usuarios}\n"
         f"  Logs do emulador, dos workers e do beat em {log}/. Ctrl-C encerra tudo.\n"
         f"  SMS enviados pelo modem emulado: tail -f {enviados}\n"
