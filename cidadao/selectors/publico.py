@@ -2,8 +2,8 @@
 
 Only public data leaves here: the protocol asked, the kind of request, the situation
 in words, the dates and the public messages (text only, their author as "Companhia"
-or "Você"). Never a name, phone, CPF, e-mail or address, nor a unit or user: the
-rows are read with ``only()`` / ``values_list()`` so a template cannot reach them.
+or "Você"). Never a name, phone, CPF, e-mail or address, nor a unit or user: only
+the listed columns are read (``values()``), so no template can reach the rest.
 """
 
 import datetime
@@ -57,14 +57,14 @@ def protocolo_normalizar(texto) -> str | None:
     return digitos if digitos.isdigit() else None
 
 
-def situacao_em_palavras(ra: RegistroAtendimento) -> str:
-    """The situation as a citizen reads it (not the internal one)."""
-    if ra.situacao == RA.Situacao.ENCERRADO:
-        tipo = ra.motivo_encerramento.tipo if ra.motivo_encerramento_id else None
-        return ENCERRADO_POR_MOTIVO.get(tipo, "Encerrado sem execução")
-    if ra.pausado_desde is not None:  # the clock stops only while waiting on the requester
+def situacao_em_palavras(*, situacao: str, pausado: bool, motivo: str | None) -> str:
+    """The situation as a citizen reads it (not the internal one); ``motivo`` is the
+    closing reason's kind."""
+    if situacao == RA.Situacao.ENCERRADO:
+        return ENCERRADO_POR_MOTIVO.get(motivo, "Encerrado sem execução")
+    if pausado:  # the clock stops only while waiting on the requester
         return AGUARDANDO
-    if ra.situacao == RA.Situacao.BLOQUEADO:  # the location still needs checking
+    if situacao == RA.Situacao.BLOQUEADO:  # the location still needs checking
         return EM_ANALISE
     return EM_ANDAMENTO
 
@@ -76,10 +76,11 @@ def situacao_publica(protocolo) -> SituacaoPublica | None:
     numero = protocolo_normalizar(protocolo)
     if numero is None:
         return None
+    # values(): only these columns leave the database (and no model to build).
     ra = (
         RA.objects.filter(protocolo_q(numero))
-        .select_related("especificacao", "motivo_encerramento")
-        .only(
+        .values(
+            "pk",
             "situacao",
             "pausado_desde",
             "data_abertura",
@@ -94,20 +95,24 @@ def situacao_publica(protocolo) -> SituacaoPublica | None:
         return None
     mensagens = (
         MensagemAtendimento.objects.filter(
-            ra=ra, visibilidade=MensagemAtendimento.Visibilidade.PUBLICA
+            ra_id=ra["pk"], visibilidade=MensagemAtendimento.Visibilidade.PUBLICA
         )
         .order_by("data", "id")
         .values_list("data", "do_solicitante", "texto")
     )
-    encerrado = ra.situacao == RA.Situacao.ENCERRADO
+    encerrado = ra["situacao"] == RA.Situacao.ENCERRADO
     return SituacaoPublica(
         protocolo=numero,
-        servico=ra.especificacao.nome,
-        situacao=situacao_em_palavras(ra),
+        servico=ra["especificacao__nome"],
+        situacao=situacao_em_palavras(
+            situacao=ra["situacao"],
+            pausado=ra["pausado_desde"] is not None,
+            motivo=ra["motivo_encerramento__tipo"],
+        ),
         encerrado=encerrado,
-        data_abertura=ra.data_abertura,
-        data_prevista=ra.data_prevista_atual,
-        data_encerramento=ra.data_encerramento if encerrado else None,
+        data_abertura=ra["data_abertura"],
+        data_prevista=ra["data_prevista_atual"],
+        data_encerramento=ra["data_encerramento"] if encerrado else None,
         mensagens=tuple(
             MensagemPublica(data=data, autor="Você" if do_solicitante else "Companhia", texto=texto)
             for data, do_solicitante, texto in mensagens
