@@ -541,3 +541,18 @@ def test_bloquear_celular_so_com_permissao(client_atendente, client, unidade):
     assert f'data-relato="{de_outro.pk}"' in fila
     # Already blocked: the page no longer offers it.
     assert "Bloquear este celular" not in client.get(_url("relato", relato)).content.decode()
+
+
+def test_relato_retido_so_pode_ser_descartado(client_atendente, cenario):
+    relato = RelatoFactory(situacao=S.RETIDO, especificacao=cenario["relato"].especificacao)
+    html = client_atendente.get(_url("relato", relato)).content.decode()
+    assert "celular bloqueado" in html
+    assert 'id="form-descartar"' in html
+    assert 'id="form-abrir"' not in html and "Vincular a este RA" not in html
+    resposta = client_atendente.post(_url("relato_abrir_ra", relato), {"descricao": ""})
+    assert resposta.status_code == 200
+    assert "só pode ser descartado" in resposta.content.decode()
+    resposta = client_atendente.post(_url("relato_descartar", relato), {"motivo": "Trote"})
+    assert resposta.status_code == 302
+    relato.refresh_from_db()
+    assert relato.situacao == S.DESCARTADO
