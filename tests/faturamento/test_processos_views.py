@@ -105,7 +105,8 @@ def test_lista_mostra_tipo_referencia_situacao_autor_e_barra(
 
 def test_lista_sem_ativos_nao_fica_consultando(client_supervisor):
     Processo.objects.create(tipo=Tipo.EXPIRAR, situacao=Situacao.FALHOU, erro="x")
-    assert "hx-trigger" not in client_supervisor.get(LISTA).content.decode()
+    # No polling (the navbar's triage badge loads once, on "load").
+    assert 'hx-trigger="every' not in client_supervisor.get(LISTA).content.decode()
 
 
 def test_lista_pagina(client_supervisor):
