@@ -9,17 +9,15 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
-def _cache_isolado():
+def _cache_isolado(settings):
     """Each test counts rate limits (and caches anything) under keys of its own in the
-    real Redis, so one test's requests never count against another's."""
+    real Redis, so one test's requests never count against another's. New CACHES
+    settings reset every thread's cache connection, the live server's included."""
     import uuid
 
-    from django.core.cache import cache
-
-    anterior = cache.key_prefix
-    cache.key_prefix = f"teste-{uuid.uuid4().hex}"
-    yield
-    cache.key_prefix = anterior
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"teste-{uuid.uuid4().hex}"}
+    }
 
 
 @pytest.fixture

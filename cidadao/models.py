@@ -1,6 +1,7 @@
 """The citizen channel: reports (relatos) from the public form and Open311, the keys
 of the civic apps that file them, blocked phones and the channel's parameters."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -176,7 +177,8 @@ class TelefoneBloqueado(models.Model):
 
 
 def _caminho_foto(instance, filename):
-    return f"relatos/{timezone.now():%Y/%m}/{instance.token}.jpg"
+    # A random name of its own: the file's path must not tell the report's token.
+    return f"relatos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
 
 
 class Relato(models.Model):

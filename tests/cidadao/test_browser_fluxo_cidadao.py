@@ -7,7 +7,6 @@ PostgreSQL, Redis, a Celery worker subprocess on the modem's queue, the GSM back
 the emulator on a pseudo-terminal (tests/conftest.py); tiles from our static files."""
 
 import re
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -35,15 +34,6 @@ GPS_CIDADAO = {"latitude": float(PONTO[0]) + 0.0003, "longitude": float(PONTO[1]
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def cache_do_servidor(settings):
-    # The live server's thread has its own cache connection: a fresh prefix, so the
-    # per-IP limits of other tests (all from 127.0.0.1) do not count here.
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"teste-{uuid.uuid4().hex}"}
-    }
 
 
 @pytest.fixture

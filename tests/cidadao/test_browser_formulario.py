@@ -3,7 +3,6 @@ description and mobile; then the report's page says what happens next. Tiles com
 from our own static files (no internet)."""
 
 import re
-import uuid
 
 import pytest
 
@@ -21,16 +20,6 @@ MOSAICO_LOCAL = "/static/vendor/leaflet/images/layers.png"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def cache_do_servidor(settings):
-    """The live server answers in its own thread, with its own cache connection: the
-    root conftest's per-test key prefix does not reach it, so the per-IP limit would
-    count 127.0.0.1 across tests and runs. New CACHES settings reset every thread's."""
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"teste-{uuid.uuid4().hex}"}
-    }
 
 
 @pytest.fixture
