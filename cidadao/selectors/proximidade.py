@@ -94,11 +94,28 @@ def _foto_url(ra) -> str:
 
 
 def ras_proximos_candidatos(*, especificacao, latitude, longitude, raio_m):
-    """The indexed bounding-box query (the benchmark prints its plan)."""
+    """The indexed bounding-box query (the benchmark prints its plan): only the point
+    and age of each candidate, as tuples, so a crowded box costs little."""
+    lat_min, lat_max, lon_min, lon_max = caixa_envolvente(latitude, longitude, raio_m)
+    return (
+        RegistroAtendimento.objects.filter(
+            especificacao_id=especificacao.pk,
+            situacao__in=_ABERTAS,
+            latitude__isnull=False,
+            latitude__gte=lat_min,
+            latitude__lte=lat_max,
+            longitude__gte=lon_min,
+            longitude__lte=lon_max,
+        )
+        .values_list("pk", "latitude", "longitude", "data_abertura")
+        .order_by()
+    )
+
+
+def _ras_para_a_tela(ids):
+    """The RAs the screen shows, with their imóvel's address and photo ids (one query)."""
     from cidadao.models import Relato
 
-    lat_min, lat_max, lon_min, lon_max = caixa_envolvente(latitude, longitude, raio_m)
-    # The photo's ids come in the same query (one round trip: the box holds few rows).
     primeira_imagem = (
         Anexo.objects.filter(ra_id=OuterRef("pk"), tipo_mime__startswith="image/")
         .order_by("data", "id")
@@ -111,15 +128,7 @@ def ras_proximos_candidatos(*, especificacao, latitude, longitude, raio_m):
         .values("pk")[:1]
     )
     return (
-        RegistroAtendimento.objects.filter(
-            especificacao_id=especificacao.pk,
-            situacao__in=_ABERTAS,
-            latitude__isnull=False,
-            latitude__gte=lat_min,
-            latitude__lte=lat_max,
-            longitude__gte=lon_min,
-            longitude__lte=lon_max,
-        )
+        RegistroAtendimento.objects.filter(pk__in=ids)
         .select_related("imovel")
         .only(
             "pk",
@@ -136,7 +145,7 @@ def ras_proximos_candidatos(*, especificacao, latitude, longitude, raio_m):
             "imovel__bairro",
         )
         .annotate(anexo_foto=Subquery(primeira_imagem), relato_foto=Subquery(relato_com_foto))
-        .order_by()
+        .in_bulk()
     )
 
 
@@ -150,26 +159,30 @@ def ras_proximos(*, especificacao, latitude, longitude, raio_m=None, limite=20) 
     raio = min(int(raio or 0), RAIO_MAXIMO_M)
     if raio <= 0:
         return []
+    # Distances on the bare candidates first; only the nearest are read in full
+    # (a box in a dense bairro holds hundreds of open RAs of one kind).
     perto = []
-    for ra in ras_proximos_candidatos(
+    for pk, lat, lon, aberto in ras_proximos_candidatos(
         especificacao=especificacao, latitude=latitude, longitude=longitude, raio_m=raio
     ):
-        d = distancia_m(latitude, longitude, ra.latitude, ra.longitude)
+        d = distancia_m(latitude, longitude, lat, lon)
         if d <= raio:
-            perto.append((d, ra.data_abertura, ra.pk, ra))
-    perto.sort(key=lambda t: t[:3])
+            perto.append((d, aberto, pk))
+    perto.sort()
     perto = perto[:limite]
     if not perto:
         return []
+    ras = _ras_para_a_tela([pk for _, _, pk in perto])
     agora = timezone.now()
     return [
         RaProximo(
-            ra=ra,
+            ra=ras[pk],
             distancia_m=round(d),
-            endereco=_endereco(ra),
-            descricao=ra.descricao,
-            foto_url=_foto_url(ra),
-            idade=agora - ra.data_abertura,
+            endereco=_endereco(ras[pk]),
+            descricao=ras[pk].descricao,
+            foto_url=_foto_url(ras[pk]),
+            idade=agora - ras[pk].data_abertura,
         )
-        for d, _, _, ra in perto
+        for d, _, pk in perto
+        if pk in ras  # closed or deleted between the two reads: no longer a candidate
     ]

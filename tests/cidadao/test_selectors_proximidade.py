@@ -162,11 +162,17 @@ def test_sem_consultas_por_ra(especificacao, cenario, django_assert_num_queries)
         AnexoFactory(ra=ra)
     for n in range(6):
         _ra(especificacao, norte=5 * n, leste=7, imovel=ImovelFactory())
-    # One query: the box, with each RA's imóvel and photo.
-    with django_assert_num_queries(1):
+    # Two queries whatever the count: the box's points, then the nearest RAs with
+    # their imóvel and photo.
+    with django_assert_num_queries(2):
         proximos = ras_proximos(especificacao=especificacao, latitude=LAT, longitude=LON)
         [(p.endereco, p.foto_url, p.ra.protocolo) for p in proximos]
     assert len(proximos) == 9
+    with django_assert_num_queries(2):
+        assert (
+            len(ras_proximos(especificacao=especificacao, latitude=LAT, longitude=LON, limite=3))
+            == 3
+        )
 
 
 def test_distancia_haversine_e_caixa_que_contem_o_circulo():
