@@ -74,6 +74,7 @@ def _ras_publicos():
             "pausado_desde",
             "latitude",
             "longitude",
+            "imovel_id",
             "data_abertura",
             "data_encerramento",
             "data_prevista_atual",
@@ -85,6 +86,14 @@ def _ras_publicos():
         .annotate(ultimo_evento=Subquery(ultimo_evento))
         .prefetch_related(Prefetch("relatos", queryset=relatos, to_attr="relatos_open311"))
     )
+
+
+def _coordenada_publica(ra, valor) -> float | None:
+    """A street spot is given as is; an RA of an imóvel has the property's point, which
+    would find a customer's house (LGPD): the API shows the block (3 decimals, ~100 m)."""
+    if valor is None:
+        return None
+    return round(float(valor), 3) if ra.imovel_id else float(valor)
 
 
 def ra_open311(ra: RegistroAtendimento) -> dict:
@@ -105,8 +114,8 @@ def ra_open311(ra: RegistroAtendimento) -> dict:
         "updated_datetime": w3c(ra.data_encerramento if encerrado else atualizado),
         "expected_datetime": w3c(ra.data_prevista_atual),
         "address": (relato.endereco or None) if relato else None,
-        "lat": float(ra.latitude) if ra.latitude is not None else None,
-        "long": float(ra.longitude) if ra.longitude is not None else None,
+        "lat": _coordenada_publica(ra, ra.latitude),
+        "long": _coordenada_publica(ra, ra.longitude),
         "media_url": (relato.media_url or None) if relato else None,
     }
 

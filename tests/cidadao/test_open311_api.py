@@ -4,6 +4,7 @@ refusal with the spec's error list, the filters, and what never leaves (LGPD).""
 import datetime
 import json
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -400,6 +401,30 @@ def test_get_requests_campos_e_privacidade(client, ras, servico):
         for segredo in (ra.descricao, ra.cliente.nome, ra.cliente.cpf_cnpj, ra.imovel.logradouro):
             assert segredo not in corpo
     assert "+5581999990001" not in corpo  # the report's phone
+
+
+def test_get_requests_ponto_de_imovel_so_ate_a_quadra(client, servico):
+    """The point of an imóvel's RA would find the customer's house: rounded to ~100 m.
+    A street spot (no imóvel) is given as is."""
+    do_imovel = RegistroAtendimentoFactory(
+        especificacao=servico, latitude=Decimal("-8.063456"), longitude=Decimal("-34.871789")
+    )
+    na_rua = RegistroAtendimentoFactory(
+        especificacao=servico,
+        imovel=None,
+        local_ocorrencia="Rua do Bom Jesus",
+        latitude=Decimal("-8.064321"),
+        longitude=Decimal("-34.872987"),
+    )
+    itens = {r["service_request_id"]: r for r in _json(client.get(URL + "requests.json"))}
+    assert (itens[do_imovel.protocolo]["lat"], itens[do_imovel.protocolo]["long"]) == (
+        -8.063,
+        -34.872,
+    )
+    assert (itens[na_rua.protocolo]["lat"], itens[na_rua.protocolo]["long"]) == (
+        -8.064321,
+        -34.872987,
+    )
 
 
 def test_get_requests_em_xml(client, ras):
