@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from atendimento.services import registro_atendimento_abrir
 from core.papeis import ADMINISTRADOR
+from tests.cidadao.factories import RelatoFactory
 from tests.factories import ClienteFactory, ImovelFactory, TelefoneFactory, UsuarioFactory
 from tests.ordens_servico.factories import (
     EquipeFactory,
@@ -44,7 +45,8 @@ def cenario(unidade):
         cliente=cliente,
         imovel=ImovelFactory(logradouro="Rua do Hospício", numero="42"),
     )
-    return {"admin": admin, "ra": ra, "cliente": cliente}
+    relato = RelatoFactory(especificacao__nome="Vazamento na via pública")
+    return {"admin": admin, "ra": ra, "cliente": cliente, "relato": relato}
 
 
 def _vigiar_violacoes(pagina):
@@ -93,6 +95,14 @@ def test_telas_principais_sem_violacao_de_csp(pagina, entrar, cenario, live_serv
         "/admin/",
         "/admin/atendimento/especificacao/",
         f"/admin/atendimento/especificacao/{ra.especificacao_id}/change/",
+        "/cidadao/triagem/",
+        f"/cidadao/triagem/{cenario['relato'].pk}/",
+        "/admin/cidadao/relato/",
+        # The citizen's pages (no login needed, also open to a logged-in user).
+        "/relatar/",
+        f"/relatar/{cenario['relato'].token}/",
+        f"/acompanhar/{ra.protocolo}/",
+        f"/p/{ra.protocolo}",
     ]
     for tela in telas:
         resposta = pagina.goto(tela)
