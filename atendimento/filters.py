@@ -69,14 +69,29 @@ def inicio_do_dia(dia: datetime.date) -> datetime.datetime:
 # --- Form fields that turn what people type into something indexable ----------
 
 
+PROTOCOLO_MAX = 20  # the widest format (ANS): 6 + 8 + 6 digits
+_SEPARADORES_PROTOCOLO = re.compile(r"[\s.\-/]")
+
+
+def protocolo_normalizar(texto) -> str | None:
+    """The digits of a protocol as people type it ("2026 1 000000123", "2026.1-..."),
+    or None when it cannot be one (letters, control characters, too long)."""
+    if not isinstance(texto, str) or len(texto) > 3 * PROTOCOLO_MAX:
+        return None
+    digitos = _SEPARADORES_PROTOCOLO.sub("", texto)
+    if not digitos or len(digitos) > PROTOCOLO_MAX or not digitos.isascii():
+        return None
+    return digitos if digitos.isdigit() else None
+
+
 class ProtocoloField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return value
-        digitos = re.sub(r"[\s.\-/]", "", value)
-        if not digitos.isdigit():
-            raise ValidationError("O protocolo tem só números (até 20 dígitos).")
+        digitos = protocolo_normalizar(value)
+        if digitos is None:
+            raise ValidationError(f"O protocolo tem só números (até {PROTOCOLO_MAX} dígitos).")
         return digitos
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from atendimento.models import Especificacao, EventoRA, RegistroAtendimento, Reiteracao
 from cidadao.models import Relato
-from mensageria.services.recebidos import situacao_no_sms
+from cidadao.selectors.publico import situacao_em_palavras
 
 LIMITE_REQUESTS = 1000  # the spec's default: 90 days or 1000 requests, whichever is smaller
 JANELA_PADRAO = datetime.timedelta(days=90)
@@ -106,7 +106,12 @@ def ra_open311(ra: RegistroAtendimento) -> dict:
     return {
         "service_request_id": ra.protocolo,
         "status": "closed" if encerrado else "open",
-        "status_notes": situacao_no_sms(ra),
+        # The words of the public status page, so an app and the page never disagree.
+        "status_notes": situacao_em_palavras(
+            situacao=ra.situacao,
+            pausado=ra.pausado_desde is not None,
+            motivo=getattr(ra.motivo_encerramento, "tipo", None),
+        ),
         "service_name": esp.nome,
         "service_code": esp.codigo_servico,
         "description": esp.descricao_publica,

@@ -7,14 +7,10 @@ the listed columns are read (``values()``), so no template can reach the rest.
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
-from atendimento.filters import protocolo_q
+from atendimento.filters import protocolo_normalizar, protocolo_q
 from atendimento.models import MensagemAtendimento, MotivoEncerramento, RegistroAtendimento
-
-PROTOCOLO_MAX = 20  # the widest format (ANS): 6 + 8 + 6 digits
-_SEPARADORES = re.compile(r"[\s.\-/]")
 
 RA = RegistroAtendimento
 EM_ANDAMENTO = "Em andamento"
@@ -44,17 +40,6 @@ class SituacaoPublica:
     data_prevista: datetime.datetime
     data_encerramento: datetime.datetime | None
     mensagens: tuple[MensagemPublica, ...]
-
-
-def protocolo_normalizar(texto) -> str | None:
-    """The digits of a protocol as people type it ("2026 1 000000123", "2026.1-..."),
-    or None when it cannot be one (letters, control characters, too long)."""
-    if not isinstance(texto, str) or len(texto) > 3 * PROTOCOLO_MAX:
-        return None
-    digitos = _SEPARADORES.sub("", texto)
-    if not digitos or len(digitos) > PROTOCOLO_MAX or not digitos.isascii():
-        return None
-    return digitos if digitos.isdigit() else None
 
 
 def situacao_em_palavras(*, situacao: str, pausado: bool, motivo: str | None) -> str:

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from atendimento.filters import protocolo_normalizar
 from atendimento.models import MotivoEncerramento, RegistroAtendimento
 from cidadao.models import ParametrosCidadao
-from cidadao.selectors.publico import protocolo_normalizar, situacao_publica
+from cidadao.selectors.publico import situacao_publica
 from tests.atendimento.factories import (
     MensagemAtendimentoFactory,
     MotivoFactory,

@@ -391,7 +391,8 @@ def test_get_requests_campos_e_privacidade(client, ras, servico):
         "media_url": "https://fotos.example.com/1.jpg",
     }
     fechado = itens[encerrado.protocolo]
-    assert fechado["status"] == "closed" and fechado["status_notes"].startswith("Encerrado")
+    # The words of the public status page: an executed closing reads "Concluído".
+    assert fechado["status"] == "closed" and fechado["status_notes"] == "Concluído"
     assert fechado["updated_datetime"] == timezone.localtime(encerrado.data_encerramento).isoformat(
         "T", "seconds"
     )
