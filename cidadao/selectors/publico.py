@@ -1,4 +1,5 @@
-"""What anyone may read about an RA, by one of its protocols (the public status page).
+"""What anyone may read about an RA, by one of its protocols (the public status page),
+and about a report, by its token (the report's own page).
 
 Only public data leaves here: the protocol asked, the kind of request, the situation
 in words, the dates and the public messages (text only, their author as "Companhia"
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from atendimento.filters import protocolo_normalizar, protocolo_q
 from atendimento.models import MensagemAtendimento, MotivoEncerramento, RegistroAtendimento
+from cidadao.models import Relato
 
 RA = RegistroAtendimento
 EM_ANDAMENTO = "Em andamento"
@@ -103,3 +105,30 @@ def situacao_publica(protocolo) -> SituacaoPublica | None:
             for data, do_solicitante, texto in mensagens
         ),
     )
+
+
+def relato_publico(token) -> dict | None:
+    """What the report's page may show, or None: no name, phone, e-mail or address
+    (LGPD), and a retained report (blocked phone) reads exactly as one waiting for
+    triage."""
+    relato = Relato.objects.select_related("especificacao", "ra").filter(token=token[:32]).first()
+    if relato is None:
+        return None
+    estado = _ESTADO_DO_RELATO.get(relato.situacao, "aguardando")
+    return {
+        "estado": estado,
+        "servico": relato.especificacao.nome,
+        "recebido_em": relato.criado_em,
+        "descricao": relato.descricao,
+        "tem_foto": bool(relato.foto or relato.media_url),
+        "tem_celular": bool(relato.celular),
+        "protocolo": relato.ra.protocolo if relato.ra and estado != "descartado" else "",
+        "motivo": relato.motivo_descarte if estado == "descartado" else "",
+    }
+
+
+_ESTADO_DO_RELATO = {
+    Relato.Situacao.RA_ABERTO: "ra_aberto",
+    Relato.Situacao.VINCULADO: "vinculado",
+    Relato.Situacao.DESCARTADO: "descartado",
+}

@@ -16,6 +16,7 @@ from cidadao.fotos import LimiteDaFotoUploadHandler, tamanho_descrever
 from cidadao.limites import limite_ip_atingido
 from cidadao.mapa import mapa_config, mapa_liberar_csp
 from cidadao.models import ParametrosCidadao, Relato
+from cidadao.selectors.publico import relato_publico
 from cidadao.services.relatos import relato_registrar
 from cidadao.views._publico import contexto_publico
 from core.acesso import ip_do_cliente
@@ -137,28 +138,7 @@ def _confirmacao_falsa(request, form):
 @login_not_required
 @never_cache
 def acompanhar(request, token):
-    relato = Relato.objects.select_related("especificacao", "ra").filter(token=token[:32]).first()
+    relato = relato_publico(token)
     if relato is None:
         return render(request, "cidadao/relato_nao_encontrado.html", contexto_publico(), status=404)
-    return render(request, "cidadao/relato_acompanhar.html", contexto_publico(**_publico(relato)))
-
-
-def _publico(relato: Relato) -> dict:
-    """What the tracking page may show: no name, phone, e-mail or address (LGPD), and a
-    retained report (blocked phone) reads exactly as one waiting for triage."""
-    estados = {
-        Relato.Situacao.RA_ABERTO: "ra_aberto",
-        Relato.Situacao.VINCULADO: "vinculado",
-        Relato.Situacao.DESCARTADO: "descartado",
-    }
-    estado = estados.get(relato.situacao, "aguardando")
-    return {
-        "estado": estado,
-        "servico": relato.especificacao.nome,
-        "recebido_em": relato.criado_em,
-        "descricao": relato.descricao,
-        "tem_foto": bool(relato.foto or relato.media_url),
-        "tem_celular": bool(relato.celular),
-        "protocolo": relato.ra.protocolo if relato.ra and estado != "descartado" else "",
-        "motivo": relato.motivo_descarte if estado == "descartado" else "",
-    }
+    return render(request, "cidadao/relato_acompanhar.html", contexto_publico(**relato))
