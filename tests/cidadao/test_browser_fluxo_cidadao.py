@@ -14,16 +14,18 @@ import pytest
 from atendimento.models import Reiteracao
 from cidadao.models import ParametrosCidadao, Relato
 from mensageria.emulador import ler_log
-from mensageria.models import Modem, Parametros
 from tests.atendimento.factories import RegistroAtendimentoFactory
 from tests.cidadao.factories import PONTO, EspecificacaoPublicaFactory
 from tests.cidadao.imagens import GPS_RECIFE, foto
 from tests.mensageria import integracao
 from tests.mensageria.integracao import esperar
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media"),
+]
 
-CELULAR = {"width": 390, "height": 844}
 MOSAICO_LOCAL = "/static/vendor/leaflet/images/layers.png"
 NUMERO_DIGITADO = "(81) 99999-0042"
 NUMERO = "+5581999990042"
@@ -31,22 +33,9 @@ NUMERO = "+5581999990042"
 GPS_CIDADAO = {"latitude": float(PONTO[0]) + 0.0003, "longitude": float(PONTO[1])}
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def modem(emu):
-    # Quiet hours would hold the SMS: this test must not depend on the hour.
-    Parametros.objects.update_or_create(pk=1, defaults={"silencio_inicio": None})
-    return Modem.objects.create(
-        nome=integracao.NOME_MODEM,
-        dispositivo=str(emu.link),
-        intervalo_segundos=0,
-        timeout_segundos=5,
-        max_tentativas=2,
-    )
+    return integracao.modem_do_emulador(emu, sem_silencio=True)
 
 
 @pytest.fixture
@@ -78,29 +67,8 @@ def cenario(unidade):
 
 
 @pytest.fixture
-def telefone_do_cidadao(navegador, live_server):
-    contexto = navegador.new_context(
-        viewport=CELULAR,
-        has_touch=True,
-        is_mobile=True,
-        base_url=live_server.url,
-        locale="pt-BR",
-        geolocation=GPS_CIDADAO,
-        permissions=["geolocation"],
-    )
-    contexto.add_init_script(
-        """document.addEventListener("securitypolicyviolation", (e) =>
-             console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`));"""
-    )
-    pagina = contexto.new_page()
-    pagina.set_default_timeout(15_000)
-    pagina.violacoes = []
-    pagina.on(
-        "console",
-        lambda m: "Content Security Policy" in m.text and pagina.violacoes.append(m.text),
-    )
-    yield pagina
-    contexto.close()
+def telefone_do_cidadao(celular):
+    return celular(geolocation=GPS_CIDADAO, permissions=["geolocation"])
 
 
 def test_relato_do_celular_vinculado_ao_ra_proximo_e_protocolo_por_sms(

@@ -10,49 +10,14 @@ from cidadao.models import ParametrosCidadao, Relato
 from tests.cidadao.factories import EspecificacaoPublicaFactory
 from tests.cidadao.imagens import GPS_RECIFE, foto
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media"),
+]
 
-CELULAR = {"width": 390, "height": 844}
 SEM_ROLAGEM_LATERAL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 MOSAICO_LOCAL = "/static/vendor/leaflet/images/layers.png"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def celular(navegador, live_server):
-    """A page in a phone-sized, touch window; ``violacoes`` collects CSP reports."""
-    contextos = []
-
-    def _abrir(**opcoes):
-        contexto = navegador.new_context(
-            viewport=CELULAR,
-            has_touch=True,
-            is_mobile=True,
-            base_url=live_server.url,
-            locale="pt-BR",
-            **opcoes,
-        )
-        contextos.append(contexto)
-        contexto.add_init_script(
-            """document.addEventListener("securitypolicyviolation", (e) =>
-                 console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`));"""
-        )
-        pagina = contexto.new_page()
-        pagina.set_default_timeout(15_000)
-        pagina.violacoes = []
-        pagina.on(
-            "console",
-            lambda m: "Content Security Policy" in m.text and pagina.violacoes.append(m.text),
-        )
-        return pagina
-
-    yield _abrir
-    for contexto in contextos:
-        contexto.close()
 
 
 @pytest.fixture

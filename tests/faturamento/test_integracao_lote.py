@@ -19,7 +19,7 @@ from faturamento.models import Conta, Envio, Processo
 from faturamento.services import transmissao
 from faturamento.services.processos import processo_criar, processo_executar
 from mensageria.emulador import ler_log
-from mensageria.models import Mensagem, Modem, Parametros
+from mensageria.models import Mensagem, Parametros
 from tests.mensageria import integracao
 from tests.mensageria.integracao import esperar
 
@@ -31,13 +31,7 @@ Situacao = Envio.Situacao
 
 @pytest.fixture
 def modem(emu):
-    return Modem.objects.create(
-        nome=integracao.NOME_MODEM,
-        dispositivo=str(emu.link),
-        intervalo_segundos=0,
-        timeout_segundos=5,
-        max_tentativas=2,
-    )
+    return integracao.modem_do_emulador(emu)
 
 
 @pytest.fixture

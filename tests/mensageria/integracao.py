@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 
 from gsan.celery import app
-from mensageria.models import Mensagem
+from mensageria.models import Mensagem, Modem, Parametros
 
 NOME_MODEM = "emu-teste"
 FILA = "modem.emu-teste"
@@ -26,6 +26,23 @@ RAIZ = Path(__file__).resolve().parents[2]
 FINAIS = {"enviada", "falhou", "incerta", "descartada"}
 # The workers this process started and has not stopped: a failed wait shows their logs.
 _workers: list[subprocess.Popen] = []
+
+
+def modem_do_emulador(emu, *, sem_silencio: bool = False, **campos) -> Modem:
+    """The modem row the test worker sends through: the emulator's pty, no pause between
+    SMS. ``sem_silencio``: quiet hours off, so a test does not depend on the hour."""
+    if sem_silencio:
+        Parametros.objects.update_or_create(pk=1, defaults={"silencio_inicio": None})
+    return Modem.objects.create(
+        **{
+            "nome": NOME_MODEM,
+            "dispositivo": str(emu.link),
+            "intervalo_segundos": 0,
+            "timeout_segundos": 5,
+            "max_tentativas": 2,
+            **campos,
+        }
+    )
 
 
 def _morrer_com_o_pai() -> None:

@@ -11,7 +11,7 @@ from atendimento.services import (
 )
 from mensageria import texto as texto_sms
 from mensageria.emulador import ler_log
-from mensageria.models import Mensagem, Modem, Parametros
+from mensageria.models import Mensagem
 
 from . import integracao
 from .factories import ra_criar
@@ -22,15 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def modem(emu):
-    # Public messages wait out quiet hours by default: this test must not depend on the hour.
-    Parametros.objects.update_or_create(pk=1, defaults={"silencio_inicio": None})
-    return Modem.objects.create(
-        nome=integracao.NOME_MODEM,
-        dispositivo=str(emu.link),
-        intervalo_segundos=0,
-        timeout_segundos=5,
-        max_tentativas=2,
-    )
+    return integracao.modem_do_emulador(emu, sem_silencio=True)
 
 
 def test_mensagem_publica_chega_ao_modem_cortada_com_reticencias(emu, modem, unidade, atendente):

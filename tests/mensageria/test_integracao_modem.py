@@ -21,13 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def modem(emu):
-    return Modem.objects.create(
-        nome=integracao.NOME_MODEM,
-        dispositivo=str(emu.link),
-        intervalo_segundos=0,
-        timeout_segundos=1,
-        max_tentativas=2,
-    )
+    return integracao.modem_do_emulador(emu, timeout_segundos=1)
 
 
 def enviados(emu, *, incluir_travados=False):
