@@ -13,7 +13,7 @@ from atendimento.models import (
     ParametrosAtendimento,
     RegistroAtendimento,
 )
-from atendimento.models.registro import PARECER_MAX
+from atendimento.models.registro import MENSAGEM_MAX, PARECER_MAX
 from atendimento.roteamento import unidades_destino
 from atendimento.services.alteracao import DESCRICAO_MAX
 from atendimento.services.anexos import AnexoGuardado, anexo_temporario_ler
@@ -467,7 +467,7 @@ class MensagemForm(VersaoForm):
         initial=MensagemAtendimento.Visibilidade.INTERNA,
     )
     texto = forms.CharField(
-        label="Mensagem", max_length=PARECER_MAX, widget=forms.Textarea(attrs={"rows": 4})
+        label="Mensagem", max_length=MENSAGEM_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 

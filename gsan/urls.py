@@ -19,6 +19,7 @@ urlpatterns = [
     path("relatar/", include("cidadao.urls_relato")),
     path("", include("cidadao.urls_consulta")),
     path("open311/v2/", include("cidadao.open311.urls")),
+    path("portal/", include("portal.urls")),
     path("healthz", mensageria_views.healthz, name="healthz"),
     path("", include("core.urls")),
 ]

@@ -119,6 +119,11 @@ class Especificacao(models.Model):
         help_text="service_code da API Open311; obrigatório quando aberta a relatos.",
     )
     descricao_publica = models.CharField("descrição para o cidadão", max_length=300, blank=True)
+    portal = models.BooleanField(
+        "aberta ao portal (Fale conosco)",
+        default=False,
+        help_text="Clientes e parceiros com conta no portal podem abrir contatos com ela.",
+    )
     ativa = models.BooleanField("ativa", default=True)
 
     class Meta:

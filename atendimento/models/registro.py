@@ -14,6 +14,8 @@ from core.models import Imutavel
 # Kept in one constant so that screen and database agree (GSAN accepted 600 on
 # screen and stored 400).
 PARECER_MAX = 2000
+# The RA's description and every message of its conversation (seed 004: "até 4.000").
+MENSAGEM_MAX = 4000
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ class RegistroAtendimento(models.Model):
         blank=True,
         on_delete=models.PROTECT,
     )
-    descricao = models.TextField("descrição", max_length=4000)
+    titulo = models.CharField("título", max_length=120, blank=True)
+    descricao = models.TextField("descrição", max_length=MENSAGEM_MAX)
 
     # Where
     imovel = models.ForeignKey(
@@ -230,6 +233,9 @@ class RegistroAtendimento(models.Model):
         choices=InteracaoPendente.choices,
         default=InteracaoPendente.NENHUMA,
     )
+    # A portal contact nobody had started, removed by an operator: the row stays
+    # (closed, audited, its protocol never reused) but leaves the lists and the portal.
+    excluido = models.BooleanField("excluído", default=False)
 
     # Optimistic lock: every service bumps it; a stale form is refused.
     versao = models.PositiveIntegerField(default=1)
@@ -247,7 +253,10 @@ class RegistroAtendimento(models.Model):
             models.Index(fields=["imovel", "situacao"], name="ra_imovel_situacao"),
             models.Index(fields=["data_abertura"], name="ra_data_abertura"),
             models.Index(fields=["situacao", "data_prevista_atual"], name="ra_situacao_prazo"),
-            models.Index(fields=["cliente"], name="ra_cliente"),
+            # The portal's "Em aberto" / "Encerrados" of one client, newest first.
+            models.Index(
+                fields=["cliente", "situacao", "data_abertura"], name="ra_cliente_situacao"
+            ),
             # Open RAs near a citizen's report: an indexed bounding box, then the exact
             # distance (no PostGIS; the same query runs on SQLite for `make run`).
             models.Index(
@@ -381,6 +390,9 @@ class EventoRA(Imutavel):
         ALTERACAO = "alteracao", "Alteração de dados"
         CONTATO = "contato", "Novo contato do solicitante"
         RELATO = "relato", "Relato de cidadão vinculado"
+        PENDENCIA = "pendencia", "Chamado pendente"
+        DESISTENCIA = "desistencia", "Atendimento liberado"
+        EXCLUSAO = "exclusao", "Contato excluído"
 
     ra = models.ForeignKey(RegistroAtendimento, on_delete=models.PROTECT, related_name="eventos")
     tipo = models.CharField("tipo", max_length=15, choices=Tipo.choices)
@@ -451,11 +463,13 @@ class MensagemAtendimento(models.Model):
 
     ra = models.ForeignKey(RegistroAtendimento, on_delete=models.CASCADE, related_name="mensagens")
     visibilidade = models.CharField(max_length=8, choices=Visibilidade.choices)
-    texto = models.TextField("mensagem", max_length=PARECER_MAX)
+    texto = models.TextField("mensagem", max_length=MENSAGEM_MAX)
     autor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     do_solicitante = models.BooleanField("enviada pelo solicitante", default=False)
+    # Who wrote a requester's message (the portal account's name); staff are ``autor``.
+    autor_nome = models.CharField("escrita por", max_length=150, blank=True)
     data = models.DateTimeField("data", default=timezone.now)
 
     class Meta:
@@ -479,6 +493,11 @@ class Anexo(models.Model):
     tamanho = models.PositiveIntegerField("tamanho (bytes)")
     usuario = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    do_solicitante = models.BooleanField("enviado pelo solicitante", default=False)
+    # The requester sees their own files and the staff's marked public (portal).
+    publico = models.BooleanField(
+        "visível ao solicitante", default=False, help_text="Aparece no portal do cliente."
     )
     data = models.DateTimeField(default=timezone.now)
 

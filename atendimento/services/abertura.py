@@ -26,6 +26,7 @@ from ordens_servico.services import ordem_servico_gerar
 TipoSolicitante = RegistroAtendimento.TipoSolicitante
 # Clocks of different machines drift; a form submitted right after a clock tick is fine.
 TOLERANCIA_RELOGIO = datetime.timedelta(minutes=2)
+TITULO_MAX = RegistroAtendimento._meta.get_field("titulo").max_length
 
 
 class RegistroDuplicado(RegraViolada):
@@ -382,6 +383,7 @@ def registro_atendimento_abrir(
     unidade_destino=None,
     devolucoes=(),
     anexos=(),
+    titulo="",
 ) -> RegistroAtendimento:
     """Open an RA: validate, route it (trâmite #1), generate its OS, notify the requester.
 
@@ -431,6 +433,11 @@ def registro_atendimento_abrir(
     arquivos = verificado["arquivos"]
     params = verificado["params"]
     unidade_usuario = usuario.unidade
+    titulo = " ".join((titulo or "").split())
+    if len(titulo) > TITULO_MAX:
+        raise RegraViolada(
+            f"O título tem {len(titulo)} caracteres; o máximo é {TITULO_MAX}.", campo="titulo"
+        )
 
     with transaction.atomic():
         if imovel is not None:
@@ -486,6 +493,7 @@ def registro_atendimento_abrir(
             data_reservada=data_reservada,
             melhor_horario=melhor_horario or "",
             origem=origem,
+            titulo=titulo,
         )
         _ra_inserir(
             ra,

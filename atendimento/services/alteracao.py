@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from atendimento.models import RegistroAtendimento, StatusComplementar
+from atendimento.models.registro import MENSAGEM_MAX
 from atendimento.services._comum import (
     evento_registrar,
     exigir_permissao,
@@ -28,7 +29,7 @@ CAMPOS_ALTERAVEIS = {
     "melhor_horario": "melhor horário",
     "status_complementar": "status complementar",
 }
-DESCRICAO_MAX = 4000
+DESCRICAO_MAX = MENSAGEM_MAX
 
 
 def _exibir(ra, campo, valor) -> str:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from atendimento import prazos
 from atendimento.models import MotivoEncerramento, RegistroAtendimento, Reiteracao
-from atendimento.models.registro import PARECER_MAX
+from atendimento.models.registro import MENSAGEM_MAX, PARECER_MAX
 from atendimento.permissoes import pode_atuar
 from atendimento.protocolo import protocolo_gerar
 from atendimento.services._comum import (
@@ -425,7 +425,7 @@ def registro_atendimento_reativar(*, ra, usuario, descricao="", versao=None):
             especificacao=antigo.especificacao,
             meio=antigo.meio,
             situacao=Situacao.PENDENTE,
-            descricao=texto[:4000],
+            descricao=texto[:MENSAGEM_MAX],
             imovel=antigo.imovel,
             local_ocorrencia=antigo.local_ocorrencia,
             latitude=antigo.latitude,

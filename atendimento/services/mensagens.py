@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from atendimento.models import MensagemAtendimento, RegistroAtendimento
-from atendimento.models.registro import PARECER_MAX
+from atendimento.models.registro import MENSAGEM_MAX
 from atendimento.services._comum import (
     Situacao,
     evento_registrar,
@@ -35,7 +35,7 @@ def registro_atendimento_mensagem_adicionar(
     *, ra, usuario, texto, visibilidade, do_solicitante=False, versao=None
 ) -> MensagemAtendimento:
     texto = texto_obrigatorio(
-        texto, campo="texto", rotulo="o texto da mensagem", maximo=PARECER_MAX
+        texto, campo="texto", rotulo="o texto da mensagem", maximo=MENSAGEM_MAX
     )
     if visibilidade not in Visibilidade.values:
         raise RegraViolada("Escolha se a mensagem é pública ou nota interna.", campo="visibilidade")

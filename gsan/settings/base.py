@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "mensageria",
     "faturamento",
     "cidadao",
+    "portal",
     "axes",
 ]
 
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The customer portal's own session (request.conta_externa), apart from request.user.
+    "portal.sessao.SessaoPortalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "atendimento.uploads.LimiteDeEnvioMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -80,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.papeis",
+                "portal.context_processors.conta_externa",
             ],
         },
     },
@@ -206,6 +210,8 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True  # see cidadao/limites.py
 # The public address of this site, for the short status links in SMS ("" = none).
 URL_PUBLICA = env.str("URL_PUBLICA", default="").rstrip("/")
+# The customer portal (portal/): its session lasts this long without a new login.
+PORTAL_SESSAO_SEGUNDOS = env.int("PORTAL_SESSAO_HORAS", default=8) * 3600
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
