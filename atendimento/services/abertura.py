@@ -537,7 +537,15 @@ def _ra_inserir(ra, *, usuario, descricao_evento, devolucoes=(), arquivos=(), ma
         dev.ra = ra
     DevolucaoValor.objects.bulk_create(devolucoes)
     for conteudo, nome, mime in arquivos:
-        anexo_gravar(ra=ra, usuario=usuario, conteudo=conteudo, nome=nome, mime=mime)
+        anexo_gravar(
+            ra=ra,
+            usuario=usuario,
+            conteudo=conteudo,
+            nome=nome,
+            mime=mime,
+            # Files sent with a portal contact are the requester's own (they see them).
+            do_solicitante=ra.origem == RegistroAtendimento.Origem.PORTAL,
+        )
     especificacao = ra.especificacao
     if especificacao.tipo_servico_id and especificacao.tipo_servico.ativo:
         os_ = ordem_servico_gerar(ra=ra, tipo_servico=especificacao.tipo_servico, usuario=usuario)

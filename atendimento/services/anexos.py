@@ -114,30 +114,63 @@ def _redimensionar(conteudo: bytes, ext: str, maximo: int, nome: str) -> bytes:
     return saida.getvalue()
 
 
-def anexo_gravar(*, ra, usuario, conteudo: bytes, nome: str, mime: str) -> Anexo:
-    """Store an already validated file (also used by the opening service)."""
-    anexo = Anexo(ra=ra, nome_original=nome[:200], tipo_mime=mime, tamanho=len(conteudo))
+def anexo_gravar(
+    *, ra, usuario, conteudo: bytes, nome: str, mime: str, do_solicitante=False, publico=False
+) -> Anexo:
+    """Store an already validated file (also used by the opening service).
+
+    A requester's file (``do_solicitante``, e.g. from the portal) is always public:
+    they see what they sent; a staff file only when marked ``publico``.
+    """
+    anexo = Anexo(
+        ra=ra,
+        nome_original=nome[:200],
+        tipo_mime=mime,
+        tamanho=len(conteudo),
+        do_solicitante=do_solicitante,
+        publico=publico or do_solicitante,
+    )
     anexo.usuario = usuario
     anexo.arquivo.save(nome, ContentFile(conteudo), save=False)
     anexo.save()
     return anexo
 
 
-def registro_atendimento_anexar(*, ra, usuario, arquivo, versao=None) -> Anexo:
+def registro_atendimento_anexar(
+    *, ra, usuario, arquivo, versao=None, publico=False, do_solicitante=False, autor_nome=""
+) -> Anexo:
+    """Attach a file. Staff (``usuario``) need the unit's permission; a requester's file
+    (``do_solicitante``, ``usuario`` None, ``autor_nome`` who sent it) is authorised
+    by the portal that calls this."""
     # Validate (and resize) before the lock: it may take a while for big images.
     conteudo, nome, mime = anexo_validar(arquivo)
     with transaction.atomic():
         ra = ra_travar(ra, versao=versao)
-        exigir_permissao(usuario, ra)
+        if not do_solicitante:
+            exigir_permissao(usuario, ra)
         exigir_situacao(ra, Situacao.PENDENTE, Situacao.BLOQUEADO, acao="anexar arquivos")
-        anexo = anexo_gravar(ra=ra, usuario=usuario, conteudo=conteudo, nome=nome, mime=mime)
+        anexo = anexo_gravar(
+            ra=ra,
+            usuario=usuario,
+            conteudo=conteudo,
+            nome=nome,
+            mime=mime,
+            do_solicitante=do_solicitante,
+            publico=publico,
+        )
         ra_salvar(ra, usuario=usuario, campos=[])
+        quem = f" por {autor_nome}" if do_solicitante and autor_nome else ""
         evento_registrar(
             ra,
             tipo="anexo",
             usuario=usuario,
-            descricao=f"Arquivo anexado: {nome}",
-            dados={"anexo": anexo.pk, "tamanho": anexo.tamanho},
+            descricao=f"Arquivo anexado{quem}: {nome}",
+            dados={
+                "anexo": anexo.pk,
+                "tamanho": anexo.tamanho,
+                "publico": anexo.publico,
+                "do_solicitante": do_solicitante,
+            },
         )
     return anexo
 

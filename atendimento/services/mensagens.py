@@ -32,8 +32,11 @@ def _interacao_apos(atual, *, visibilidade, do_solicitante):
 
 
 def registro_atendimento_mensagem_adicionar(
-    *, ra, usuario, texto, visibilidade, do_solicitante=False, versao=None
+    *, ra, usuario, texto, visibilidade, do_solicitante=False, autor_nome="", versao=None
 ) -> MensagemAtendimento:
+    """Add a message to the RA's conversation. A requester's message (``do_solicitante``,
+    from the portal: ``usuario`` None, ``autor_nome`` the account's name) is public,
+    waits on us (interação pendente interna) and is authorised by its caller."""
     texto = texto_obrigatorio(
         texto, campo="texto", rotulo="o texto da mensagem", maximo=MENSAGEM_MAX
     )
@@ -54,6 +57,7 @@ def registro_atendimento_mensagem_adicionar(
             texto=texto,
             autor=usuario if usuario is not None and usuario.is_authenticated else None,
             do_solicitante=do_solicitante,
+            autor_nome=(autor_nome or "")[:150] if do_solicitante else "",
             data=agora,
         )
         campos = []
@@ -65,7 +69,7 @@ def registro_atendimento_mensagem_adicionar(
             campos.append("interacao_pendente")
         ra_salvar(ra, usuario=usuario, campos=campos)
         tipo_texto = (
-            "Mensagem do solicitante"
+            f"Mensagem do solicitante{f' ({autor_nome})' if autor_nome else ''}"
             if do_solicitante
             else (
                 "Mensagem ao solicitante"

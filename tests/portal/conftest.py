@@ -1,0 +1,29 @@
+from importlib import import_module
+
+import pytest
+from django.conf import settings
+
+from portal import sessao
+from tests.portal.factories import ContaExternaFactory
+
+
+def portal_logar(client, conta) -> None:
+    """Sign ``conta`` in to the portal on the test ``client`` (its own session cookie)."""
+    loja = import_module(settings.SESSION_ENGINE).SessionStore()
+    loja[sessao._CONTA] = conta.pk
+    loja[sessao._HASH] = conta.get_session_auth_hash()
+    loja.save()
+    client.cookies[sessao.COOKIE] = loja.session_key
+    client.cookies[sessao.COOKIE]["path"] = sessao.PREFIXO
+
+
+@pytest.fixture
+def conta_externa(db):
+    return ContaExternaFactory()
+
+
+@pytest.fixture
+def client_portal(client, conta_externa):
+    """A test client signed in to the portal as ``conta_externa`` (no staff login)."""
+    portal_logar(client, conta_externa)
+    return client
