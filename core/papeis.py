@@ -131,6 +131,11 @@ PERMISSOES[ADMINISTRADOR] += [
     "atendimento.view_parametrosatendimento",
     "atendimento.change_parametrosatendimento",
 ]
+# The operator console (Central de atendimento ao cliente): attendants and supervisors
+# work its queue; deleting a contact nobody started (audited) is the supervisor's.
+PERMISSOES[ATENDENTE] += ["atendimento.usar_central"]
+PERMISSOES[SUPERVISOR] += ["atendimento.usar_central", "atendimento.excluir_contato"]
+PERMISSOES[ADMINISTRADOR] += ["atendimento.usar_central", "atendimento.excluir_contato"]
 
 
 # --- mensageria --------------------------------------------------------------

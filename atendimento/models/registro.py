@@ -245,6 +245,10 @@ class RegistroAtendimento(models.Model):
         verbose_name = "registro de atendimento"
         verbose_name_plural = "registros de atendimento"
         ordering = ["-data_abertura"]
+        permissions = [
+            ("usar_central", "Pode usar a central de atendimento ao cliente"),
+            ("excluir_contato", "Pode excluir um contato que ninguém iniciou"),
+        ]
         indexes = [
             models.Index(
                 fields=["unidade_atual", "situacao", "data_prevista_atual"],

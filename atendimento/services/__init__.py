@@ -9,6 +9,11 @@ from atendimento.services.abertura import registro_atendimento_abrir
 from atendimento.services.alteracao import registro_atendimento_alterar
 from atendimento.services.anexos import registro_atendimento_anexar
 from atendimento.services.celular import registro_atendimento_celular_corrigir
+from atendimento.services.central import (
+    registro_atendimento_desistir,
+    registro_atendimento_excluir,
+    registro_atendimento_marcar_pendente,
+)
 from atendimento.services.encerramento import (
     EncerramentoOS,
     registro_atendimento_encerrar,
@@ -41,9 +46,12 @@ __all__ = [
     "registro_atendimento_assumir",
     "registro_atendimento_celular_corrigir",
     "registro_atendimento_desbloquear",
+    "registro_atendimento_desistir",
     "registro_atendimento_encaminhar",
     "registro_atendimento_encerrar",
     "registro_atendimento_encerrar_pela_os",
+    "registro_atendimento_excluir",
+    "registro_atendimento_marcar_pendente",
     "registro_atendimento_mensagem_adicionar",
     "registro_atendimento_pausar",
     "registro_atendimento_prorrogar",
