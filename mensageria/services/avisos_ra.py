@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from .. import texto as texto_sms
-from ..links import link_consulta, molde_sem_link
+from ..links import link_consulta, link_do_ra, molde_sem_link
 from ..models import MODELOS_PADRAO, Mensagem, ModeloMensagem, Parametros, especificacao_no_sms
 from ..selectors import (
     EVENTOS_ABERTURA,
@@ -62,7 +62,7 @@ def _valores(ra, parametros: Parametros, *, sms: bool) -> dict:
         "empresa": parametros.nome_empresa,
         "mensagem": "",
         "situacao": ra.get_situacao_display(),
-        "link": link_consulta(ra.protocolo),
+        "link": link_do_ra(ra),
     }
 
 
@@ -114,6 +114,17 @@ def _texto_sms(ra, evento: str, parametros: Parametros, *, mensagem: str = "") -
     modelo = _modelo(evento)
     molde = _molde_sms(ra, evento, modelo)
     valores = _valores(ra, parametros, sms=True)
+    texto = _texto_sms_com(molde, valores, parametros, evento=evento, mensagem=mensagem)
+    curto = link_consulta(ra.protocolo)
+    if valores["link"] != curto and not _cabe(texto, parametros):
+        # A portal contact's link is longer than the status page's, which the template
+        # was checked against when saved: rather the short link than a failed SMS.
+        valores["link"] = curto
+        texto = _texto_sms_com(molde, valores, parametros, evento=evento, mensagem=mensagem)
+    return texto
+
+
+def _texto_sms_com(molde, valores, parametros, *, evento, mensagem) -> str:
     if "{mensagem}" in molde or evento == "ra_mensagem":
         return _sms_com_mensagem(molde, valores, mensagem, parametros, evento=evento)
     return _formatar(molde, valores, padrao=MODELOS_PADRAO[evento], evento=evento)
