@@ -493,6 +493,11 @@ class PausarForm(VersaoForm):
 
 class AnexarForm(VersaoForm):
     arquivo = forms.FileField(label="Arquivo")
+    publico = forms.BooleanField(
+        label="Visível ao cliente no portal",
+        required=False,
+        help_text="Sem marcar, só a equipe vê o arquivo.",
+    )
 
 
 class NumeracaoManualForm(forms.Form):

@@ -21,6 +21,7 @@ class ItemLinhaTempo:
     icone: str = "bi-dot"
     descricao: str = ""
     usuario: object = None
+    autor: str = ""  # who wrote it when no staff user did (a portal account's name)
     detalhes: list = field(default_factory=list)
     anexo: object = None
     link: tuple | None = None  # (URL name, pk) of the row's own page
@@ -122,7 +123,12 @@ def _itens_reiteracoes(ra, dados_pessoais):
 def _itens_mensagens(ra, entregas):
     for m in ra.mensagens.select_related("autor"):
         interna = m.visibilidade == MensagemAtendimento.Visibilidade.INTERNA
-        if m.do_solicitante:
+        # The requester's own words come with no staff author only from the portal (an
+        # inbound SMS is attached by an attendant, who is its ``autor``).
+        pelo_portal = m.do_solicitante and m.autor_id is None
+        if pelo_portal:
+            titulo = "Mensagem do solicitante pelo portal"
+        elif m.do_solicitante:
             titulo = "Mensagem do solicitante"
         elif interna:
             titulo = "Nota interna"
@@ -135,19 +141,26 @@ def _itens_mensagens(ra, entregas):
             icone="bi-lock" if interna else "bi-chat-left-text",
             descricao=m.texto,
             usuario=m.autor,
+            autor=m.autor_nome if pelo_portal else "",
+            detalhes=["Só a equipe vê: o cliente não vê esta nota."] if interna else [],
             entregas=entregas.get(m.pk, []),
         )
 
 
 def _itens_anexos(ra):
     for a in ra.anexos.select_related("usuario"):
+        # Only the portal sends the requester's files (with the contact or later); its
+        # system user opened the contact and is no one to show.
+        quem = "Enviado pelo solicitante pelo portal" if a.do_solicitante else "Enviado pela equipe"
+        ve = "O cliente vê no portal" if a.publico else "Só a equipe vê"
         yield ItemLinhaTempo(
             data=a.data,
             tipo="anexo",
             titulo="Anexo",
             icone="bi-paperclip",
             descricao=a.nome_original,
-            usuario=a.usuario,
+            usuario=None if a.do_solicitante else a.usuario,
+            detalhes=[f"{quem} · {ve}"],
             anexo=a,
         )
 

@@ -269,8 +269,11 @@ anexar = _view(
         icone="bi-paperclip",
         form=forms.AnexarForm,
         executar=lambda ra, d, u: s.registro_atendimento_anexar(
-            ra=ra, usuario=u, arquivo=d["arquivo"], versao=d["versao"]
+            ra=ra, usuario=u, arquivo=d["arquivo"], publico=d["publico"], versao=d["versao"]
         ),
-        sucesso=lambda a: f"Arquivo {a.nome_original} anexado.",
+        sucesso=lambda a: (
+            f"Arquivo {a.nome_original} anexado; "
+            + ("o cliente o vê no portal." if a.publico else "só a equipe o vê.")
+        ),
     )
 )
