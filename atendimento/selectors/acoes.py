@@ -56,7 +56,7 @@ def acoes_disponiveis(*, usuario, ra, agora=None) -> list[Acao]:
             and ra.motivo_encerramento.tipo == ra.motivo_encerramento.Tipo.DUPLICIDADE
         )
         ja_reativado = RA.objects.filter(ra_origem=ra).exists()
-        if not duplicidade and not ja_reativado:
+        if not duplicidade and not ja_reativado and not ra.excluido:
             acoes.append(Acao("reativar", "Reativar", "bi-arrow-counterclockwise", "v"))
     if situacao != RA.Situacao.ENCERRADO:
         acoes.append(Acao("mensagem", "Mensagem", "bi-chat-left-text", "m"))

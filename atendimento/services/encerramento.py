@@ -391,6 +391,10 @@ def registro_atendimento_reativar(*, ra, usuario, descricao="", versao=None):
         exigir_permissao(usuario, antigo)
         if antigo.situacao != Situacao.ENCERRADO:
             raise TransicaoInvalida("Só um RA encerrado pode ser reativado.")
+        if antigo.excluido:
+            raise RegraViolada(
+                "Um contato excluído não pode ser reativado: abra um novo RA se for preciso."
+            )
         if antigo.motivo_encerramento and antigo.motivo_encerramento.tipo == TipoMotivo.DUPLICIDADE:
             raise RegraViolada(
                 "Um RA encerrado por duplicidade não pode ser reativado: reative ou reitere o RA "

@@ -4,8 +4,10 @@ import pytest
 from django.utils import timezone
 
 from atendimento.models import EventoRA, RegistroAtendimento, Reiteracao
+from atendimento.selectors import acoes_disponiveis
 from atendimento.services import (
     registro_atendimento_encerrar,
+    registro_atendimento_excluir,
     registro_atendimento_reativar,
     registro_atendimento_reiterar,
 )
@@ -225,3 +227,13 @@ def test_reativar_duplicado_recusado(abrir, tecnico, atendente, motivos):
     with pytest.raises(RegraViolada, match="duplicidade"):
         registro_atendimento_reativar(ra=ra, usuario=atendente)
     assert RegistroAtendimento.objects.count() == 2
+
+
+def test_reativar_contato_excluido_recusado(abrir, atendente, supervisor):
+    ra = abrir()
+    registro_atendimento_excluir(ra=ra, usuario=supervisor, justificativa="Aberto por engano")
+    ra.refresh_from_db()
+    with pytest.raises(RegraViolada, match="excluído"):
+        registro_atendimento_reativar(ra=ra, usuario=atendente)
+    assert RegistroAtendimento.objects.filter(ra_origem=ra).count() == 0
+    assert "reativar" not in [a.nome for a in acoes_disponiveis(usuario=supervisor, ra=ra)]
