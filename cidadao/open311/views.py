@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from cidadao.limites import limite_ip_atingido
 from cidadao.models import ParametrosCidadao, Relato
 from cidadao.services.relatos import relato_registrar
 from core.acesso import ip_do_cliente
 from core.exceptions import RegraViolada
+from core.limites import limite_ip_atingido
 
 from . import selectors
 from .chaves import chave_verificar

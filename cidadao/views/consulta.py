@@ -12,10 +12,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from cidadao.limites import limite_ip_atingido
 from cidadao.models import ParametrosCidadao
 from cidadao.selectors.publico import situacao_publica
 from cidadao.views._publico import contexto_publico
+from core.limites import limite_ip_atingido
 
 
 def _responder(request, template, *, status=200, **extra):

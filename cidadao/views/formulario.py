@@ -13,7 +13,6 @@ from atendimento.uploads import LimiteDeAnexoUploadHandler
 from atendimento.views._comum import erro_no_form
 from cidadao.forms import RelatoForm
 from cidadao.fotos import LimiteDaFotoUploadHandler, tamanho_descrever
-from cidadao.limites import limite_ip_atingido
 from cidadao.mapa import mapa_config, mapa_liberar_csp
 from cidadao.models import ParametrosCidadao, Relato
 from cidadao.selectors.publico import relato_publico
@@ -21,6 +20,7 @@ from cidadao.services.relatos import relato_registrar
 from cidadao.views._publico import contexto_publico
 from core.acesso import ip_do_cliente
 from core.exceptions import RegraViolada
+from core.limites import limite_ip_atingido
 
 ENVIO_ILEGIVEL = (
     RequestDataTooBig,

@@ -207,7 +207,7 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_FAIL_OPEN = True  # see cidadao/limites.py
+RATELIMIT_FAIL_OPEN = True  # see core/limites.py
 # The public address of this site, for the short status links in SMS ("" = none).
 URL_PUBLICA = env.str("URL_PUBLICA", default="").rstrip("/")
 # The customer portal (portal/): its session lasts this long without a new login.
