@@ -453,6 +453,7 @@ class Mensagem(models.Model):
         ALERTA = "alerta", "Alerta aos supervisores"
         FATURAMENTO = "faturamento", "Faturamento"
         COBRANCA = "cobranca", "Cobrança"
+        CONTA_PORTAL = "conta_portal", "Conta do portal (confirmação, senha, convite)"
         AVULSA = "avulsa", "Avulsa (teste)"
 
     class Entrega(models.TextChoices):
