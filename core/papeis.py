@@ -228,6 +228,15 @@ PERMISSOES[ADMINISTRADOR] += [
 ]
 
 
+# --- portal (customer portal): the Administrador manages its accounts and parameters --
+PERMISSOES[ADMINISTRADOR] += [
+    *crud("portal", "contaexterna"),
+    "portal.view_parametrosportal",
+    "portal.add_parametrosportal",
+    "portal.change_parametrosportal",
+]
+
+
 # --- axes (login throttling): the Administrador sees and unlocks lockouts -----
 PERMISSOES[ADMINISTRADOR] += [
     "axes.view_accessattempt",
