@@ -74,15 +74,17 @@ def _solicitante_validar(
     solicitante_funcionario,
     solicitante_nome,
     solicitante_telefone,
+    origem="interna",
 ):
-    """Exactly one kind of requester, complete."""
+    """Exactly one kind of requester, complete. A portal contact's client comes with the
+    person who wrote for it (the portal's "pessoa para contato")."""
     if tipo_solicitante not in TipoSolicitante.values:
         raise RegraViolada("Escolha quem está solicitando.", campo="tipo_solicitante")
     unidade_ou_func = solicitante_unidade is not None or solicitante_funcionario is not None
     if tipo_solicitante == TipoSolicitante.CLIENTE:
         if cliente is None:
             raise RegraViolada("Escolha o cliente solicitante.", campo="cliente")
-        if unidade_ou_func or solicitante_nome:
+        if unidade_ou_func or (solicitante_nome and origem != RegistroAtendimento.Origem.PORTAL):
             raise RegraViolada(
                 "Informe só o cliente como solicitante (não preencha unidade nem nome livre).",
                 campo="tipo_solicitante",
@@ -264,6 +266,7 @@ def registro_atendimento_abertura_verificar(
             solicitante_funcionario=solicitante_funcionario,
             solicitante_nome=solicitante_nome,
             solicitante_telefone=solicitante_telefone or "",
+            origem=origem,
         )
     telefone = ""
     with erros.verificar():
