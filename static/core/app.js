@@ -41,7 +41,8 @@ document.addEventListener("keydown", (event) => {
 // 100 characters or more, with a maxlength). It counts as the server does (a line
 // break arrives as two characters, \r\n). The browser's own maxlength would cut a
 // pasted text without a word, so the counter replaces it: past the limit it turns
-// red and the server refuses the form with the same numbers.
+// red and the server refuses the form with the same numbers. A field with
+// data-contador="restantes" counts down instead ("N caracteres restantes").
 (() => {
   const INPUT_LONGO = 100;
   const contar = (texto) => [...texto.replace(/\r?\n/g, "\r\n")].length;
@@ -65,9 +66,16 @@ document.addEventListener("keydown", (event) => {
     const atualizar = () => {
       const usados = contar(campo.value);
       const acima = usados > limite;
-      contador.textContent = acima
-        ? `${numero(usados)} de ${numero(limite)} caracteres: ${numero(usados - limite)} a mais`
-        : `${numero(usados)} de ${numero(limite)} caracteres`;
+      if (campo.dataset.contador === "restantes") {
+        const restantes = limite - usados;
+        contador.textContent = acima
+          ? `${numero(-restantes)} caracteres a mais (máximo ${numero(limite)})`
+          : `${numero(restantes)} ${restantes === 1 ? "caractere restante" : "caracteres restantes"}`;
+      } else {
+        contador.textContent = acima
+          ? `${numero(usados)} de ${numero(limite)} caracteres: ${numero(usados - limite)} a mais`
+          : `${numero(usados)} de ${numero(limite)} caracteres`;
+      }
       contador.classList.toggle("text-danger", acima);
       contador.classList.toggle("fw-semibold", acima);
       // Announce crossing the limit, not every keystroke.
