@@ -1,0 +1,106 @@
+"""portal.services.contatos: what the account may open and complement, whatever the
+form let through."""
+
+import pytest
+
+from atendimento.models import EventoRA, RegistroAtendimento
+from core.exceptions import PermissaoNegada, RegraViolada, TransicaoInvalida
+from portal.services.contatos import contato_abrir, contato_complementar
+from tests.portal.dados_contatos import cenario_criar, executavel, png, ra_do_cliente
+
+pytestmark = pytest.mark.django_db
+RA = RegistroAtendimento
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def c():
+    return cenario_criar()
+
+
+def _abrir(c, **kwargs):
+    dados = {
+        "conta": c.conta,
+        "especificacao": c.segunda_via,
+        "imovel": c.imovel,
+        "titulo": "Conta alta",
+        "pessoa_contato": "Maria D.",
+        "telefone": "81988887777",
+        "email": "maria@portal.com.br",
+        "mensagem": "Veio o dobro.",
+    }
+    dados.update(kwargs)
+    return contato_abrir(**dados)
+
+
+def test_abre_ra_do_portal_com_evento_e_tramite(c):
+    ra = _abrir(c)
+    assert ra.origem == RA.Origem.PORTAL and ra.situacao == RA.Situacao.PENDENTE
+    assert ra.cliente == c.cliente and ra.solicitante_nome == "Maria D."
+    assert ra.eventos.filter(tipo=EventoRA.Tipo.ABERTURA).exists()
+    assert ra.tramites.get().unidade_destino == c.manutencao
+
+
+@pytest.mark.parametrize("qual", ["interna", "desativada"])
+def test_recusa_especificacao_fora_do_portal(c, qual):
+    with pytest.raises(RegraViolada) as erro:
+        _abrir(c, especificacao=getattr(c, qual))
+    assert erro.value.campo == "especificacao"
+    assert not RA.objects.exists()
+
+
+@pytest.mark.parametrize("qual", ["imovel_alheio", "imovel_antigo"])
+def test_recusa_imovel_que_nao_e_do_cliente(c, qual):
+    with pytest.raises(RegraViolada) as erro:
+        _abrir(c, imovel=getattr(c, qual))
+    assert erro.value.campo == "imovel"
+    assert not RA.objects.exists()
+
+
+def test_recusa_sem_imovel_quando_exigido_mas_aceita_quando_nao(c):
+    with pytest.raises(RegraViolada, match="exige o imóvel"):
+        _abrir(c, especificacao=c.cavalete, imovel=None)
+    ra = _abrir(c, imovel=None)
+    assert ra.imovel is None
+
+
+def test_recusa_telefone_invalido_com_o_campo(c):
+    with pytest.raises(RegraViolada) as erro:
+        _abrir(c, telefone="123")
+    assert erro.value.campo == "solicitante_telefone"
+
+
+def test_complementar_grava_mensagem_do_solicitante(c):
+    ra = _abrir(c)
+    contato_complementar(conta=c.conta, ra=ra, texto="Mais uma coisa.", anexos=[png()])
+    ra.refresh_from_db()
+    assert ra.interacao_pendente == RA.InteracaoPendente.INTERNA
+    assert ra.mensagens.get().autor_nome == c.conta.nome
+    assert ra.anexos.filter(do_solicitante=True, nome_original="foto.png").exists()
+
+
+def test_complementar_recusa_ra_de_outro_cliente_e_encerrado(c):
+    alheio = ra_do_cliente(c.outro_cliente)
+    with pytest.raises(PermissaoNegada):
+        contato_complementar(conta=c.conta, ra=alheio, texto="Oi")
+    encerrado = ra_do_cliente(c.cliente, encerrado=True)
+    with pytest.raises(TransicaoInvalida):
+        contato_complementar(conta=c.conta, ra=encerrado, texto="Oi")
+    excluido = ra_do_cliente(c.cliente, excluido=True)
+    with pytest.raises(PermissaoNegada):
+        contato_complementar(conta=c.conta, ra=excluido, texto="Oi")
+    assert not alheio.mensagens.exists() and not encerrado.mensagens.exists()
+
+
+def test_complementar_com_um_anexo_ruim_nao_grava_nada(c):
+    ra = _abrir(c)
+    with pytest.raises(RegraViolada, match=r"virus\.exe"):
+        contato_complementar(
+            conta=c.conta, ra=ra, texto="Com anexos.", anexos=[png(), executavel("virus.exe")]
+        )
+    assert not ra.mensagens.exists()
+    assert not ra.anexos.filter(nome_original="foto.png").exists()
