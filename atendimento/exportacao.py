@@ -110,3 +110,69 @@ def linha(ra, *, dados_pessoais: bool, com_mensagens=False, agora=None) -> list[
     if com_mensagens:
         valores.append(_mensagens(ra))
     return valores
+
+
+# --- The operator console's columns (seed 004), plus the requester's contact -------
+
+CABECALHO_CENTRAL = [
+    "Nº chamado",
+    "Abertura",
+    "Prazo de retorno",
+    "Cliente",
+    "CPF/CNPJ",
+    "Telefone",
+    "Aberto por",
+    "Origem",
+    "Título",
+    "Classificação",
+    "Subclassificação",
+    "Motivo do atendimento",
+    "Fechamento",
+    "Em andamento com",
+    "Setor",
+    "Dias em aberto",
+    "Protocolo",
+    "Situação",
+    "Interação pendente",
+    "Excluído",
+]
+
+
+def aberto_por(ra) -> str:
+    """Who opened it as the console shows it: a portal or API contact by its channel."""
+    if ra.origem != ra.Origem.INTERNA:
+        return ra.get_origem_display()
+    return _usuario(ra.usuario_abertura)
+
+
+def linha_central(ra, *, dados_pessoais: bool, agora=None) -> list[str]:
+    agora = agora or timezone.now()
+    cpf = ra.cliente.cpf_cnpj if ra.cliente_id else ra.solicitante_cpf_cnpj
+    telefone = ra.solicitante_telefone
+    fim = ra.data_encerramento or agora
+    return [
+        str(ra.pk),
+        _data(ra.data_abertura),
+        _data(ra.data_prevista_atual),
+        celula_csv(ra.nome_solicitante),
+        celula_csv(formatar_cpf_cnpj(cpf) if dados_pessoais else selectors.mascarar_cpf_cnpj(cpf)),
+        celula_csv(
+            selectors.formatar_telefone(telefone)
+            if dados_pessoais
+            else selectors.mascarar_telefone(telefone)
+        ),
+        celula_csv(aberto_por(ra)),
+        ra.get_origem_display(),
+        celula_csv(ra.titulo),
+        celula_csv(ra.especificacao.tipo.nome),
+        celula_csv(ra.especificacao.nome),
+        celula_csv(ra.motivo_encerramento.nome if ra.motivo_encerramento_id else ""),
+        _data(ra.data_encerramento),
+        celula_csv(_usuario(ra.responsavel)),
+        ra.unidade_atual.sigla,
+        str(max(0, (fim - ra.data_abertura).days)),
+        celula_csv(ra.protocolo),
+        ra.get_situacao_display(),
+        ra.get_interacao_pendente_display(),
+        "sim" if ra.excluido else "",
+    ]

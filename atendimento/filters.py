@@ -532,7 +532,7 @@ class CentralFilter(RegistroAtendimentoFilter):
         f["status_prazo"].label = "Prazo de atendimento"
         f["status_prazo"].extra.update(choices=PRAZOS_CENTRAL, empty_label="--- Independente ---")
         f["responsavel"].label = "Responsável pelo atendimento"
-        f["responsavel"].extra["queryset"] = _operadores()
+        f["responsavel"].queryset = _operadores()
         f["abertura_de"].label = "Aberto de"
 
     def filtrar_caixa(self, queryset, name, value):

@@ -47,6 +47,8 @@ def central_filtros(filtros) -> dict:
     for chave, padrao in PADROES.items():
         if not dados.get(chave):
             dados[chave] = padrao
+    if not dados.get("periodo") and (dados.get("abertura_de") or dados.get("abertura_ate")):
+        dados["periodo"] = "entre"  # the dates say it: "entre" them
     return dados
 
 
@@ -57,7 +59,9 @@ def central_fila(*, usuario, filtros=None, agora=None) -> Busca:
     messages). ``filtrado`` tells whether anything beyond the defaults is in use.
     """
     dados = central_filtros(filtros)
-    base = registros_visiveis(usuario).select_related("motivo_encerramento")
+    base = registros_visiveis(usuario).select_related(
+        "motivo_encerramento", "solicitante_funcionario"
+    )
     filtro = CentralFilter(dados, queryset=base, agora=agora, usuario=usuario)
     if not filtro.is_valid():
         return Busca(filtro.form, RA.objects.none(), filtrado=True)

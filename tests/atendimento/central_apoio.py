@@ -2,6 +2,7 @@
 
 from portal.sistema import usuario_do_portal
 from tests.atendimento.factories import MeioFactory
+from tests.factories import ImovelFactory
 
 
 def fabrica_contato_portal(abrir):
@@ -12,6 +13,7 @@ def fabrica_contato_portal(abrir):
             "usuario": usuario_do_portal(),
             "meio": MeioFactory(nome="Internet"),
             "origem": "portal",
+            "imovel": ImovelFactory(),
             "titulo": "Conta de água alta",
             "descricao": "Minha conta veio o dobro do normal.",
         }
