@@ -38,7 +38,8 @@ TIPOS_SERVICO = {
     "Desobstrução de rede de esgoto": (24, True),
 }
 
-# grupo → tipo → [(especificação, options)]
+# grupo → tipo → [(especificação, options)]; "portal": open to the customer portal (what
+# a customer can ask about one of their imóveis, with no document the staff must check).
 CATALOGO = {
     "Água": {
         "Vazamento": [
@@ -53,6 +54,7 @@ CATALOGO = {
                     "unidade": "GMA",
                     "servico": "Reparo de vazamento",
                     "exige_imovel": True,
+                    "portal": True,
                 },
             ),
         ],
@@ -64,9 +66,10 @@ CATALOGO = {
                     "unidade": "GMA",
                     "servico": "Verificação de falta d'água",
                     "exige_imovel": True,
+                    "portal": True,
                 },
             ),
-            ("Água com cor ou cheiro", {"prazo_dias": 2, "unidade": "GMA"}),
+            ("Água com cor ou cheiro", {"prazo_dias": 2, "unidade": "GMA", "portal": True}),
         ],
         "Ligação": [
             (
@@ -89,7 +92,7 @@ CATALOGO = {
             ),
             (
                 "Retorno de esgoto no imóvel",
-                {"prazo_dias": 2, "unidade": "GME", "exige_imovel": True},
+                {"prazo_dias": 2, "unidade": "GME", "exige_imovel": True, "portal": True},
             ),
         ],
     },
@@ -97,7 +100,13 @@ CATALOGO = {
         "Conta": [
             (
                 "Revisão de conta",
-                {"prazo_dias": 5, "unidade": "GCOM", "exige_imovel": True, "exige_cliente": True},
+                {
+                    "prazo_dias": 5,
+                    "unidade": "GCOM",
+                    "exige_imovel": True,
+                    "exige_cliente": True,
+                    "portal": True,
+                },
             ),
             (
                 "Segunda via de conta",
@@ -106,6 +115,7 @@ CATALOGO = {
                     "unidade": "GCOM",
                     "exige_imovel": True,
                     "exige_parecer_encerramento": False,
+                    "portal": True,
                 },
             ),
         ],

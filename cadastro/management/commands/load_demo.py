@@ -12,6 +12,7 @@ APPS_COM_DEMO = (
     "mensageria",
     "faturamento",
     "cidadao",
+    "portal",
 )
 
 
