@@ -249,6 +249,8 @@ def logins_demo() -> list[tuple[str, str]]:
 
 
 def banner(porta: int | str, var: Path) -> str:
+    from portal.demo import EMAIL, SENHA
+
     usuarios = "\n".join(f"    {nome:<12} {senha}" for nome, senha in logins_demo())
     try:
         base = var.relative_to(RAIZ)
@@ -261,6 +263,8 @@ def banner(porta: int | str, var: Path) -> str:
         f"  Para o cidadão (sem login): relatar um vazamento em http://127.0.0.1:{porta}/relatar/"
         f" e acompanhar um protocolo em http://127.0.0.1:{porta}/acompanhar/\n"
         f"  Usuários de demonstração (usuário, senha):\n{usuarios}\n"
+        f"  Portal do cliente (Fale conosco) em http://127.0.0.1:{porta}/portal/"
+        f" — conta de demonstração: {EMAIL}, senha {SENHA}\n"
         f"  Logs do emulador, dos workers e do beat em {log}/. Ctrl-C encerra tudo.\n"
         f"  SMS enviados pelo modem emulado: tail -f {enviados}\n"
         f"  {_linha_email(correio)}\n"
