@@ -169,6 +169,10 @@ def dados(unidade, atendente):
         "prefixo:faturamento:processos": processo.pk,
         "prefixo:cidadao": relato.pk,
         "relato:acompanhar": relato.token,
+        # Portal account links take tokens: any text (a wrong one gets a clear page).
+        "portal:confirmar": "x",
+        "portal:senha_definir": "x",
+        "prefixo:portal": ra.pk,
     }
 
 
