@@ -34,7 +34,7 @@ GRUPO_CADASTRO = "portal_cadastro"
 GRUPO_SENHA = "portal_senha"
 GRUPO_REENVIO = "portal_reenvio"
 
-BLOQUEADO = "Muitas tentativas erradas. Aguarde {minutos} minutos e tente de novo."
+BLOQUEADO = "Muitas tentativas erradas. Aguarde {espera} e tente de novo."
 
 
 def falhas_por_conta() -> int:
@@ -61,7 +61,8 @@ def minutos(segundos: float) -> int:
 
 
 def mensagem_bloqueio(segundos: float) -> str:
-    return BLOQUEADO.format(minutos=minutos(segundos))
+    n = minutos(segundos)
+    return BLOQUEADO.format(espera=f"{n} minuto" if n == 1 else f"{n} minutos")
 
 
 @dataclass

@@ -3,6 +3,9 @@
 All public (no staff login); the portal's own session is ``request.sessao_portal``.
 """
 
+import posixpath
+from urllib.parse import unquote, urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
@@ -50,8 +53,11 @@ def _publica(view):
 def _destino(request) -> str:
     """``next`` when it is a portal page of this site, else the portal's home."""
     destino = request.POST.get("next") or request.GET.get("next") or ""
+    caminho = unquote(urlsplit(destino).path)
     if (
         destino.startswith(PREFIXO)
+        and (posixpath.normpath(caminho) + "/").startswith(PREFIXO)
+        and "\\" not in caminho
         and url_has_allowed_host_and_scheme(
             destino, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )

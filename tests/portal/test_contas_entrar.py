@@ -45,6 +45,9 @@ def test_email_e_senha_certos_entram_no_portal(client):
         ("https://outro.exemplo.com/portal/", "/portal/"),
         ("//outro.exemplo.com/portal/", "/portal/"),
         ("/portal/sair/", "/portal/"),
+        ("/portal/../atendimento/", "/portal/"),
+        ("/portal/%2e%2e/atendimento/", "/portal/"),
+        ("/portal/contatos/1/?aba=conversa", "/portal/contatos/1/?aba=conversa"),
     ],
 )
 def test_next_so_leva_a_paginas_do_portal(client, proximo, destino):
@@ -160,7 +163,11 @@ def test_bloqueio_da_conta_vale_de_qualquer_ip_e_diz_quanto_esperar(client, relo
     conta.refresh_from_db()
     assert conta.last_login is None
 
-    relogio.avancar(minutes=5, seconds=1)
+    relogio.avancar(minutes=4, seconds=30)
+    resposta = _entrar(client, conta.email, SENHA, ip="10.0.3.1")
+    assert "Aguarde 1 minuto e tente de novo." in _texto(resposta)
+
+    relogio.avancar(seconds=31)
     assert _entrar(client, conta.email, SENHA, ip="10.0.3.1")["Location"] == "/portal/"
 
 
