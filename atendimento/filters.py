@@ -399,6 +399,7 @@ CAIXAS = [
     ("excluidos", "Contatos excluídos"),
 ]
 CAIXA_PADRAO = "abertos"
+CAIXAS_ABERTAS = ("abertos", "perfil", "operador")
 ORIGEM_TODAS = "todas"
 ORIGENS = [*RA.Origem.choices, (ORIGEM_TODAS, "Todas")]
 ORIGEM_PADRAO = RA.Origem.PORTAL
@@ -567,7 +568,12 @@ class CentralFilter(RegistroAtendimentoFilter):
         return queryset
 
     def filter_queryset(self, queryset):
-        if self.form.cleaned_data.get("caixa") != "excluidos":
+        dados = self.form.cleaned_data
+        if dados.get("motivo") and dados.get("caixa") in CAIXAS_ABERTAS:
+            # The motivo is the closing one: no open contact has it (and asking the
+            # database would walk every open RA to find none).
+            return queryset.none()
+        if dados.get("caixa") != "excluidos":
             queryset = queryset.filter(excluido=False)
         return super().filter_queryset(queryset)
 

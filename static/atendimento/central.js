@@ -142,6 +142,14 @@
     if (linha) lembrar(linha.dataset.linha);
   });
 
+  // After the count (htmx) replaces its button, the focus goes to the number it shows.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const alvo = event.detail.target;
+    if (alvo?.id !== "contagem" || !raiz.contains(alvo)) return;
+    alvo.setAttribute("tabindex", "-1");
+    alvo.focus();
+  });
+
   // "Independente" clears the opening dates; typing a date picks "Entre".
   const periodo = raiz.querySelector("#id_periodo");
   const datas = ["#id_abertura_de", "#id_abertura_ate"].map((s) => raiz.querySelector(s));

@@ -161,6 +161,9 @@ def test_filtros_da_central(client_atendente, atendente):
     for filtros, esperados in casos:
         achados = {nomes[pk] for pk in ids_na_fila(client_atendente.get(FILA, filtros))}
         assert achados == esperados, filtros
+    resposta = client_atendente.get(FILA, {"motivo": motivo.pk})  # an open box
+    assert ids_na_fila(resposta) == []
+    assert "chamados em aberto não têm motivo" in resposta.content.decode()
     dentro = {nomes[pk] for pk in ids_na_fila(client_atendente.get(FILA, {"status": "dentro"}))}
     assert dentro == {"tipo", "atencao", "responsavel", "status"} | {"outro"}
 
