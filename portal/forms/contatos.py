@@ -2,8 +2,10 @@
 (``portal.services.contatos`` and the RA services it calls)."""
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 
 from atendimento.forms import MultiplosArquivosField
+from atendimento.models import ParametrosAtendimento
 from atendimento.models.registro import MENSAGEM_MAX
 from atendimento.services.abertura import TITULO_MAX, _telefone_normalizar
 from atendimento.services.anexos import AnexoGuardado, anexo_temporario_ler
@@ -18,7 +20,19 @@ ARQUIVOS_MAX = LimiteDeAnexoUploadHandler.ARQUIVOS_POR_PEDIDO
 CONTADOR = {"data-contador": "restantes"}
 
 
+def _regras_dos_anexos() -> str:
+    params = ParametrosAtendimento.atual()
+    tipos = ", ".join(t.strip() for t in params.anexo_tipos_permitidos.split(",") if t.strip())
+    return (
+        f"Até {ARQUIVOS_MAX} arquivos de cada vez, de até "
+        f"{filesizeformat(params.anexo_tamanho_max_kb * 1024)} cada. Tipos aceitos: {tipos}."
+    )
+
+
 class _ArquivosMixin:
+    def _anexos_explicar(self) -> None:
+        self.fields["anexos"].help_text = _regras_dos_anexos()
+
     def clean_anexos(self):
         arquivos = self.cleaned_data.get("anexos") or []
         if len(arquivos) > ARQUIVOS_MAX:
@@ -112,7 +126,12 @@ class NovoContatoForm(_ArquivosMixin, forms.Form):
             self.fields["imovel"].initial = imoveis[0].pk
         self.fields["pessoa_contato"].initial = conta.nome
         self.fields["email"].initial = conta.email
-        self.fields["titulo"].widget.attrs["autofocus"] = True
+        self._anexos_explicar()
+        self.fields["titulo"].widget.attrs.update(autofocus=True, **CONTADOR)
+        # A name or an address needs no counter (static/core/app.js adds one to any long
+        # input): the server still holds them to their limits.
+        for nome in ("pessoa_contato", "email"):
+            self.fields[nome].widget.attrs.pop("maxlength", None)
 
     def clean_telefone(self):
         try:
@@ -162,6 +181,10 @@ class ComplementarForm(_ArquivosMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, **CONTADOR}),
     )
     anexos = MultiplosArquivosField(label="Anexos (opcional)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._anexos_explicar()
 
     def dados_servico(self) -> dict:
         return {
