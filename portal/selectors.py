@@ -24,7 +24,7 @@ from atendimento.selectors.visibilidade import mascarar_telefone
 from cadastro.models import Imovel
 from cidadao.selectors.publico import situacao_em_palavras
 from core.dados_pessoais import email_mascarar
-from core.paginacao import Pagina, paginar
+from core.paginacao import Pagina, numero_da_pagina, paginar
 from mensageria.models import Mensagem
 
 RA = RegistroAtendimento
@@ -77,16 +77,34 @@ _COLUNAS_LISTA = (
 )
 
 
-def contatos_list(*, conta, encerrados: bool = False) -> QuerySet:
-    """The account's open (or closed) contacts, newest first, as narrow rows (the
-    index ``ra_cliente_situacao`` serves the filter and the order)."""
-    situacoes = (RA.Situacao.ENCERRADO,) if encerrados else EM_ABERTO
+def _por_situacao(conta, situacao) -> QuerySet:
     return (
         contatos_do_cliente(conta)
-        .filter(situacao__in=situacoes)
+        .filter(situacao=situacao)
         .order_by("-data_abertura", "-pk")
         .values(*_COLUNAS_LISTA)
     )
+
+
+def contatos_list(*, conta, encerrados: bool = False, ate: int | None = None) -> QuerySet:
+    """The account's open (or closed) contacts, newest first, as narrow rows.
+
+    Each situation is read newest first from the index ``ra_cliente_situacao`` (client,
+    situation, opening). The open ones are two situations: with ``ate`` (the rows a
+    page needs, counted from the first) each is cut there and the two are merged, so
+    no plan can walk every RA by date looking for this client's (which the planner
+    picks for a large client, and which is slow when its open contacts are old)."""
+    if encerrados:
+        return _por_situacao(conta, RA.Situacao.ENCERRADO)
+    if ate is None:
+        return (
+            contatos_do_cliente(conta)
+            .filter(situacao__in=EM_ABERTO)
+            .order_by("-data_abertura", "-pk")
+            .values(*_COLUNAS_LISTA)
+        )
+    primeira, *outras = (_por_situacao(conta, situacao)[:ate] for situacao in EM_ABERTO)
+    return primeira.union(*outras, all=True).order_by("-data_abertura", "-pk")
 
 
 def _resumo(linha: dict) -> ContatoResumo:
@@ -109,8 +127,9 @@ def _resumo(linha: dict) -> ContatoResumo:
 
 def contatos_pagina(*, conta, encerrados: bool = False, pagina=1) -> Pagina:
     """One page of :func:`contatos_list` in one query (no COUNT)."""
+    ate = numero_da_pagina(pagina) * TAMANHO_PAGINA + 1  # one more: is there a next page?
     resultado = paginar(
-        contatos_list(conta=conta, encerrados=encerrados),
+        contatos_list(conta=conta, encerrados=encerrados, ate=ate),
         pagina=pagina,
         tamanho=TAMANHO_PAGINA,
         tamanhos=(TAMANHO_PAGINA,),
