@@ -70,13 +70,7 @@ def test_mensagem_do_solicitante_por_sms_nao_e_do_portal(contato, atendente):
 
 
 def test_anexos_dizem_quem_enviou_e_se_o_cliente_ve(client_atendente, contato, conta, atendente):
-    registro_atendimento_anexar(
-        ra=contato,
-        usuario=None,
-        arquivo=pdf("foto-hidrometro.pdf"),
-        do_solicitante=True,
-        autor_nome=conta.nome,
-    )
+    complementar(contato, conta, "Segue a foto.", anexos=[pdf("foto-hidrometro.pdf")])
     registro_atendimento_anexar(
         ra=contato, usuario=atendente, arquivo=pdf("laudo.pdf"), publico=True
     )

@@ -1,12 +1,13 @@
-"""Portal contacts as the portal opens them, for the tests of what follows them (answers,
-the staff's screens, the demo): by the portal's system user, for the account's client
-and one of its imóveis, origem portal."""
+"""Portal contacts opened and complemented through the portal's own services, for the
+tests of what follows them (answers, the staff's screens): the account's client, one of
+its imóveis, an especificação open to the portal."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from atendimento.models import MeioSolicitacao
-from atendimento.services import registro_atendimento_abrir, registro_atendimento_mensagem_adicionar
-from portal.sistema import usuario_do_portal
+from atendimento.services import registro_atendimento_mensagem_adicionar
+from portal.services.contatos import contato_abrir as portal_contato_abrir
+from portal.services.contatos import contato_complementar
 from tests.atendimento.factories import EspecificacaoFactory
 from tests.factories import ClienteImovelFactory
 
@@ -18,23 +19,23 @@ def pdf(nome="documento.pdf") -> SimpleUploadedFile:
 
 
 def contato_abrir(conta, *, unidade, texto="A conta de março veio o dobro do normal.", anexos=()):
-    """Open a contact of ``conta`` (an especificação open to the portal, routed to
-    ``unidade``, which must be a central that opens RAs: the portal opens there)."""
-    meio, _ = MeioSolicitacao.objects.get_or_create(nome="Internet")
+    """Open a contact of ``conta`` as the Novo contato page does (an especificação open
+    to the portal, routed to ``unidade``: a central that opens RAs, where the portal
+    opens its contacts)."""
+    MeioSolicitacao.objects.get_or_create(nome="Internet")
     vinculo = ClienteImovelFactory(cliente=conta.cliente)
     especificacao = EspecificacaoFactory(
         nome="Revisão de conta", portal=True, unidade_destino=unidade, envia_sms_abertura=False
     )
-    return registro_atendimento_abrir(
-        usuario=usuario_do_portal(),
+    return portal_contato_abrir(
+        conta=conta,
         especificacao=especificacao,
-        meio=meio,
-        descricao=texto,
-        titulo="Conta alta",
-        tipo_solicitante="cliente",
-        cliente=conta.cliente,
         imovel=vinculo.imovel,
-        origem="portal",
+        titulo="Conta alta",
+        pessoa_contato=conta.nome,
+        telefone="",
+        email="",
+        mensagem=texto,
         anexos=anexos,
     )
 
@@ -46,13 +47,7 @@ def responder(ra, usuario, texto="Vamos refazer a leitura do hidrômetro.", **kw
     )
 
 
-def complementar(ra, conta, texto="A leitura pode ser na sexta?"):
-    """The customer's message, as the portal adds it."""
-    return registro_atendimento_mensagem_adicionar(
-        ra=ra,
-        usuario=None,
-        texto=texto,
-        visibilidade="publica",
-        do_solicitante=True,
-        autor_nome=conta.nome,
-    )
+def complementar(ra, conta, texto="A leitura pode ser na sexta?", anexos=()):
+    """The customer's mensagem complementar, as the portal adds it."""
+    ra.refresh_from_db()
+    contato_complementar(conta=conta, ra=ra, texto=texto, anexos=anexos)

@@ -14,6 +14,7 @@ from atendimento.services import (
 from mensageria.models import Mensagem, ModeloMensagem
 from tests.factories import ClienteFactory, TelefoneFactory
 from tests.portal.cenarios import complementar, contato_abrir, pdf, responder
+from tests.portal.conftest import portal_logar
 from tests.portal.factories import ContaExternaFactory
 
 Interacao = RegistroAtendimento.InteracaoPendente
@@ -63,6 +64,54 @@ def test_interacao_externa_ate_o_cliente_responder(contato, conta, atendente, su
 
     responder(contato, supervisor, "Sexta às 9 h, combinado.")
     assert _interacao(contato) == Interacao.EXTERNA
+
+
+@pytest.mark.django_db
+def test_resposta_esta_no_portal_na_hora_e_a_nota_interna_nao(client, contato, conta, atendente):
+    atendente.first_name, atendente.last_name = "Otávio", "Operador"
+    atendente.save()
+    responder(contato, atendente, "Vamos refazer a leitura na sexta.")
+    registro_atendimento_mensagem_adicionar(
+        ra=contato, usuario=atendente, texto="Cliente já reclamou antes.", visibilidade="interna"
+    )
+    registro_atendimento_anexar(ra=contato, usuario=atendente, arquivo=pdf("laudo.pdf"))
+    registro_atendimento_anexar(
+        ra=contato, usuario=atendente, arquivo=pdf("segunda-via.pdf"), publico=True
+    )
+    portal_logar(client, conta)
+
+    for pagina in ("portal:contato", "portal:conversa"):
+        html = client.get(reverse(pagina, kwargs={"pk": contato.pk})).content.decode()
+        assert "Vamos refazer a leitura na sexta." in html
+        assert "segunda-via.pdf" in html
+        for interno in ("Cliente já reclamou antes.", "laudo.pdf", "Otávio", "Operador"):
+            assert interno not in html, (pagina, interno)
+    # "Em aberto" marks it answered by the company.
+    inicio = client.get(reverse("portal:inicio")).content.decode()
+    assert 'class="contato-respondido"' in inicio and "Respondido pela companhia" in inicio
+
+
+@pytest.mark.django_db
+def test_ida_e_volta_pelas_paginas_do_portal(client, contato, conta, atendente):
+    """The customer's side through the portal's own pages: the answer is there, the
+    complement hands the turn back to us, our next answer hands it to them again."""
+    portal_logar(client, conta)
+    responder(contato, atendente, "Pode nos mandar a foto do hidrômetro?")
+    assert _interacao(contato) == Interacao.EXTERNA
+
+    resposta = client.post(
+        reverse("portal:complementar", kwargs={"pk": contato.pk}),
+        {"texto": "Segue a foto.", "anexos": [pdf("foto.pdf")]},
+        follow=True,
+    )
+    html = resposta.content.decode()
+    assert "Pode nos mandar a foto do hidrômetro?" in html and "Segue a foto." in html
+    assert _interacao(contato) == Interacao.INTERNA
+
+    responder(contato, atendente, "Recebemos, obrigado.")
+    assert _interacao(contato) == Interacao.EXTERNA
+    html = client.get(reverse("portal:conversa", kwargs={"pk": contato.pk})).content.decode()
+    assert "Recebemos, obrigado." in html
 
 
 @pytest.mark.django_db
