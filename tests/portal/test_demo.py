@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from atendimento.models import Anexo, Especificacao, MensagemAtendimento, RegistroAtendimento
 from cadastro.models import ClienteImovel
@@ -55,6 +56,35 @@ def test_conta_de_demonstracao_confirmada_com_imoveis(carregado):
     # Answers from now on reach the customer; the demo's own past ones sent nothing.
     assert conta.cliente.recebe_email and conta.cliente.recebe_sms
     assert not Mensagem.objects.filter(registro_atendimento__cliente=conta.cliente).exists()
+
+
+def test_conta_de_demonstracao_entra_no_portal(carregado, client):
+    resposta = client.post(
+        reverse("portal:entrar"), {"email": "cliente@demo.local", "senha": "demo-cliente"}
+    )
+    assert resposta.status_code == 302
+    inicio = client.get(reverse("portal:inicio")).content.decode()
+    assert "Conta de outubro muito acima da média" in inicio  # an open contact
+    assert "Respondido pela companhia" in inicio
+    encerrados = client.get(reverse("portal:encerrados")).content.decode()
+    assert "Segunda via da conta de setembro" in encerrados
+
+
+def test_exemplo_de_cadastro_do_load_demo_cadastra(carregado, client):
+    cpf, matricula = demo.exemplo_de_cadastro()
+    resposta = client.post(
+        reverse("portal:cadastro"),
+        {
+            "cpf_cnpj": cpf,
+            "matricula": matricula,
+            "nome": "Quem Testa",
+            "email": "quem.testa@exemplo.com.br",
+            "senha": "uma-senha-bem-longa-42",
+            "senha_confirmacao": "uma-senha-bem-longa-42",
+        },
+    )
+    assert resposta.status_code == 302, resposta.content.decode()[:3000]
+    assert ContaExterna.objects.filter(email="quem.testa@exemplo.com.br").exists()
 
 
 def test_contatos_em_todos_os_estados(carregado):
