@@ -51,6 +51,7 @@ class ContaExternaAdmin(admin.ModelAdmin):
         "cliente",
         "is_active",
         "confirmado",
+        "falhas_login",
         "bloqueada",
         "last_login",
     )

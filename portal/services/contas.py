@@ -104,13 +104,19 @@ def conta_autenticar(*, email: str, senha: str) -> ContaExterna:
     agora = timezone.now()
     with transaction.atomic():
         conta = ContaExterna.objects.select_for_update().filter(email__iexact=email).first()
-        recusa = _sem_conta(email, agora) if conta is None else _verificar(conta, senha, agora)
+        if conta is None:
+            recusa = _sem_conta(email, senha, agora)
+        else:
+            recusa = _verificar(conta, senha, agora)
     if recusa is not None:
         raise recusa
     return conta
 
 
-def _sem_conta(email: str, agora) -> LoginRecusado:
+def _sem_conta(email: str, senha: str, agora) -> LoginRecusado:
+    # Hash anyway, as Django's ModelBackend does: the answer must take as long as for
+    # an account, or its time would tell which e-mails have one.
+    ContaExterna().set_password(senha)
     falhas = limites.falhas_sem_conta(email)
     if not falhas.bloqueada(agora):
         falhas = limites.falha_sem_conta_registrar(email, agora)
@@ -122,6 +128,7 @@ def _sem_conta(email: str, agora) -> LoginRecusado:
 def _verificar(conta: ContaExterna, senha: str, agora) -> LoginRecusado | None:
     falhas = limites.Falhas(conta.falhas_login, conta.bloqueada_ate)
     if falhas.bloqueada(agora):
+        ContaExterna().set_password(senha)  # as long as any other answer
         return _recusa_bloqueio(falhas, agora)
     if not conta.check_password(senha) or not conta.is_active:
         falhas.registrar_falha(agora)
@@ -172,6 +179,7 @@ def conta_cadastrar(
         raise RegraViolada(PAR_NAO_CONFERE)
     email = email_normalizado(email)
     if existente := ContaExterna.objects.filter(email__iexact=email).first():
+        ContaExterna().set_password(senha)  # as long as a new account takes
         _avisar_email_em_uso(existente, base_url)
         return None
     try:
