@@ -15,6 +15,8 @@ from tests.ordens_servico.factories import (
     MeioFactory,
     TipoServicoFactory,
 )
+from tests.portal.cenarios import contato_abrir, pdf, responder
+from tests.portal.factories import SENHA, ContaExternaFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +48,18 @@ def cenario(unidade):
         imovel=ImovelFactory(logradouro="Rua do Hospício", numero="42"),
     )
     relato = RelatoFactory(especificacao__nome="Vazamento na via pública")
-    return {"admin": admin, "ra": ra, "cliente": cliente, "relato": relato}
+    # A customer's portal account and one contact with a file and an answer.
+    conta = ContaExternaFactory(cliente=cliente, nome="Maria das Dores")
+    contato = contato_abrir(conta, unidade=unidade, anexos=[pdf("conta.pdf")])
+    responder(contato, admin, "Vamos refazer a leitura.")
+    return {
+        "admin": admin,
+        "ra": ra,
+        "cliente": cliente,
+        "relato": relato,
+        "conta": conta,
+        "contato": contato,
+    }
 
 
 def _vigiar_violacoes(pagina):
@@ -103,13 +116,42 @@ def test_telas_principais_sem_violacao_de_csp(pagina, entrar, cenario, live_serv
         f"/relatar/{cenario['relato'].token}/",
         f"/acompanhar/{ra.protocolo}/",
         f"/p/{ra.protocolo}",
+        # The operator console.
+        "/atendimento/central/",
+        f"/atendimento/central/{cenario['contato'].pk}/",
+        # The customer portal before its own login (a staff login is not a portal one).
+        "/portal/entrar/",
+        "/portal/cadastro/",
+        "/portal/senha/",
     ]
+    _percorrer(pagina, telas)
+
+    pagina.goto("/portal/entrar/")
+    pagina.get_by_label("E-mail").fill(cenario["conta"].email)
+    pagina.get_by_label("Senha").fill(SENHA)
+    pagina.get_by_role("button", name="Entrar").click()
+    pagina.wait_for_url(re.compile(r"/portal/$"))
+    contato = cenario["contato"]
+    _percorrer(
+        pagina,
+        [
+            "/portal/",
+            "/portal/encerrados/",
+            "/portal/novo/",
+            f"/portal/contatos/{contato.pk}/",
+            f"/portal/contatos/{contato.pk}/protocolo/",
+        ],
+    )
+    assert violacoes == []
+
+
+def _percorrer(pagina, telas):
     for tela in telas:
         resposta = pagina.goto(tela)
         assert resposta.status == 200, tela
+        assert resposta.url.endswith(tela), (tela, resposta.url)  # not sent elsewhere
         # htmx fragments load after "load"; a loaded machine may take a while to go idle.
         pagina.wait_for_load_state("networkidle", timeout=60_000)
-    assert violacoes == []
 
 
 def test_botoes_que_dependiam_de_script_inline_funcionam(pagina, entrar, cenario):
