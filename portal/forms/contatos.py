@@ -45,9 +45,24 @@ class _ArquivosMixin:
         return self.files.getlist("anexos") if self.files else []
 
 
+class _AssuntoSelect(forms.Select):
+    """Marks the subjects that require the imóvel (``data-exige-imovel``), so
+    static/portal/contato.js can say so as soon as one is chosen."""
+
+    exigem_imovel: frozenset = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        opcao = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.exigem_imovel:
+            opcao["attrs"]["data-exige-imovel"] = "1"
+        return opcao
+
+
 class EspecificacaoAgrupadaField(forms.ChoiceField):
     """Classificação (tipo) › subclassificação (especificação): one select with an
     optgroup per tipo, so it works without JavaScript."""
+
+    widget = _AssuntoSelect
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +74,9 @@ class EspecificacaoAgrupadaField(forms.ChoiceField):
             self._por_pk[str(esp.pk)] = esp
             grupos.setdefault(esp.tipo.nome, []).append((str(esp.pk), esp.nome))
         self.choices = [("", "Escolha o assunto"), *grupos.items()]
+        self.widget.exigem_imovel = frozenset(
+            pk for pk, esp in self._por_pk.items() if esp.exige_imovel
+        )
 
     def clean(self, value):
         value = super().clean(value)

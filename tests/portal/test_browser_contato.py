@@ -60,9 +60,11 @@ def test_cliente_abre_acompanha_e_complementa_pelo_celular(celular):
 
     pagina.get_by_label("Título").fill("Conta de março alta")
     assert pagina.locator("#id_titulo-contador").inner_text() == "101 caracteres restantes"
-    pagina.get_by_label("Classificação e subclassificação").select_option(
-        label="Segunda via de conta"
-    )
+    assunto = pagina.get_by_label("Classificação e subclassificação")
+    assunto.select_option(label="Vazamento no cavalete")
+    assert pagina.locator("#imovel-exigido").is_visible()
+    assunto.select_option(label="Segunda via de conta")
+    assert not pagina.locator("#imovel-exigido").is_visible()
     assert pagina.get_by_label("Imóvel").input_value() == str(c.imovel.pk)
     assert pagina.get_by_label("Pessoa para contato").input_value() == c.conta.nome
     pagina.get_by_label("Telefone para contato").fill("(81) 98888-7777")

@@ -159,3 +159,22 @@ def test_outra_conta_do_mesmo_cliente_ve_os_mesmos_contatos(client, c):
     assert ra.protocolo in client.get("/portal/").content.decode()
     portal_logar(client, c.outra_conta)
     assert ra.protocolo not in client.get("/portal/").content.decode()
+
+
+def test_paginas_de_em_aberto_misturam_pendentes_e_bloqueados_pela_data(c):
+    agora = timezone.now()
+    ras = [
+        ra_do_cliente(
+            c.cliente,
+            situacao=RA.Situacao.BLOQUEADO if i % 3 == 0 else RA.Situacao.PENDENTE,
+            agora=agora - datetime.timedelta(hours=i),
+        )
+        for i in range(30)
+    ]
+    ra_do_cliente(c.cliente, encerrado=True, agora=agora - datetime.timedelta(minutes=30))
+    primeira = selectors.contatos_pagina(conta=c.conta, pagina=1)
+    segunda = selectors.contatos_pagina(conta=c.conta, pagina=2)
+    assert [linha.pk for linha in primeira] == [ra.pk for ra in ras[:25]]
+    assert [linha.pk for linha in segunda] == [ra.pk for ra in ras[25:]]
+    assert primeira.tem_proxima and not segunda.tem_proxima
+    assert selectors.contatos_pagina(conta=c.conta, pagina=3).itens == []

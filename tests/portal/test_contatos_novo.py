@@ -64,6 +64,10 @@ def test_formulario_oferece_so_o_que_o_cliente_pode_escolher(portal, c):
     assert 'value="Maria D."' in html
     assert 'value="maria@portal.com.br"' in html
     assert 'maxlength="4000"' in html and 'data-contador="restantes"' in html
+    # Only the subject that requires the imóvel says so (static/portal/contato.js).
+    assert re.search(rf'<option value="{c.cavalete.pk}" data-exige-imovel="1">', html)
+    assert re.search(rf'<option value="{c.segunda_via.pk}">', html)
+    assert html.count("data-exige-imovel") == 1
 
 
 def test_varios_imoveis_nenhum_pre_escolhido(portal, c):
@@ -146,7 +150,7 @@ def test_especificacao_exige_imovel(portal, c):
     html = _recusado(portal, c, especificacao=str(c.cavalete.pk), imovel="")
     assert "exige o imóvel" in html
     _mantem_o_digitado(html)
-    assert re.search(rf'<option value="{c.cavalete.pk}" selected>', html)
+    assert re.search(rf'<option value="{c.cavalete.pk}"[^>]*\bselected\b', html)
 
 
 @pytest.mark.parametrize("qual", ["interna", "desativada"])
