@@ -77,9 +77,7 @@ def novo(request):
     if request.method != "POST":
         return _novo_pagina(request, NovoContatoForm(conta=conta))
     if not _post_legivel(request):
-        form = NovoContatoForm(conta=conta)
-        form.add_error(None, ENVIO_ILEGIVEL_TEXTO)
-        return _novo_pagina(request, form, status=400)
+        return _novo_pagina(request, NovoContatoForm(conta=conta), status=400, ilegivel=True)
     form = NovoContatoForm(request.POST, request.FILES, conta=conta)
     if form.is_valid():
         try:
@@ -110,8 +108,9 @@ def novo(request):
     return _novo_pagina(request, form)
 
 
-def _novo_pagina(request, form, *, status=200):
-    return render(request, "portal/contato_novo.html", {"form": form}, status=status)
+def _novo_pagina(request, form, *, status=200, ilegivel=False):
+    contexto = {"form": form, "erro_envio": ENVIO_ILEGIVEL_TEXTO if ilegivel else ""}
+    return render(request, "portal/contato_novo.html", contexto, status=status)
 
 
 @conta_exigida
@@ -123,13 +122,17 @@ def confirmacao(request, pk):
     return render(request, "portal/contato_confirmacao.html", {"confirmacao": dados})
 
 
-def _contato_pagina(request, pk, *, form=None, status=200):
+def _contato_pagina(request, pk, *, form=None, status=200, ilegivel=False):
     contato = selectors.contato_publico(conta=request.conta_externa, pk=pk)
     if contato is None:
         raise Http404
     if form is None and contato.aberto:
         form = ComplementarForm()
-    contexto = {"contato": contato, "form": form if contato.aberto else None}
+    contexto = {
+        "contato": contato,
+        "form": form if contato.aberto else None,
+        "erro_envio": ENVIO_ILEGIVEL_TEXTO if ilegivel else "",
+    }
     return render(request, "portal/contato_detalhe.html", contexto, status=status)
 
 
@@ -147,9 +150,7 @@ def complementar(request, pk):
     if ra is None:
         raise Http404
     if not _post_legivel(request):
-        form = ComplementarForm()
-        form.add_error(None, ENVIO_ILEGIVEL_TEXTO)
-        return _contato_pagina(request, pk, form=form, status=400)
+        return _contato_pagina(request, pk, status=400, ilegivel=True)
     form = ComplementarForm(request.POST, request.FILES)
     if form.is_valid():
         try:

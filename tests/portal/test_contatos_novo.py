@@ -307,3 +307,17 @@ def test_portal_nao_configurado_diz_com_palavras(portal, c):
     html = _recusado(portal, c)
     assert "não está configurado" in html
     _mantem_o_digitado(html)
+
+
+def test_mais_de_dez_anexos_de_uma_vez(portal, c):
+    html = _recusado(portal, c, anexos=[png(f"foto{i}.png") for i in range(11)])
+    assert "no máximo 10 arquivos de cada vez (foram 11)" in html
+    _mantem_o_digitado(html)
+
+
+def test_envio_ilegivel_responde_400_com_palavras(portal, c, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    resposta = portal.post("/portal/novo/", _dados(c, anexos=[png(f"f{i}.png") for i in range(3)]))
+    assert resposta.status_code == 400
+    assert "O envio não pôde ser lido" in resposta.content.decode()
+    assert not RA.objects.exists()

@@ -331,3 +331,14 @@ def test_eventos_internos_existem_mas_ficam_de_fora(c, contato):
     assert contato.eventos.filter(tipo=EventoRA.Tipo.PAUSA).exists()
     assert contato.mensagens.filter(visibilidade="interna").exists()
     assert contato.anexos.filter(publico=False, do_solicitante=False).exists()
+
+
+def test_complementar_com_envio_ilegivel_responde_400(portal, c, contato, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 1
+    resposta = portal.post(
+        f"/portal/contatos/{contato.pk}/complementar/",
+        {"texto": "Oi", "anexos": [png("a.png"), png("b.png")]},
+    )
+    assert resposta.status_code == 400
+    assert "O envio não pôde ser lido" in resposta.content.decode()
+    assert not contato.mensagens.filter(do_solicitante=True).exists()
