@@ -261,6 +261,16 @@ class RegistroAtendimento(models.Model):
             models.Index(
                 fields=["cliente", "situacao", "data_abertura"], name="ra_cliente_situacao"
             ),
+            # The operator console (Central de atendimento): its default box is the
+            # open portal contacts, newest first; any one filter on top of it walks
+            # this small index. The origem index serves the other boxes by channel.
+            models.Index(
+                fields=["data_abertura"],
+                name="ra_portal_aberto",
+                condition=Q(origem="portal") & ~Q(situacao="encerrado"),
+            ),
+            models.Index(fields=["origem", "data_abertura"], name="ra_origem_abertura"),
+            models.Index(fields=["data_abertura"], name="ra_excluido", condition=Q(excluido=True)),
             # Open RAs near a citizen's report: an indexed bounding box, then the exact
             # distance (no PostGIS; the same query runs on SQLite for `make run`).
             models.Index(
