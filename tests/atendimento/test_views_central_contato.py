@@ -351,3 +351,43 @@ def test_csv_da_fila_filtrada_auditado_e_mascarado(client, atendente, supervisor
     assert len(linhas) == 3
     assert "529.982.247-25" in {c for linha in linhas for c in linha}
     assert Exportacao.objects.get(usuario=supervisor).dados_pessoais
+
+
+def test_painel_numero_de_consultas_constante(
+    client_atendente, contato, atendente, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from atendimento import widgets
+
+    client_atendente.get(url(contato))
+    widgets._opcoes_em_cache.clear()
+    with CaptureQueriesContext(connection) as captura:
+        client_atendente.get(url(contato))
+    poucos = len(captura.captured_queries)
+    for n in range(6):
+        registro_atendimento_mensagem_adicionar(
+            ra=contato, usuario=atendente, texto=f"Nota {n}", visibilidade="interna"
+        )
+        AnexoFactory(ra=contato, nome_original=f"doc{n}.pdf", usuario=atendente)
+    widgets._opcoes_em_cache.clear()
+    with django_assert_num_queries(poucos):
+        resposta = client_atendente.get(url(contato))
+    assert resposta.content.decode().count("data-mensagem=") == 7
+
+
+def test_tabela_de_atalhos_na_tela(client_atendente):
+    html = client_atendente.get(FILA).content.decode()
+    assert "Atalhos do teclado" in html
+    for antiga, nossa in [
+        ("F2", "<kbd>g</kbd>"),
+        ("F3", "<kbd>n</kbd>"),
+        ("F4", "<kbd>x</kbd>"),
+        ("F5", "<kbd>p</kbd>"),
+        ("F6", "<kbd>d</kbd>"),
+        ("Ctrl+T", "<kbd>t</kbd>"),
+        ("F12", "<kbd>Esc</kbd>"),
+    ]:
+        assert f"<td>{antiga}</td>" in html
+        assert nossa in html
