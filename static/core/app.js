@@ -51,6 +51,8 @@ document.addEventListener("keydown", (event) => {
     if (campo.dataset.limite) return;
     const limite = Number(campo.getAttribute("maxlength"));
     if (!limite || (campo.tagName === "INPUT" && limite < INPUT_LONGO)) return;
+    // Nobody types an e-mail or a password near its limit: no counter under them.
+    if (campo.type === "email" || campo.type === "password") return;
     campo.dataset.limite = String(limite);
     campo.removeAttribute("maxlength");
     const contador = document.createElement("div");

@@ -39,6 +39,8 @@ def test_cliente_cria_a_conta_pelo_celular_confirma_o_email_e_entra(celular):
     )
     pagina = celular
     pagina.goto("/portal/entrar/")
+    # No "18 de 254 caracteres" under an e-mail or a password.
+    assert pagina.locator(".contador-caracteres").count() == 0
     pagina.get_by_role("link", name="Criar conta").click()
     pagina.wait_for_url("**/portal/cadastro/")
     assert pagina.evaluate(SEM_ROLAGEM_LATERAL)
