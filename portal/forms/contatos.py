@@ -140,6 +140,9 @@ class NovoContatoForm(_ArquivosMixin, forms.Form):
         self.fields["especificacao"].carregar(selectors.especificacoes_do_portal())
         imoveis = list(selectors.imoveis_da_conta(conta))
         self.fields["imovel"].queryset = selectors.imoveis_da_conta(conta)
+        if imoveis:  # a client with imóveis names one (the service says so, see contato_abrir)
+            self.fields["imovel"].empty_label = None if len(imoveis) == 1 else "Escolha o imóvel"
+            self.fields["imovel"].help_text = ""
         if len(imoveis) == 1:
             self.fields["imovel"].initial = imoveis[0].pk
         self.fields["pessoa_contato"].initial = conta.nome

@@ -64,6 +64,10 @@ def contato_abrir(
             raise RegraViolada(
                 "Este assunto exige o imóvel: escolha um dos seus imóveis.", campo="imovel"
             )
+        # Every RA needs a place; without one it would start Bloqueado until an operator
+        # types it in. A client with imóveis picks one; only one without any goes without.
+        if imovel is None and selectors.imoveis_da_conta(conta).exists():
+            raise RegraViolada("Escolha um dos seus imóveis.", campo="imovel")
     with erros.verificar():
         if not (titulo or "").strip():
             raise RegraViolada("Informe o título.", campo="titulo")

@@ -118,11 +118,10 @@ def test_sem_aviso_diz_para_anotar_o_protocolo(portal, c):
     assert "anote-o" in html
 
 
-def test_assunto_sem_imovel_quando_a_especificacao_nao_exige(portal, c):
-    resposta = portal.post("/portal/novo/", _dados(c, imovel=""))
-    assert resposta.status_code == 302
-    ra = RA.objects.get()
-    assert ra.imovel is None and ra.local_ocorrencia
+def test_cliente_com_imovel_precisa_escolher_um(portal, c):
+    html = _recusado(portal, c, imovel="")
+    assert "Escolha um dos seus imóveis" in html
+    assert "Nenhum imóvel em particular" not in _html(portal.get("/portal/novo/"))
 
 
 def _recusado(portal, c, **kwargs):

@@ -7,6 +7,7 @@ from atendimento.models import EventoRA, RegistroAtendimento
 from core.exceptions import PermissaoNegada, RegraViolada, TransicaoInvalida
 from portal.services.contatos import contato_abrir, contato_complementar
 from tests.portal.dados_contatos import cenario_criar, executavel, png, ra_do_cliente
+from tests.portal.factories import ContaExternaFactory
 
 pytestmark = pytest.mark.django_db
 RA = RegistroAtendimento
@@ -61,11 +62,24 @@ def test_recusa_imovel_que_nao_e_do_cliente(c, qual):
     assert not RA.objects.exists()
 
 
-def test_recusa_sem_imovel_quando_exigido_mas_aceita_quando_nao(c):
+def test_recusa_sem_imovel_quando_exigido(c):
     with pytest.raises(RegraViolada, match="exige o imóvel"):
         _abrir(c, especificacao=c.cavalete, imovel=None)
-    ra = _abrir(c, imovel=None)
-    assert ra.imovel is None
+
+
+def test_cliente_com_imovel_escolhe_um_deles_mesmo_quando_o_assunto_nao_exige(c):
+    # Without a place the RA would start Bloqueado, waiting for someone to type one in.
+    with pytest.raises(RegraViolada, match="Escolha um dos seus imóveis") as erro:
+        _abrir(c, imovel=None)
+    assert erro.value.campo == "imovel"
+    assert not RA.objects.exists()
+
+
+def test_cliente_sem_imovel_abre_contato_em_analise_ate_informar_o_local(c):
+    sem_imovel = ContaExternaFactory()
+    ra = _abrir(c, conta=sem_imovel, imovel=None)
+    assert ra.imovel is None and ra.local_ocorrencia
+    assert ra.situacao == RA.Situacao.BLOQUEADO
 
 
 def test_recusa_telefone_invalido_com_o_campo(c):
