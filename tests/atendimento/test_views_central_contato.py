@@ -73,6 +73,7 @@ def test_painel_mostra_dados_conversa_anexos_e_log(client_atendente, contato, at
     assert "Verificar leitura anterior." in html and "Nota interna" in html
     assert "hidrometro.jpg" in html and "do cliente" in html
     assert reverse("atendimento:detalhe", args=[contato.pk]) in html  # the full log
+    assert reverse("cadastro:cliente_detalhe", args=[contato.cliente_id]) in html
     assert "Abertura" in html  # the log's first event
     assert 'action="' + url(contato, "responder") + '"' in html
     # The queue stays beside it, the row marked.
