@@ -12,7 +12,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from atendimento.models import (
@@ -526,6 +526,7 @@ class CentralFilter(RegistroAtendimentoFilter):
         super().__init__(*args, **kwargs)
         self.usuario = usuario
         f = self.filters
+        f["tipo"].method = self.filtrar_tipo
         f["tipo"].label = "Classificação"
         f["tipo"].extra["empty_label"] = "Independente da classificação"
         f["especificacao"].label = "Subclassificação"
@@ -577,5 +578,17 @@ class CentralFilter(RegistroAtendimentoFilter):
             queryset = queryset.filter(excluido=False)
         return super().filter_queryset(queryset)
 
+    def filtrar_tipo(self, queryset, name, value):
+        # Resolved to its especificações first: no join, so the box's index serves it.
+        ids = list(Especificacao.objects.filter(tipo=value).values_list("pk", flat=True))
+        return queryset.filter(especificacao_id__in=ids)
+
     def ordenar(self, queryset, name, value):
+        if value == "cliente" and self.form.cleaned_data.get("caixa") in CAIXAS_ABERTAS:
+            # An open box is small (the backlog): looking each name up beats hashing
+            # every client to sort a few thousand contacts.
+            nome = Subquery(Cliente.objects.filter(pk=OuterRef("cliente_id")).values("nome")[:1])
+            return queryset.annotate(_nome_cliente=nome).order_by(
+                F("_nome_cliente").asc(nulls_last=True), "-data_abertura", "-id"
+            )
         return queryset.order_by(*ORDENS_CENTRAL[value][1])

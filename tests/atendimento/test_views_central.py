@@ -219,6 +219,11 @@ def test_ordens(client_atendente, ordem, chave):
     ]
     esperados = [ra.pk for ra in sorted(ras, key=chave)]
     assert ids_na_fila(client_atendente.get(FILA, {"ordem": ordem})) == esperados
+    # The closed boxes sort the same way (the cliente ordering takes another path there).
+    RegistroAtendimento.objects.filter(pk__in=[ra.pk for ra in ras]).update(
+        situacao="encerrado", data_encerramento=agora
+    )
+    assert ids_na_fila(client_atendente.get(FILA, {"ordem": ordem, "caixa": "todos"})) == esperados
 
 
 # --- columns ----------------------------------------------------------------------------
