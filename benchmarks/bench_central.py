@@ -171,7 +171,7 @@ def _consultas(aleatorio, operador, da_unidade):
         .values_list("pk", flat=True)
     )
     ras = list(
-        RegistroAtendimento.objects.filter(origem="portal")
+        RegistroAtendimento.objects.filter(origem="portal", excluido=False)
         .order_by("?")
         .values_list("pk", "protocolo")[:N_CONSULTAS]
     )
