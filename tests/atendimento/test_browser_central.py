@@ -128,3 +128,53 @@ def test_tabela_de_atalhos_e_ajuda(entrar, atendente):
     pagina.keyboard.press("Escape")
     pagina.keyboard.press("/")
     assert pagina.evaluate("document.activeElement.name") == "caixa"
+
+
+def test_encaminhar_desistir_excluir_e_caixas_pelo_teclado(entrar, supervisor, atendente, unidade):
+    especificacao = EspecificacaoFactory(nome="Conta alta", unidade_destino=unidade)
+    contato = _contato("Segunda via", especificacao, horas_atras=2)
+    outro = _contato("Religação", especificacao, horas_atras=3)
+    pagina = entrar(supervisor)
+    pagina.goto(f"/atendimento/central/{contato.pk}/")
+    ativo = "document.activeElement"
+
+    # Ctrl+T of the seed: t opens Encaminhar with the focus on the operator list.
+    pagina.keyboard.press("t")
+    assert pagina.evaluate(f"{ativo}.name") == "destinatario"
+    pagina.locator("#id_encaminhar_destinatario").select_option(str(atendente.pk))
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.type("Ela cuida das contas.")
+    pagina.keyboard.press("Control+Enter")
+    pagina.get_by_text(f"encaminhado a {atendente}").wait_for()
+    contato.refresh_from_db()
+    assert contato.responsavel == atendente
+
+    # x on a started contact says why it cannot be deleted; on an untouched one, deletes.
+    pagina.goto(f"/atendimento/central/{contato.pk}/")
+    pagina.keyboard.press("x")
+    assert "já foi iniciado" in pagina.evaluate(f"{ativo}.innerText")
+    pagina.keyboard.press("Escape")
+    pagina.wait_for_url(re.compile(r"/atendimento/central/$"))
+    pagina.goto(f"/atendimento/central/{outro.pk}/")
+    pagina.keyboard.press("x")
+    assert pagina.evaluate(f"{ativo}.name") == "justificativa"
+    pagina.keyboard.type("Contato em duplicidade.")
+    pagina.keyboard.press("Control+Enter")
+    pagina.get_by_text(f"Contato {outro.protocolo} excluído.").wait_for()
+    outro.refresh_from_db()
+    assert outro.excluido
+
+    # F2 of the seed: g goes through the boxes.
+    pagina.keyboard.press("g")
+    pagina.wait_for_url(re.compile(r"caixa=todos"))
+    pagina.keyboard.press("g")
+    pagina.wait_for_url(re.compile(r"caixa=encerrados"))
+
+    # d (F6): the responsible operator gives it up.
+    pagina.get_by_role("button", name="Sair").click()
+    entrar(atendente)
+    pagina.goto(f"/atendimento/central/{contato.pk}/")
+    pagina.keyboard.press("d")
+    pagina.get_by_text("voltou à fila").wait_for()
+    contato.refresh_from_db()
+    assert contato.responsavel is None
