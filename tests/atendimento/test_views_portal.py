@@ -59,6 +59,13 @@ def test_mensagem_do_portal_mostra_quem_escreveu_e_por_onde(
     assert "Nota interna" in nota and "o cliente não vê" in nota
 
 
+def test_pagina_do_ra_mostra_o_titulo_e_a_pessoa_para_contato(client_atendente, contato):
+    html = client_atendente.get(reverse("atendimento:detalhe", args=[contato.pk])).content.decode()
+    assert re.search(r'id="titulo">\s*Conta alta\s*<', html)
+    assert re.search(r'id="pessoa-contato">\s*Ana Cliente\s*<', html)
+    assert "origem: Portal" in html
+
+
 def test_mensagem_do_solicitante_por_sms_nao_e_do_portal(contato, atendente):
     # An inbound SMS attached by an attendant: the requester's, but not through the portal.
     registro_atendimento_mensagem_adicionar(
