@@ -265,6 +265,8 @@ def banner(porta: int | str, var: Path) -> str:
         f"  Usuários de demonstração (usuário, senha):\n{usuarios}\n"
         f"  Portal do cliente (Fale conosco) em http://127.0.0.1:{porta}/portal/"
         f" — conta de demonstração: {EMAIL}, senha {SENHA}\n"
+        f"  A central que responde ao portal (equipe):"
+        f" http://127.0.0.1:{porta}/atendimento/central/\n"
         f"  Logs do emulador, dos workers e do beat em {log}/. Ctrl-C encerra tudo.\n"
         f"  SMS enviados pelo modem emulado: tail -f {enviados}\n"
         f"  {_linha_email(correio)}\n"

@@ -124,3 +124,4 @@ def test_banner_do_make_run_mostra_o_portal_e_a_conta(tmp_path):
     texto = banner(8000, tmp_path)
     assert "http://127.0.0.1:8000/portal/" in texto
     assert "cliente@demo.local" in texto and "demo-cliente" in texto
+    assert "http://127.0.0.1:8000/atendimento/central/" in texto  # where it is answered
