@@ -14,6 +14,8 @@ conversation sends no SMS or e-mail (the client consents only afterwards).
 import datetime
 import io
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +40,10 @@ IMOVEIS = {
     (1, 20, 1, 1): ("Graças", "Rua do Futuro", "120", "Casa", "52050-005"),
     (1, 20, 1, 2): ("Boa Viagem", "Rua Ribeiro de Brito", "830", "Apto 402", "51021-310"),
 }
+TEXTO_SMS_COM_LINK = (
+    "{empresa}: nova mensagem sobre o protocolo {protocolo}: {mensagem} Veja: {link}"
+)
+TEXTO_EMAIL_COM_LINK = "{mensagem}\n\nAcompanhe e responda: {link}"
 PDF = (
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
     b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -63,6 +69,7 @@ def carregar(stdout) -> None:
         return
     with transaction.atomic():
         _abrir_especificacoes()
+        _textos_com_link()
         cliente = _cliente(admin)
         imoveis = _imoveis(admin, cliente)
         conta = _conta(cliente)
@@ -107,6 +114,29 @@ def _abrir_especificacoes() -> None:
     if Especificacao.objects.filter(portal=True).exists():
         return
     Especificacao.objects.filter(nome__in=especificacoes_do_portal()).update(portal=True)
+
+
+def _textos_com_link() -> None:
+    """With URL_PUBLICA set (``make run`` sets it), an operator's answer carries the link
+    (a portal contact's page; another RA's status page) — only in a template nobody
+    edited, and in the SMS only if it fits."""
+    from mensageria.models import MODELOS_PADRAO, ModeloMensagem, validar_modelo_sms
+
+    if not settings.URL_PUBLICA:
+        return
+    modelo = ModeloMensagem.objects.filter(evento="ra_mensagem").first()
+    if modelo is None:  # the built-in default is in use: the same as a row left untouched
+        modelo = ModeloMensagem(evento="ra_mensagem", texto=MODELOS_PADRAO["ra_mensagem"])
+    if modelo.texto != MODELOS_PADRAO["ra_mensagem"] or modelo.texto_email:
+        return
+    modelo.texto_email = TEXTO_EMAIL_COM_LINK
+    try:
+        validar_modelo_sms(TEXTO_SMS_COM_LINK)
+    except ValidationError:
+        pass  # a long company name: the SMS keeps its default text
+    else:
+        modelo.texto = TEXTO_SMS_COM_LINK
+    modelo.save()
 
 
 def _cliente(admin) -> Cliente:

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from atendimento.models import Anexo, Especificacao, MensagemAtendimento, RegistroAtendimento
-from cadastro.models import ClienteImovel
+from atendimento.services import registro_atendimento_mensagem_adicionar
+from cadastro.models import ClienteImovel, Usuario
 from gsan.run_dev import banner
-from mensageria.models import Mensagem
+from mensageria.models import MODELOS_PADRAO, Mensagem, ModeloMensagem
 from portal import demo
 from portal.models import ContaExterna
 
@@ -118,6 +119,36 @@ def test_especificacoes_abertas_ao_portal_pedem_o_que_o_portal_tem(carregado):
     assert abertas.values("tipo__grupo").distinct().count() >= 2  # grouped on the form
     # Nothing the portal's form cannot give (refunds need the staff's documents).
     assert not abertas.filter(natureza="devolucao").exists()
+
+
+def test_com_url_publica_a_resposta_leva_o_link_do_contato(settings, client):
+    settings.URL_PUBLICA = "http://127.0.0.1:8000"
+    call_command("load_demo", stdout=io.StringIO())
+    modelo = ModeloMensagem.objects.get(evento="ra_mensagem")
+    assert modelo.texto.endswith("Veja: {link}") and modelo.texto_email.endswith("{link}")
+    # An operator answers a demo contact: the e-mail leads to its page in the portal.
+    conta = ContaExterna.objects.get(email=demo.EMAIL)
+    contato = RegistroAtendimento.objects.filter(
+        cliente=conta.cliente, situacao=Situacao.PENDENTE
+    ).latest("pk")
+    mensagem = registro_atendimento_mensagem_adicionar(
+        ra=contato,
+        usuario=Usuario.objects.get(username="atendente"),
+        texto="Recebemos sua mensagem.",
+        visibilidade="publica",
+    )
+    email = Mensagem.objects.get(origem_id=mensagem.pk, origem_tipo="ra_mensagem", canal="email")
+    pagina = reverse("portal:contato", kwargs={"pk": contato.pk})
+    assert email.texto.endswith(f"Acompanhe e responda: http://127.0.0.1:8000{pagina}")
+
+
+def test_sem_url_publica_a_resposta_fica_com_o_texto_padrao(settings):
+    settings.URL_PUBLICA = ""
+    call_command("load_demo", stdout=io.StringIO())
+    modelo = ModeloMensagem.objects.filter(evento="ra_mensagem").first()
+    assert modelo is None or (
+        modelo.texto == MODELOS_PADRAO["ra_mensagem"] and modelo.texto_email == ""
+    )
 
 
 def test_banner_do_make_run_mostra_o_portal_e_a_conta(tmp_path):
