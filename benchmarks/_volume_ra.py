@@ -167,7 +167,7 @@ def _lote_ras(cur, de, ate, n_imoveis, *, primeiro, total, **p):
             data_abertura, data_prevista_original, data_prevista_atual, data_atencao,
             data_encerramento, pausado_desde, tempo_pausado, motivo_encerramento_id,
             parecer_encerramento, prioridade, urgente, quantidade_reiteracoes,
-            melhor_horario, origem, interacao_pendente, versao
+            melhor_horario, origem, interacao_pendente, versao, titulo, excluido
         )
         SELECT
             g, '2099' || '9' || lpad(g::text, 9, '0'), '', esp, meio, sit,
@@ -191,7 +191,8 @@ def _lote_ras(cur, de, ate, n_imoveis, *, primeiro, total, **p):
             NULL, interval '0', CASE WHEN sit = 'encerrado' THEN {p["motivo"]} END,
             CASE WHEN sit = 'encerrado' THEN 'Serviço executado.' ELSE '' END,
             2, false, 0, '', 'interna',
-            CASE WHEN sit <> 'encerrado' AND h5 < 0.1 THEN 'externa' ELSE 'nenhuma' END, 1
+            CASE WHEN sit <> 'encerrado' AND h5 < 0.1 THEN 'externa' ELSE 'nenhuma' END, 1,
+            '', false
         FROM (
             SELECT g, h1, h2, h3, h4, h5, idade,
                    h1 < 0.03 AS livre,

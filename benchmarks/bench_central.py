@@ -45,15 +45,7 @@ def _garantir_volume():
         call_command("generate_volume", imoveis=faltam)
     if (faltam := N_RAS - RegistroAtendimento.objects.count()) > 0:
         import _volume_ra
-        from django.db import connection
 
-        # The SQL generator predates the portal's columns; give them the model's
-        # defaults in this database so its INSERT leaves them out.
-        with connection.cursor() as cur:
-            cur.execute(
-                "ALTER TABLE atendimento_registroatendimento "
-                "ALTER COLUMN titulo SET DEFAULT '', ALTER COLUMN excluido SET DEFAULT false"
-            )
         inicio = time.monotonic()
         print(f"Gerando {faltam} RAs com o gerador SQL (só na primeira vez)…", flush=True)
         _volume_ra.gerar_ras(faltam, sys.stdout)

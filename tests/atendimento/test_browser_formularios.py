@@ -91,7 +91,7 @@ def test_contador_vale_em_outros_formularios(entrar, atendente, abrir):
     pagina = entrar(atendente)
     pagina.goto(f"/atendimento/ra/{ra.pk}/mensagem/")
     pagina.locator("#id_texto").fill("Olá")
-    assert pagina.locator("#id_texto-contador").inner_text() == "3 de 2.000 caracteres"
+    assert pagina.locator("#id_texto-contador").inner_text() == "3 de 4.000 caracteres"
 
 
 def test_inserir_ra_diz_se_o_sms_do_protocolo_vai_e_por_que_nao(entrar, atendente, catalogo):
