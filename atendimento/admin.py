@@ -13,6 +13,7 @@ from atendimento.models import (
     StatusComplementar,
     TipoSolicitacao,
 )
+from core.admin_parametros import LinhaUnicaAdmin
 from mensageria.models import (
     LARGURA_PROTOCOLO,
     TAGS_AJUDA,
@@ -179,7 +180,7 @@ class ParametrosAtendimentoAdminForm(forms.ModelForm):
 
 
 @admin.register(ParametrosAtendimento)
-class ParametrosAtendimentoAdmin(admin.ModelAdmin):
+class ParametrosAtendimentoAdmin(LinhaUnicaAdmin):
     form = ParametrosAtendimentoAdminForm
     fieldsets = (
         ("Prazos", {"fields": ("prazo_em_dias_uteis", "atencao_percentual", "atencao_horas")}),
@@ -189,9 +190,3 @@ class ParametrosAtendimentoAdmin(admin.ModelAdmin):
         ),
         ("Protocolo", {"fields": ("formato_protocolo", "protocolo_digito_origem", "registro_ans")}),
     )
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not ParametrosAtendimento.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from cidadao.models import ParametrosCidadao, Relato, TelefoneBloqueado
 from core.admin_leitura import SomenteLeituraAdmin
+from core.admin_parametros import LinhaUnicaAdmin
 from mensageria.telefones import NumeroInvalido, celular_normalizar
 
 
@@ -137,7 +138,7 @@ class ParametrosCidadaoForm(forms.ModelForm):
 
 
 @admin.register(ParametrosCidadao)
-class ParametrosCidadaoAdmin(admin.ModelAdmin):
+class ParametrosCidadaoAdmin(LinhaUnicaAdmin):
     form = ParametrosCidadaoForm
     fieldsets = (
         (
@@ -174,9 +175,3 @@ class ParametrosCidadaoAdmin(admin.ModelAdmin):
         ),
         ("Textos ao cidadão", {"fields": ("aviso_privacidade", "texto_descarte")}),
     )
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not ParametrosCidadao.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

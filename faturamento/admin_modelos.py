@@ -7,6 +7,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
 
+from core.admin_parametros import LinhaUnicaAdmin
+
 from .models import (
     AcaoCobranca,
     Categoria,
@@ -53,8 +55,7 @@ class ContadorSmsMedia:
 
 
 @admin.register(ParametrosFaturamento)
-class ParametrosFaturamentoAdmin(admin.ModelAdmin):
-    """A singleton: never added twice, never deleted."""
+class ParametrosFaturamentoAdmin(LinhaUnicaAdmin):
 
     list_display = ("__str__", "segmento", "codigo_empresa", "identificador_valor")
     fields = ("segmento", "codigo_empresa", "identificador_valor")
@@ -68,12 +69,6 @@ class ParametrosFaturamentoAdmin(admin.ModelAdmin):
             link,
         )
         return ((None, {"fields": self.fields, "description": descricao}),)
-
-    def has_add_permission(self, request):
-        return not ParametrosFaturamento.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Mensagem de faturamento ---------------------------------------------------

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 
 from core.admin_leitura import SomenteLeituraAdmin
+from core.admin_parametros import LinhaUnicaAdmin
 
 from .models import (
     Alerta,
@@ -145,7 +146,7 @@ class ParametrosForm(forms.ModelForm):
 
 
 @admin.register(Parametros)
-class ParametrosAdmin(admin.ModelAdmin):
+class ParametrosAdmin(LinhaUnicaAdmin):
     form = ParametrosForm
     list_display = ("__str__", "tamanho_maximo", "transliterar", "permitir_multiparte")
     fieldsets = (
@@ -162,12 +163,6 @@ class ParametrosAdmin(admin.ModelAdmin):
             {"fields": ("email_max_tentativas", "respostas_por_hora", "alerta_espera_minutos")},
         ),
     )
-
-    def has_add_permission(self, request):
-        return not Parametros.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class HistoricoInline(admin.TabularInline):

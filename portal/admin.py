@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from core.admin_parametros import LinhaUnicaAdmin
 from portal.models import ContaExterna, ParametrosPortal
 from portal.services.contas import (
     conta_convite_enviar,
@@ -133,17 +134,10 @@ class ContaExternaAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParametrosPortal)
-class ParametrosPortalAdmin(admin.ModelAdmin):
-    """A singleton (pk=1): never added twice, never deleted."""
+class ParametrosPortalAdmin(LinhaUnicaAdmin):
 
     fieldsets = (
         ("Contatos abertos pelo portal", {"fields": ("unidade_abertura", "meio")}),
         ("Textos", {"fields": ("texto_inicio",)}),
     )
     autocomplete_fields = ("unidade_abertura",)
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not ParametrosPortal.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

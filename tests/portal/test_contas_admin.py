@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mensageria.models import Mensagem
-from portal.models import ContaExterna, ParametrosPortal
+from portal.models import ContaExterna
 from tests.factories import ClienteFactory
 from tests.portal.factories import SENHA, ContaExternaFactory
 
@@ -162,15 +162,3 @@ def test_admin_do_portal_so_para_administrador(client, atendente):
     resposta = client.get(LISTA)
     assert resposta.status_code == 302
     assert resposta["Location"].startswith(reverse("admin:login"))
-
-
-def test_parametros_do_portal_sao_um_so(client_admin):
-    lista = reverse("admin:portal_parametrosportal_changelist")
-    assert client_admin.get(lista).status_code == 200
-    assert client_admin.get(reverse("admin:portal_parametrosportal_add")).status_code == 200
-    ParametrosPortal.atual()
-    assert client_admin.get(reverse("admin:portal_parametrosportal_add")).status_code == 403
-    apagar = reverse("admin:portal_parametrosportal_delete", args=[1])
-    assert client_admin.get(apagar).status_code == 403
-    alterar = client_admin.get(reverse("admin:portal_parametrosportal_change", args=[1]))
-    assert alterar.status_code == 200
