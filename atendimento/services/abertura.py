@@ -497,6 +497,12 @@ def registro_atendimento_abrir(
             melhor_horario=melhor_horario or "",
             origem=origem,
             titulo=titulo,
+            # A customer's own contact waits on the company from the start.
+            interacao_pendente=(
+                RegistroAtendimento.InteracaoPendente.INTERNA
+                if origem == RegistroAtendimento.Origem.PORTAL
+                else RegistroAtendimento.InteracaoPendente.NENHUMA
+            ),
         )
         _ra_inserir(
             ra,

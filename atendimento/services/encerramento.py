@@ -88,6 +88,8 @@ def registro_atendimento_encerrar(
         ra.parecer_encerramento = parecer
         ra.ra_referencia = referencia
         ra.urgente = False
+        # A closed RA waits on nobody (the portal stops showing it as "respondido").
+        ra.interacao_pendente = RegistroAtendimento.InteracaoPendente.NENHUMA
         campos = [
             "situacao",
             "data_encerramento",
@@ -95,6 +97,7 @@ def registro_atendimento_encerrar(
             "parecer_encerramento",
             "ra_referencia",
             "urgente",
+            "interacao_pendente",
         ]
         if ra.pausado_desde is not None:
             ra.tempo_pausado += max(data - ra.pausado_desde, datetime.timedelta(0))

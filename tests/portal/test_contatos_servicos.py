@@ -4,8 +4,11 @@ form let through."""
 import pytest
 
 from atendimento.models import EventoRA, RegistroAtendimento
+from atendimento.services import registro_atendimento_encerrar
 from core.exceptions import PermissaoNegada, RegraViolada, TransicaoInvalida
 from portal.services.contatos import contato_abrir, contato_complementar
+from tests.atendimento.factories import MotivoFactory
+from tests.factories import UsuarioFactory
 from tests.portal.dados_contatos import cenario_criar, executavel, png, ra_do_cliente
 from tests.portal.factories import ContaExternaFactory
 
@@ -118,3 +121,14 @@ def test_complementar_com_um_anexo_ruim_nao_grava_nada(c):
         )
     assert not ra.mensagens.exists()
     assert not ra.anexos.filter(nome_original="foto.png").exists()
+
+
+def test_contato_novo_espera_a_companhia_e_encerrado_nao_espera_ninguem(c):
+    ra = _abrir(c)
+    assert ra.interacao_pendente == RA.InteracaoPendente.INTERNA
+    operador = UsuarioFactory(unidade=ra.unidade_atual, papeis=["Atendente"])
+    registro_atendimento_encerrar(
+        ra=ra, motivo=MotivoFactory(), parecer="Resolvido.", usuario=operador
+    )
+    ra.refresh_from_db()
+    assert ra.interacao_pendente == RA.InteracaoPendente.NENHUMA
