@@ -2,7 +2,9 @@
 Celery worker on its modem's queue, and a real SMTP server on loopback with a
 worker on the ``email`` queue. Session-wide and defined once here, so tests of
 several apps (mensageria, faturamento) share one emulator and one worker per queue.
-Also the fixed clock ``relogio``, for any app's time-dependent rules.
+Also the fixed clock ``relogio``, for any app's time-dependent rules, and for the
+browser tests of the public pages (citizen channel, portal) a phone-sized window
+(``celular``) and media files in a temporary folder (``media``).
 """
 
 import datetime
@@ -158,3 +160,48 @@ def worker_email(django_db_setup, django_db_blocker, tmp_path_factory, _servidor
     )
     yield processo
     integracao.parar_worker(processo)
+
+
+# --- Phone-sized browser windows (citizen channel, customer portal) -------------
+
+CELULAR = {"width": 390, "height": 844}
+# page.evaluate(SEM_ROLAGEM_LATERAL): the page fits its window's width.
+SEM_ROLAGEM_LATERAL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def celular(navegador, live_server):
+    """A page in a phone-sized, touch window; ``violacoes`` collects CSP reports."""
+    contextos = []
+
+    def _abrir(**opcoes):
+        contexto = navegador.new_context(
+            viewport=CELULAR,
+            has_touch=True,
+            is_mobile=True,
+            base_url=live_server.url,
+            locale="pt-BR",
+            **opcoes,
+        )
+        contextos.append(contexto)
+        contexto.add_init_script(
+            """document.addEventListener("securitypolicyviolation", (e) =>
+                 console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`));"""
+        )
+        pagina = contexto.new_page()
+        pagina.set_default_timeout(15_000)
+        pagina.violacoes = []
+        pagina.on(
+            "console",
+            lambda m: "Content Security Policy" in m.text and pagina.violacoes.append(m.text),
+        )
+        return pagina
+
+    yield _abrir
+    for contexto in contextos:
+        contexto.close()

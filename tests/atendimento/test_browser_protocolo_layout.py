@@ -6,11 +6,11 @@ import re
 import pytest
 
 from tests.atendimento.factories import RegistroAtendimentoFactory, ReiteracaoFactory
+from tests.conftest import SEM_ROLAGEM_LATERAL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CELULAR = {"width": 360, "height": 740}
-SEM_ROLAGEM_LATERAL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def _cabe(locator) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from cidadao.models import ParametrosCidadao, Relato
 from tests.cidadao.factories import EspecificacaoPublicaFactory
 from tests.cidadao.imagens import GPS_RECIFE, foto
+from tests.conftest import SEM_ROLAGEM_LATERAL
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,7 +17,6 @@ pytestmark = [
     pytest.mark.usefixtures("media"),
 ]
 
-SEM_ROLAGEM_LATERAL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 MOSAICO_LOCAL = "/static/vendor/leaflet/images/layers.png"
 
 

@@ -9,10 +9,9 @@ import pytest
 from cidadao.models import ParametrosCidadao, Relato
 from tests.atendimento.factories import RegistroAtendimentoFactory
 from tests.cidadao.factories import PONTO, EspecificacaoPublicaFactory, RelatoFactory
+from tests.conftest import SEM_ROLAGEM_LATERAL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SEM_ROLAGEM_LATERAL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def _vigiar_csp(pagina):

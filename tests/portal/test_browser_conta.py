@@ -8,36 +8,19 @@ import pytest
 from cadastro.validators import digito_modulo11, formatar_cpf_cnpj
 from mensageria.models import Mensagem
 from portal.models import ContaExterna
+from tests.conftest import SEM_ROLAGEM_LATERAL
 from tests.factories import ClienteFactory, ClienteImovelFactory, ImovelFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CELULAR = {"width": 390, "height": 844}
-SEM_ROLAGEM_LATERAL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 SENHA = "minha-senha-do-portal-2026"
-
-
-@pytest.fixture
-def celular(navegador, live_server):
-    contexto = navegador.new_context(
-        viewport=CELULAR, has_touch=True, is_mobile=True, base_url=live_server.url, locale="pt-BR"
-    )
-    pagina = contexto.new_page()
-    pagina.set_default_timeout(15_000)
-    pagina.violacoes = []
-    pagina.on(
-        "console",
-        lambda m: "Content Security Policy" in m.text and pagina.violacoes.append(m.text),
-    )
-    yield pagina
-    contexto.close()
 
 
 def test_cliente_cria_a_conta_pelo_celular_confirma_o_email_e_entra(celular):
     vinculo = ClienteImovelFactory(
         cliente=ClienteFactory(nome="Ana Pereira"), imovel=ImovelFactory(matricula=10_012_345)
     )
-    pagina = celular
+    pagina = celular()
     pagina.goto("/portal/entrar/")
     # No "18 de 254 caracteres" under an e-mail or a password.
     assert pagina.locator(".contador-caracteres").count() == 0

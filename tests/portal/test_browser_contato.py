@@ -9,38 +9,11 @@ import pytest
 from PIL import Image
 
 from atendimento.models import RegistroAtendimento
-from tests.cidadao.conftest import CELULAR
+from tests.conftest import SEM_ROLAGEM_LATERAL
 from tests.portal.dados_contatos import cenario_criar
 from tests.portal.factories import SENHA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SEM_ROLAGEM_LATERAL = "() => document.documentElement.scrollWidth <= window.innerWidth"
-
-
-@pytest.fixture
-def celular(navegador, live_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    contexto = navegador.new_context(
-        viewport=CELULAR,
-        has_touch=True,
-        is_mobile=True,
-        base_url=live_server.url,
-        locale="pt-BR",
-    )
-    contexto.add_init_script(
-        """document.addEventListener("securitypolicyviolation", (e) =>
-             console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`));"""
-    )
-    pagina = contexto.new_page()
-    pagina.set_default_timeout(15_000)
-    pagina.violacoes = []
-    pagina.on(
-        "console",
-        lambda m: "Content Security Policy" in m.text and pagina.violacoes.append(m.text),
-    )
-    yield pagina
-    contexto.close()
 
 
 def _png() -> bytes:
@@ -49,9 +22,9 @@ def _png() -> bytes:
     return saida.getvalue()
 
 
-def test_cliente_abre_acompanha_e_complementa_pelo_celular(celular):
+def test_cliente_abre_acompanha_e_complementa_pelo_celular(celular, media):
     c = cenario_criar()
-    pagina = celular
+    pagina = celular()
     pagina.goto("/portal/novo/")
     pagina.get_by_label("E-mail").fill(c.conta.email)
     pagina.get_by_label("Senha").fill(SENHA)

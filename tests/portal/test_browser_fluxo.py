@@ -13,14 +13,13 @@ from atendimento.models import MensagemAtendimento, RegistroAtendimento
 from cadastro.validators import digito_modulo11, formatar_cpf_cnpj
 from mensageria.models import Mensagem, ModeloMensagem
 from tests.atendimento.factories import EspecificacaoFactory, MeioFactory, MotivoFactory
-from tests.cidadao.conftest import CELULAR
+from tests.conftest import SEM_ROLAGEM_LATERAL
 from tests.factories import ClienteFactory, ClienteImovelFactory, ImovelFactory, TelefoneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RA = RegistroAtendimento
 SENHA = "minha-senha-do-portal-2026"
-SEM_ROLAGEM_LATERAL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 ATIVO = "document.activeElement"
 CSP = """document.addEventListener("securitypolicyviolation", (e) =>
   console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`));"""
@@ -34,18 +33,6 @@ def _vigiar_csp(pagina):
         lambda m: "Content Security Policy" in m.text and pagina.violacoes.append(m.text),
     )
     return pagina
-
-
-@pytest.fixture
-def celular(navegador, live_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    contexto = navegador.new_context(
-        viewport=CELULAR, has_touch=True, is_mobile=True, base_url=live_server.url, locale="pt-BR"
-    )
-    pagina = contexto.new_page()
-    pagina.set_default_timeout(15_000)
-    yield _vigiar_csp(pagina)
-    contexto.close()
 
 
 @pytest.fixture
@@ -143,9 +130,9 @@ def _operador_abre_o_contato(pagina, ra):
 
 
 def test_cliente_e_operador_conversam_do_cadastro_ao_encerramento(
-    celular, pagina, mundo, atendente
+    celular, media, pagina, mundo, atendente
 ):
-    cliente = celular
+    cliente = celular()
     _cliente_cria_a_conta(cliente, mundo)
     ra = _cliente_abre_o_contato(cliente)
 
