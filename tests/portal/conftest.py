@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 
 from portal import sessao
+from tests.portal.dados_contatos import cenario_criar
 from tests.portal.factories import ContaExternaFactory
 
 
@@ -26,4 +27,18 @@ def conta_externa(db):
 def client_portal(client, conta_externa):
     """A test client signed in to the portal as ``conta_externa`` (no staff login)."""
     portal_logar(client, conta_externa)
+    return client
+
+
+@pytest.fixture
+def c(db):
+    """The contacts' scenario (tests/portal/dados_contatos.py): a client with imóveis,
+    the catalogue open to the portal, another client."""
+    return cenario_criar()
+
+
+@pytest.fixture
+def portal(client, c):
+    """A test client signed in to the portal as the scenario's account."""
+    portal_logar(client, c.conta)
     return client

@@ -8,21 +8,10 @@ from django.utils import timezone
 from atendimento.models import RegistroAtendimento
 from portal import selectors
 from tests.portal.conftest import portal_logar
-from tests.portal.dados_contatos import cenario_criar, ra_do_cliente
+from tests.portal.dados_contatos import ra_do_cliente
 
 pytestmark = pytest.mark.django_db
 RA = RegistroAtendimento
-
-
-@pytest.fixture
-def c():
-    return cenario_criar()
-
-
-@pytest.fixture
-def portal(client, c):
-    portal_logar(client, c.conta)
-    return client
 
 
 def _ras(c):

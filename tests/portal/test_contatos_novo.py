@@ -8,26 +8,10 @@ import pytest
 from atendimento.models import Anexo, RegistroAtendimento
 from mensageria.models import Mensagem
 from tests.portal.conftest import portal_logar
-from tests.portal.dados_contatos import cenario_criar, executavel, pdf, png, ra_do_cliente
+from tests.portal.dados_contatos import executavel, pdf, png, ra_do_cliente
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 RA = RegistroAtendimento
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def c():
-    return cenario_criar()
-
-
-@pytest.fixture
-def portal(client, c):
-    portal_logar(client, c.conta)
-    return client
 
 
 def _dados(c, **kwargs):

@@ -9,21 +9,11 @@ from core.exceptions import PermissaoNegada, RegraViolada, TransicaoInvalida
 from portal.services.contatos import contato_abrir, contato_complementar
 from tests.atendimento.factories import MotivoFactory
 from tests.factories import UsuarioFactory
-from tests.portal.dados_contatos import cenario_criar, executavel, png, ra_do_cliente
+from tests.portal.dados_contatos import executavel, png, ra_do_cliente
 from tests.portal.factories import ContaExternaFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 RA = RegistroAtendimento
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def c():
-    return cenario_criar()
 
 
 def _abrir(c, **kwargs):

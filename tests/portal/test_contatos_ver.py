@@ -18,27 +18,10 @@ from core.papeis import ATENDENTE
 from portal import selectors
 from tests.atendimento.factories import AnexoFactory, MotivoFactory
 from tests.factories import UnidadeFactory, UsuarioFactory
-from tests.portal.conftest import portal_logar
-from tests.portal.dados_contatos import cenario_criar, pdf, png, ra_do_cliente
+from tests.portal.dados_contatos import pdf, png, ra_do_cliente
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 RA = RegistroAtendimento
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def c():
-    return cenario_criar()
-
-
-@pytest.fixture
-def portal(client, c):
-    portal_logar(client, c.conta)
-    return client
 
 
 @pytest.fixture
