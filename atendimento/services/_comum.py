@@ -1,5 +1,7 @@
 """Steps every RA service shares: lock, optimistic lock, permission, transition, history."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from atendimento.models import EventoRA, ParametrosAtendimento, RegistroAtendimento
@@ -47,6 +49,29 @@ def exigir_transicao(ra, nova: str, *, acao: str) -> None:
         raise TransicaoInvalida(
             f"Não é possível {acao}: o RA está {ra.get_situacao_display().lower()}."
         )
+
+
+def ra_fechar(ra, *, data, parecer) -> list[str]:
+    """What every closing sets (encerrar, excluir): the situation and its date, the note,
+    no urgency, nobody's turn, and a paused clock stopped at ``data``. Returns the
+    fields changed, for :func:`ra_salvar`."""
+    ra.situacao = Situacao.ENCERRADO
+    ra.data_encerramento = data
+    ra.parecer_encerramento = parecer
+    ra.urgente = False
+    ra.interacao_pendente = RegistroAtendimento.InteracaoPendente.NENHUMA
+    campos = [
+        "situacao",
+        "data_encerramento",
+        "parecer_encerramento",
+        "urgente",
+        "interacao_pendente",
+    ]
+    if ra.pausado_desde is not None:
+        ra.tempo_pausado += max(data - ra.pausado_desde, timedelta(0))
+        ra.pausado_desde = None
+        campos += ["tempo_pausado", "pausado_desde"]
+    return campos
 
 
 def ra_salvar(ra, *, usuario, campos) -> None:

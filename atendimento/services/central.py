@@ -8,7 +8,7 @@ ordinary services (:mod:`atendimento.services.tramite`, ``mensagens``, ``encerra
 from django.db import transaction
 from django.utils import timezone
 
-from atendimento.models import EventoRA, RegistroAtendimento
+from atendimento.models import EventoRA
 from atendimento.models.registro import PARECER_MAX
 from atendimento.selectors.central import contato_iniciado_motivos
 from atendimento.services._comum import (
@@ -17,6 +17,7 @@ from atendimento.services._comum import (
     exigir_permissao,
     exigir_situacao,
     exigir_transicao,
+    ra_fechar,
     ra_salvar,
     ra_travar,
     texto_obrigatorio,
@@ -57,23 +58,7 @@ def registro_atendimento_excluir(*, ra, usuario, justificativa, versao=None):
         agora = timezone.now()
         anterior = ra.situacao
         ra.excluido = True
-        ra.situacao = Situacao.ENCERRADO
-        ra.data_encerramento = agora
-        ra.parecer_encerramento = justificativa
-        ra.interacao_pendente = RegistroAtendimento.InteracaoPendente.NENHUMA
-        ra.urgente = False
-        campos = [
-            "excluido",
-            "situacao",
-            "data_encerramento",
-            "parecer_encerramento",
-            "interacao_pendente",
-            "urgente",
-        ]
-        if ra.pausado_desde is not None:
-            ra.tempo_pausado += max(agora - ra.pausado_desde, timezone.timedelta(0))
-            ra.pausado_desde = None
-            campos += ["tempo_pausado", "pausado_desde"]
+        campos = ["excluido", *ra_fechar(ra, data=agora, parecer=justificativa)]
         ra_salvar(ra, usuario=usuario, campos=campos)
         evento_registrar(
             ra,

@@ -1,6 +1,5 @@
 """Closing an RA, asking again about it (reiterar) and reopening it (reativar)."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -18,6 +17,7 @@ from atendimento.services._comum import (
     exigir_situacao,
     exigir_transicao,
     parametros,
+    ra_fechar,
     ra_salvar,
     ra_travar,
     texto_obrigatorio,
@@ -82,27 +82,13 @@ def registro_atendimento_encerrar(
         ordens = list(ra.ordens_servico.select_for_update().all())
         _ordens_validar(ordens, motivo, data)
         anterior = ra.situacao
-        ra.situacao = Situacao.ENCERRADO
-        ra.data_encerramento = data
         ra.motivo_encerramento = motivo
-        ra.parecer_encerramento = parecer
         ra.ra_referencia = referencia
-        ra.urgente = False
-        # A closed RA waits on nobody (the portal stops showing it as "respondido").
-        ra.interacao_pendente = RegistroAtendimento.InteracaoPendente.NENHUMA
         campos = [
-            "situacao",
-            "data_encerramento",
             "motivo_encerramento",
-            "parecer_encerramento",
             "ra_referencia",
-            "urgente",
-            "interacao_pendente",
+            *ra_fechar(ra, data=data, parecer=parecer),
         ]
-        if ra.pausado_desde is not None:
-            ra.tempo_pausado += max(data - ra.pausado_desde, datetime.timedelta(0))
-            ra.pausado_desde = None
-            campos += ["tempo_pausado", "pausado_desde"]
         ra_salvar(ra, usuario=usuario, campos=campos)
         canceladas = 0
         if motivo.tipo != TipoMotivo.EXECUTADO:
