@@ -1,4 +1,5 @@
 import datetime
+import re
 import string
 from datetime import timedelta
 
@@ -574,6 +575,17 @@ class Mensagem(models.Model):
 
     def __str__(self):
         return f"{self.get_canal_display()} #{self.pk} para {self.destino}"
+
+    @property
+    def texto_para_equipe(self) -> str:
+        """The text as staff screens and exports show it: the links of a portal account's
+        e-mails (confirmation, password, invitation) open that account, so they are hidden."""
+        if self.evento == self.Evento.CONTA_PORTAL:
+            return _LINK_DE_ACESSO.sub("[link de acesso oculto]", self.texto)
+        return self.texto
+
+
+_LINK_DE_ACESSO = re.compile(r"https?://\S+")
 
 
 class MensagemHistorico(models.Model):

@@ -104,7 +104,7 @@ def _csv(mensagens, ver_numero: bool, *, request) -> StreamingHttpResponse:
                     m.codificacao.upper(),
                     m.partes,
                     celula_csv(m.assunto),
-                    celula_csv(m.texto),
+                    celula_csv(m.texto_para_equipe),
                 ]
             )
 

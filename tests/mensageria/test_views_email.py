@@ -126,3 +126,26 @@ def test_pagina_do_ra_mostra_email_com_assunto(unidade, sem_dados_pessoais):
     assert f"Protocolo {ra.protocolo}: " in html
     assert "por e-mail para j***@exemplo.com.br" in html and "joao.silva@" not in html
     assert Mensagem.objects.get().registro_atendimento == ra
+
+
+def test_links_de_acesso_do_portal_nao_aparecem_para_a_equipe(client, supervisor):
+    # A confirmation or password link opens a customer's account: nobody on staff reads it.
+    client.force_login(supervisor)
+    link = "http://127.0.0.1:8000/portal/senha/MQ/c9x-8f1e2d3c4b5a69788796a5b4c3d2e1f0/"
+    email(
+        assunto="Defina sua senha",
+        texto=f"Olá! Para definir sua senha: {link}",
+        evento="conta_portal",
+    )
+    email(
+        destino="joao.silva@", texto=f"Link: {link}", evento="conta_portal", recusar_invalida=False
+    )
+    for url, params in [
+        (reverse("mensageria:mensagem_list"), {}),
+        (reverse("mensageria:mensagem_erros"), {}),
+    ]:
+        conteudo = client.get(url, params).content.decode()
+        assert "c9x-8f1e2d3c4b5a" not in conteudo and "link de acesso oculto" in conteudo
+    resposta = client.get(reverse("mensageria:mensagem_list"), {"formato": "csv"})
+    corpo = b"".join(resposta.streaming_content).decode("utf-8-sig")
+    assert "c9x-8f1e2d3c4b5a" not in corpo and "link de acesso oculto" in corpo
