@@ -59,7 +59,8 @@ def _preparar_portal():
 
     from atendimento.models import RegistroAtendimento, StatusComplementar
 
-    if RegistroAtendimento.objects.filter(origem="portal").exists():
+    # Done once per database; bench_portal's client may already have portal RAs.
+    if StatusComplementar.objects.filter(nome="Bench status 0").exists():
         return
     inicio = time.monotonic()
     print("Marcando 1 RA em 10 como contato do portal (só na primeira vez)…", flush=True)

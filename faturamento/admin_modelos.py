@@ -56,7 +56,6 @@ class ContadorSmsMedia:
 
 @admin.register(ParametrosFaturamento)
 class ParametrosFaturamentoAdmin(LinhaUnicaAdmin):
-
     list_display = ("__str__", "segmento", "codigo_empresa", "identificador_valor")
     fields = ("segmento", "codigo_empresa", "identificador_valor")
 

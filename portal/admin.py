@@ -135,7 +135,6 @@ class ContaExternaAdmin(admin.ModelAdmin):
 
 @admin.register(ParametrosPortal)
 class ParametrosPortalAdmin(LinhaUnicaAdmin):
-
     fieldsets = (
         ("Contatos abertos pelo portal", {"fields": ("unidade_abertura", "meio")}),
         ("Textos", {"fields": ("texto_inicio",)}),

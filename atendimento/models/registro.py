@@ -269,6 +269,12 @@ class RegistroAtendimento(models.Model):
                 name="ra_portal_aberto",
                 condition=Q(origem="portal") & ~Q(situacao="encerrado"),
             ),
+            # The same box sorted by protocol (a sort of every open contact otherwise).
+            models.Index(
+                fields=["protocolo"],
+                name="ra_portal_aberto_protocolo",
+                condition=Q(origem="portal") & ~Q(situacao="encerrado"),
+            ),
             models.Index(fields=["origem", "data_abertura"], name="ra_origem_abertura"),
             models.Index(fields=["data_abertura"], name="ra_excluido", condition=Q(excluido=True)),
             # Open RAs near a citizen's report: an indexed bounding box, then the exact
