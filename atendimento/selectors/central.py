@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from atendimento.filters import (
+from atendimento.filters_central import (
     CAIXA_PADRAO,
     CAIXAS,
     ORDEM_CENTRAL_PADRAO,
