@@ -116,7 +116,7 @@ def _solicitante_validar(
             )
 
 
-def _telefone_normalizar(telefone: str) -> str:
+def telefone_normalizar(telefone: str) -> str:
     """Store phones in E.164 (+55DDDNUMBER) so they can be dialled and texted."""
     digitos = somente_digitos(telefone)
     if not digitos:
@@ -270,7 +270,7 @@ def registro_atendimento_abertura_verificar(
         )
     telefone = ""
     with erros.verificar():
-        telefone = _telefone_normalizar(solicitante_telefone)
+        telefone = telefone_normalizar(solicitante_telefone)
     solicitante_email = (solicitante_email or "").strip()
     with erros.verificar():
         if solicitante_email:

@@ -24,7 +24,7 @@ from atendimento.services._comum import (
 )
 from atendimento.services.abertura import (
     _ra_inserir,
-    _telefone_normalizar,
+    telefone_normalizar,
     unidade_destino_sugerir,
     unidade_destino_validar,
 )
@@ -273,7 +273,7 @@ def registro_atendimento_registrar_contato(
     solicitante_nome = texto_obrigatorio(
         solicitante_nome, campo="solicitante_nome", rotulo="quem está ligando", maximo=150
     )
-    telefone = _telefone_normalizar(solicitante_telefone or "")
+    telefone = telefone_normalizar(solicitante_telefone or "")
     observacao = (observacao or "").strip()[:PARECER_MAX]
     with transaction.atomic():
         ra = ra_travar(ra, versao=versao)
@@ -302,7 +302,7 @@ def registro_atendimento_vincular_relato(
     and later its closing notice. Not a reiteração: no counter, no urgent flag. Whoever
     may record a new contact on the RA may link a report to it."""
     nome = texto_obrigatorio(nome, campo="nome", rotulo="o nome do cidadão", maximo=150)
-    telefone = _telefone_normalizar(telefone or "")
+    telefone = telefone_normalizar(telefone or "")
     observacao = (observacao or "").strip()[:PARECER_MAX]
     with transaction.atomic():
         ra = ra_travar(ra)

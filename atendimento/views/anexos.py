@@ -8,14 +8,15 @@ from atendimento import selectors
 _EXIBIVEIS = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf")
 
 
-@require_GET
-def anexo(request, pk):
-    anexo = selectors.anexo_get(usuario=request.user, pk=pk)
+def anexo_servir(anexo, *, inline=False) -> FileResponse:
+    """The file of ``anexo`` (already authorised by the caller): shown in the page when
+    ``inline`` and of a type a browser shows safely, downloaded otherwise; never sniffed,
+    never cached by a shared cache."""
     try:
         arquivo = anexo.arquivo.open("rb")
     except (FileNotFoundError, ValueError) as erro:
         raise Http404("O arquivo deste anexo não foi encontrado.") from erro
-    inline = anexo.tipo_mime in _EXIBIVEIS and request.GET.get("baixar") is None
+    inline = inline and anexo.tipo_mime in _EXIBIVEIS
     resposta = FileResponse(
         arquivo,
         as_attachment=not inline,
@@ -25,3 +26,9 @@ def anexo(request, pk):
     resposta["X-Content-Type-Options"] = "nosniff"
     resposta["Cache-Control"] = "private, no-store"
     return resposta
+
+
+@require_GET
+def anexo(request, pk):
+    anexo = selectors.anexo_get(usuario=request.user, pk=pk)
+    return anexo_servir(anexo, inline=request.GET.get("baixar") is None)

@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from atendimento.forms import MultiplosArquivosField
 from atendimento.models import ParametrosAtendimento
 from atendimento.models.registro import MENSAGEM_MAX
-from atendimento.services.abertura import TITULO_MAX, _telefone_normalizar
+from atendimento.services.abertura import TITULO_MAX, telefone_normalizar
 from atendimento.services.anexos import AnexoGuardado, anexo_temporario_ler
 from atendimento.uploads import LimiteDeAnexoUploadHandler
 from cadastro.models import Imovel
@@ -156,7 +156,7 @@ class NovoContatoForm(_ArquivosMixin, forms.Form):
 
     def clean_telefone(self):
         try:
-            return _telefone_normalizar(self.cleaned_data["telefone"])
+            return telefone_normalizar(self.cleaned_data["telefone"])
         except RegraViolada as exc:
             raise forms.ValidationError(
                 "Telefone inválido: informe o DDD e o número (10 ou 11 dígitos), "

@@ -8,7 +8,7 @@ account's answers 404, exactly as a missing one.
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atendimento.services.abertura import RegistroDuplicado
 from atendimento.services.anexos import anexo_temporario_descartar
 from atendimento.views._comum import erro_no_form
+from atendimento.views.anexos import anexo_servir
 from core.exceptions import RegraViolada
 from portal import selectors
 from portal.decorators import conta_exigida
@@ -178,13 +179,4 @@ def anexo(request, pk):
     anexo = selectors.anexo_do_contato(conta=request.conta_externa, pk=pk)
     if anexo is None:
         raise Http404
-    try:
-        arquivo = anexo.arquivo.open("rb")
-    except (FileNotFoundError, ValueError) as erro:
-        raise Http404("O arquivo deste anexo não foi encontrado.") from erro
-    resposta = FileResponse(
-        arquivo, as_attachment=True, filename=anexo.nome_original, content_type=anexo.tipo_mime
-    )
-    resposta["X-Content-Type-Options"] = "nosniff"
-    resposta["Cache-Control"] = "private, no-store"
-    return resposta
+    return anexo_servir(anexo)
